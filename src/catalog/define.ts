@@ -1,0 +1,86 @@
+import type { z } from 'zod';
+
+import type { ActionHints, ActionSpec } from './types.js';
+import { pathParamNames } from './wire.js';
+
+type Declared<I extends z.ZodType, O extends z.ZodType> = Omit<
+  ActionSpec<I, O>,
+  | 'pathParams'
+  | 'hints'
+  | 'altMethods'
+  | 'queryParams'
+  | 'personalFields'
+  | 'needsReveal'
+  | 'masterKeyOnly'
+  | 'retrySafe'
+> &
+  Partial<
+    Pick<
+      ActionSpec<I, O>,
+      | 'altMethods'
+      | 'queryParams'
+      | 'personalFields'
+      | 'needsReveal'
+      | 'masterKeyOnly'
+      | 'retrySafe'
+    >
+  > & { hints?: Partial<ActionHints> };
+
+/** Declares one action; derives path parameters and MCP hints so they cannot drift from the path. */
+export function defineAction<I extends z.ZodType, O extends z.ZodType>(
+  spec: Declared<I, O>,
+): ActionSpec<I, O> {
+  const read = spec.access === 'read';
+  const hints: ActionHints = Object.freeze({
+    readOnly: read,
+    destructive: false,
+    idempotent: read,
+    openWorld: true,
+    ...spec.hints,
+  });
+  return Object.freeze({
+    ...spec,
+    pathParams: Object.freeze(pathParamNames(spec.path)),
+    altMethods: Object.freeze(spec.altMethods ?? []),
+    queryParams: Object.freeze(spec.queryParams ?? []),
+    personalFields: Object.freeze(spec.personalFields ?? []),
+    needsReveal: spec.needsReveal ?? (() => false),
+    masterKeyOnly: spec.masterKeyOnly ?? false,
+    hints,
+    retrySafe: spec.retrySafe ?? (() => hints.idempotent),
+  });
+}
+
+/** "'VP Sales' or 'Head of Sales'" — a readable list of quoted values, shortened past five. */
+export function quoted(values: unknown, joiner = 'or'): string {
+  const list = (Array.isArray(values) ? values : [values]).map((v) => `'${String(v)}'`);
+  if (list.length > 5) return `${list.slice(0, 5).join(', ')} ${joiner} ${list.length - 5} more`;
+  if (list.length <= 1) return list.join('');
+  return `${list.slice(0, -1).join(', ')} ${joiner} ${list[list.length - 1]}`;
+}
+
+/** A clause per present filter, joined with commas: `for titles 'X', in 'Germany'`. */
+export function clauses(parts: Array<string | false | undefined | null>): string {
+  return parts.filter((p): p is string => typeof p === 'string' && p.length > 0).join(', ');
+}
+
+/** "(page 2, 25 per page)" with Apollo's defaults when absent. */
+export function pageNote(input: Record<string, unknown>): string {
+  const page = input.page ?? 1;
+  const perPage = input.per_page ?? 25;
+  return `(page ${String(page)}, ${String(perPage)} per page)`;
+}
+
+/** Joins a target phrase and its page note with correct spacing. */
+export function searchTarget(filters: string, input: Record<string, unknown>): string {
+  return [filters ? `for ${filters}` : 'with no filters', pageNote(input)].join(' ');
+}
+
+/** "range 1,000–5,000" from a {min, max} object. */
+export function rangeText(r: unknown): string {
+  if (!r || typeof r !== 'object') return '';
+  const { min, max } = r as { min?: unknown; max?: unknown };
+  if (min !== undefined && max !== undefined) return `${String(min)}–${String(max)}`;
+  if (min !== undefined) return `at least ${String(min)}`;
+  return `at most ${String(max)}`;
+}

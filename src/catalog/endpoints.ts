@@ -1,0 +1,109 @@
+import { z } from 'zod';
+
+import type { EndpointSpec } from './types.js';
+import { pathParamNames } from './wire.js';
+
+function endpoint(
+  spec: Omit<EndpointSpec, 'pathParams' | 'altMethods'> & {
+    altMethods?: EndpointSpec['altMethods'];
+  },
+): EndpointSpec {
+  return Object.freeze({
+    ...spec,
+    altMethods: spec.altMethods ?? [],
+    pathParams: pathParamNames(spec.path),
+  });
+}
+
+/**
+ * The authorization page. Apollo serves it as a hash route of the web app
+ * (`https://app.apollo.io/#/oauth/authorize`), so `hashRoutedAuthorize` below says where the
+ * fragment goes; the sandbox serves the same path without the fragment.
+ */
+export const oauthAuthorize = endpoint({
+  id: 'oauth.authorize',
+  method: 'GET',
+  host: 'app',
+  path: '/oauth/authorize',
+  keyScope: null,
+  oauthScope: null,
+  description: 'Where an admin grants Gatehouse access to Apollo (authorization-code grant).',
+});
+
+/** True for Apollo's real web app, whose router reads the path from the URL fragment. */
+export const hashRoutedAuthorize = (appBaseUrl: string): string =>
+  `${appBaseUrl.replace(/\/$/, '')}/#${oauthAuthorize.path}`;
+
+/** Exchanges an authorization code or refresh token for tokens. */
+export const oauthToken = endpoint({
+  id: 'oauth.token',
+  method: 'POST',
+  host: 'app',
+  path: '/api/v1/oauth/token',
+  keyScope: null,
+  oauthScope: null,
+  description: 'Token endpoint: authorization_code and refresh_token grants.',
+});
+
+/** The user behind the credential. */
+export const apiProfile = endpoint({
+  id: 'users.api_profile',
+  method: 'GET',
+  host: 'api',
+  path: '/api/v1/users/api_profile',
+  keyScope: null,
+  oauthScope: 'read_user_profile',
+  description: 'Identifies the Apollo user behind an OAuth token or API key.',
+});
+
+/** Is this credential accepted? */
+export const authHealth = endpoint({
+  id: 'auth.health',
+  method: 'GET',
+  host: 'api',
+  path: '/api/v1/auth/health',
+  keyScope: null,
+  oauthScope: null,
+  description: 'Answers {healthy, is_logged_in}; is_logged_in is false for a bad credential.',
+});
+
+/** The legacy location of the health check, still used by some clients. */
+export const authHealthLegacyPath = '/v1/auth/health';
+
+/** Results of asynchronous (phone / waterfall) enrichment. */
+export const webhookResult = endpoint({
+  id: 'webhook_result',
+  method: 'GET',
+  host: 'api',
+  path: '/api/v1/webhook_result/{request_id}',
+  keyScope: 'api/v1/webhook_result/show',
+  oauthScope: 'webhook_result_read',
+  description: 'Polls the stored result of an asynchronous enrichment request (kept 30 days).',
+});
+
+/** All non-action endpoints. */
+export const endpoints: readonly EndpointSpec[] = Object.freeze([
+  oauthAuthorize,
+  oauthToken,
+  apiProfile,
+  authHealth,
+  webhookResult,
+]);
+
+/** The token endpoint's success body (Doorkeeper style). */
+export const tokenResponseSchema = z.looseObject({
+  access_token: z.string(),
+  token_type: z.string(),
+  expires_in: z.number(),
+  refresh_token: z.string(),
+  scope: z.string().optional(),
+  created_at: z.number().optional(),
+});
+
+/** `webhook_result/{request_id}` error codes (SPEC.md §10). */
+export const webhookResultCodes = [
+  'result_pending',
+  'request_id_unknown',
+  'request_id_expired',
+  'invalid_request_id',
+] as const;

@@ -1,0 +1,158 @@
+import { accountsCreate, accountsSearch, accountsUpdate } from './accounts.js';
+import { usageStats, usersList } from './admin.js';
+import { contactsCreate, contactsSearch, contactsUpdate } from './contacts.js';
+import { dealsCreate, dealsList, dealsUpdate } from './deals.js';
+import { organizationsEnrich, organizationsSearch } from './organizations.js';
+import { peopleBulkMatch, peopleMatch, peopleSearch } from './people.js';
+import { sequencesAddContacts, sequencesSearch } from './sequences.js';
+import { tasksCreate, tasksSearch } from './tasks.js';
+import type { ActionSpec, Group, HttpMethod } from './types.js';
+import { matchPath } from './wire.js';
+
+/** Every agent-callable Apollo action, in design.md's order. */
+export const actions = Object.freeze([
+  peopleSearch,
+  peopleMatch,
+  peopleBulkMatch,
+  organizationsSearch,
+  organizationsEnrich,
+  contactsSearch,
+  contactsCreate,
+  contactsUpdate,
+  accountsSearch,
+  accountsCreate,
+  accountsUpdate,
+  sequencesSearch,
+  sequencesAddContacts,
+  tasksSearch,
+  tasksCreate,
+  dealsList,
+  dealsCreate,
+  dealsUpdate,
+  usersList,
+  usageStats,
+] as const);
+
+/** Union of action ids. */
+export type ActionId = (typeof actions)[number]['id'];
+
+/** The sensitive capability for revealed personal data and waterfall enrichment. */
+export const revealCapability = 'people.reveal';
+
+const byId: ReadonlyMap<string, ActionSpec> = new Map(actions.map((a) => [a.id, a as ActionSpec]));
+
+/** Finds an action by id. */
+export function getAction(id: string): ActionSpec | undefined {
+  return byId.get(id);
+}
+
+/** The actions of one group. */
+export function actionsInGroup(group: Group): ActionSpec[] {
+  return actions.filter((a) => a.group === group);
+}
+
+/** Every method an action answers on its path: the documented one first. */
+export function acceptedMethods(action: ActionSpec): HttpMethod[] {
+  return [action.method, ...action.altMethods];
+}
+
+/** Finds the action a request is for, by method and path; path parameters come back decoded. */
+export function findActionByRoute(
+  method: string,
+  path: string,
+): { action: ActionSpec; params: Record<string, string> } | undefined {
+  for (const action of actions) {
+    const params = matchPath(action.path, path);
+    if (params && acceptedMethods(action).includes(method.toUpperCase() as HttpMethod)) {
+      return { action: action as ActionSpec, params };
+    }
+  }
+  return undefined;
+}
+
+/** True when some action lives at this path (under any method). */
+export function isCatalogPath(path: string): boolean {
+  return actions.some((a) => matchPath(a.path, path) !== null);
+}
+
+// Apollo's hosted MCP server names its tools after the endpoint path; we derive the same names
+// mechanically, so `POST /contacts` → apollo_contacts_create, `PATCH /contacts/{id}` →
+// apollo_contacts_update, `/mixed_people/api_search` → apollo_mixed_people_api_search.
+const verbForCollection: Record<HttpMethod, string> = {
+  POST: 'create',
+  PATCH: 'update',
+  PUT: 'update',
+  GET: 'get',
+};
+
+/** The MCP tool name for an action: `[a-z0-9_]`, at most 64 characters. */
+export function toolName(action: Pick<ActionSpec, 'path' | 'method'>): string {
+  const segments = action.path.replace(/^\/api\/v1\//, '').split('/');
+  const fixed = segments.filter((s) => !s.startsWith('{'));
+  const last = segments[segments.length - 1] ?? '';
+  const endsOnCollection = last.startsWith('{') || segments.length === 1;
+  const words = endsOnCollection ? [...fixed, verbForCollection[action.method]] : fixed;
+  return `apollo_${words.join('_')}`.toLowerCase();
+}
+
+/** `["api/v1/contacts", "search"]`-style key Apollo uses in usage stats for this action. */
+export function usageKey(action: Pick<ActionSpec, 'keyScope'>): string {
+  const scope = action.keyScope.replace(/^deals\//, '');
+  const cut = scope.lastIndexOf('/');
+  return JSON.stringify([scope.slice(0, cut), scope.slice(cut + 1)]).replace('","', '", "');
+}
+
+export type {
+  ActionHints,
+  ActionSpec,
+  Access,
+  CreditRule,
+  EndpointSpec,
+  Group,
+  HttpMethod,
+  PaginationRule,
+  RateClass,
+} from './types.js';
+export { groups } from './types.js';
+export { estimateCredits, creditsFromResponse } from './credits.js';
+export {
+  planLimits,
+  plans,
+  windows,
+  windowMs,
+  rateLimitHeaders,
+  windowWord,
+} from './rate-limits.js';
+export type { Plan, Window, WindowLimits } from './rate-limits.js';
+export {
+  apiProfile,
+  authHealth,
+  authHealthLegacyPath,
+  endpoints,
+  hashRoutedAuthorize,
+  oauthAuthorize,
+  oauthToken,
+  tokenResponseSchema,
+  webhookResult,
+  webhookResultCodes,
+} from './endpoints.js';
+export { decodeQuery, encodeQuery, fillPath, matchPath } from './wire.js';
+export { bulkMatchLimit, emailStatuses, seniorities } from './people.js';
+export { skipReasons } from './sequences.js';
+export { taskPriorities, taskStatuses, taskTypes } from './tasks.js';
+export {
+  accountSchema,
+  breadcrumbSchema,
+  contactSchema,
+  labelSchema,
+  opportunitySchema,
+  organizationSchema,
+  paginationSchema,
+  personSchema,
+  personSearchRowSchema,
+  phoneNumberSchema,
+  sequenceSchema,
+  taskSchema,
+  usageWindowSchema,
+  userSchema,
+} from './objects.js';

@@ -1,0 +1,323 @@
+import { z } from 'zod';
+
+import { clauses, defineAction, quoted, rangeText, searchTarget } from './define.js';
+import { personSchema, personSearchRowSchema } from './objects.js';
+import {
+  amountParam,
+  apolloId,
+  boolParam,
+  dateParam,
+  domainParam,
+  emailParam,
+  employeeRangeParam,
+  intParam,
+  list,
+  pageParam,
+  perPageParam,
+  range,
+  text,
+  urlParam,
+} from './params.js';
+
+/** Seniority values Apollo filters on (current title only). */
+export const seniorities = [
+  'owner',
+  'founder',
+  'c_suite',
+  'partner',
+  'vp',
+  'head',
+  'director',
+  'manager',
+  'senior',
+  'entry',
+  'intern',
+] as const;
+
+/** Email statuses the people search filters on. */
+export const emailStatuses = ['verified', 'unverified', 'likely to engage', 'unavailable'] as const;
+
+const name = text(200);
+
+/** Filters shared by people search and organization search that describe the employer. */
+export const employerFilters = {
+  organization_locations: list(name).optional(),
+  q_organization_domains_list: list(domainParam, 1000).optional(),
+  organization_ids: list(apolloId).optional(),
+  organization_num_employees_ranges: list(employeeRangeParam, 20).optional(),
+  revenue_range: range(amountParam).optional(),
+  currently_using_any_of_technology_uids: list(text(100)).optional(),
+  q_organization_job_titles: list(name).optional(),
+  organization_job_locations: list(name).optional(),
+  organization_num_jobs_range: range(intParam(0, 1_000_000, 'number of jobs')).optional(),
+  organization_job_posted_at_range: range(dateParam).optional(),
+  q_organization_keyword_tags: list(text(100)).optional(),
+  q_organization_name: text(200).optional(),
+  organization_industry_tag_ids: list(apolloId).optional(),
+};
+
+/** Audit clauses for the employer filters. */
+export function employerClauses(i: Record<string, unknown>): Array<string | undefined> {
+  return [
+    i.q_organization_name ? `named like ${quoted(i.q_organization_name)}` : undefined,
+    i.q_organization_domains_list ? `at ${quoted(i.q_organization_domains_list)}` : undefined,
+    i.organization_ids ? `at organizations ${quoted(i.organization_ids)}` : undefined,
+    i.organization_locations
+      ? `with headquarters in ${quoted(i.organization_locations)}`
+      : undefined,
+    i.organization_num_employees_ranges
+      ? `with ${quoted(i.organization_num_employees_ranges)} employees`
+      : undefined,
+    i.revenue_range ? `with revenue ${rangeText(i.revenue_range)}` : undefined,
+    i.q_organization_keyword_tags ? `tagged ${quoted(i.q_organization_keyword_tags)}` : undefined,
+    i.currently_using_any_of_technology_uids
+      ? `using ${quoted(i.currently_using_any_of_technology_uids)}`
+      : undefined,
+    i.q_organization_job_titles ? `hiring ${quoted(i.q_organization_job_titles)}` : undefined,
+  ];
+}
+
+const peopleSearchInput = z.object({
+  person_titles: list(name).optional(),
+  include_similar_titles: boolParam.optional(),
+  q_keywords: text(500).optional(),
+  person_locations: list(name).optional(),
+  person_seniorities: list(z.enum(seniorities)).optional(),
+  person_departments: list(text(100)).optional(),
+  contact_email_status: list(z.enum(emailStatuses)).optional(),
+  currently_using_all_of_technology_uids: list(text(100)).optional(),
+  currently_not_using_any_of_technology_uids: list(text(100)).optional(),
+  latest_funding_amount_range: range(amountParam).optional(),
+  total_funding_range: range(amountParam).optional(),
+  organization_linkedin_url: urlParam.optional(),
+  ...employerFilters,
+  page: pageParam.optional(),
+  per_page: perPageParam.optional(),
+});
+
+/** People API search: free, obfuscated rows, no pagination object. */
+export const peopleSearch = defineAction({
+  id: 'people.search',
+  group: 'people',
+  access: 'read',
+  title: 'Search people',
+  method: 'POST',
+  altMethods: ['GET'],
+  path: '/api/v1/mixed_people/api_search',
+  keyScope: 'api/v1/mixed_people/api_search',
+  oauthScope: 'mixed_people_api_search',
+  rateClass: 'search',
+  credits: { kind: 'none' },
+  pagination: {
+    maxPerPage: 100,
+    maxPage: 500,
+    maxRecords: 50_000,
+    style: 'total_entries_only',
+    rowsKey: 'people',
+  },
+  input: peopleSearchInput,
+  output: z.looseObject({ total_entries: z.number(), people: z.array(personSearchRowSchema) }),
+  description:
+    "Search Apollo's database of people by job title, seniority, location, employer domain, " +
+    'company size, technologies and keywords. Free: costs no credits. Returns up to 100 people per ' +
+    'page (page ≤ 500, at most 50,000 results reachable) with first name, obfuscated last name, ' +
+    'title and employer, but no email or phone; use people.match with a returned id to enrich one. ' +
+    'The answer has total_entries but no pagination object: ask for the next page with page+1.',
+  phrase: 'searched the people database',
+  target: (i) =>
+    searchTarget(
+      clauses([
+        i.person_titles ? `titles ${quoted(i.person_titles)}` : undefined,
+        i.person_seniorities ? `seniority ${quoted(i.person_seniorities)}` : undefined,
+        i.person_locations ? `in ${quoted(i.person_locations)}` : undefined,
+        i.q_keywords ? `keywords ${quoted(i.q_keywords)}` : undefined,
+        ...employerClauses(i),
+      ]),
+      i,
+    ),
+});
+
+const identity = {
+  first_name: name.optional(),
+  last_name: name.optional(),
+  name: name.optional(),
+  email: emailParam.optional(),
+  hashed_email: z
+    .string()
+    .regex(/^([0-9a-f]{32}|[0-9a-f]{64})$/i, 'must be an MD5 or SHA-256 hex digest')
+    .optional(),
+  organization_name: name.optional(),
+  domain: domainParam.optional(),
+  id: apolloId.optional(),
+  linkedin_url: urlParam.optional(),
+};
+
+const revealFlags = {
+  reveal_personal_emails: boolParam.optional(),
+  reveal_phone_number: boolParam.optional(),
+  run_waterfall_email: boolParam.optional(),
+  run_waterfall_phone: boolParam.optional(),
+  webhook_url: urlParam.optional(),
+};
+
+/** True when a match request asks for personal data or waterfall enrichment. */
+export function asksForReveal(i: Record<string, unknown>): boolean {
+  return (
+    i.reveal_personal_emails === true ||
+    i.reveal_phone_number === true ||
+    i.run_waterfall_email === true ||
+    i.run_waterfall_phone === true
+  );
+}
+
+// Apollo's own 422 text for a phone reveal without a webhook (SPEC.md §10); the waterfall variant
+// is our assumption of the same wording.
+function webhookRequired(i: {
+  reveal_phone_number?: boolean | undefined;
+  run_waterfall_email?: boolean | undefined;
+  run_waterfall_phone?: boolean | undefined;
+  webhook_url?: string | undefined;
+}): string | null {
+  if (i.webhook_url) return null;
+  if (i.reveal_phone_number) return 'reveal_phone_number';
+  if (i.run_waterfall_email) return 'run_waterfall_email';
+  if (i.run_waterfall_phone) return 'run_waterfall_phone';
+  return null;
+}
+
+function webhookIssue(flag: string): string {
+  return `Please add a valid 'webhook_url' parameter when using '${flag}'`;
+}
+
+const revealWords = (i: Record<string, unknown>) =>
+  clauses([
+    i.reveal_personal_emails === true ? 'revealing personal emails' : undefined,
+    i.reveal_phone_number === true ? 'revealing phone numbers' : undefined,
+    i.run_waterfall_email === true ? 'running the email waterfall' : undefined,
+    i.run_waterfall_phone === true ? 'running the phone waterfall' : undefined,
+  ]);
+
+function identityWords(i: Record<string, unknown>): string {
+  const who = clauses([
+    i.id ? `id ${String(i.id)}` : undefined,
+    i.email ? `email ${String(i.email)}` : undefined,
+    i.hashed_email ? 'a hashed email' : undefined,
+    i.linkedin_url ? `LinkedIn ${String(i.linkedin_url)}` : undefined,
+    i.name
+      ? `name ${String(i.name)}`
+      : i.first_name || i.last_name
+        ? `name ${[i.first_name, i.last_name].filter(Boolean).map(String).join(' ')}`
+        : undefined,
+    i.domain
+      ? `at ${String(i.domain)}`
+      : i.organization_name
+        ? `at ${String(i.organization_name)}`
+        : undefined,
+  ]);
+  return who || 'no identifiers';
+}
+
+const personalIdentity = [
+  'first_name',
+  'last_name',
+  'name',
+  'email',
+  'hashed_email',
+  'linkedin_url',
+];
+
+/** People enrichment: one person, 1 credit when found (+8 for a mobile phone). */
+export const peopleMatch = defineAction({
+  id: 'people.match',
+  group: 'people',
+  access: 'read',
+  title: 'Enrich a person',
+  method: 'POST',
+  altMethods: ['GET'],
+  path: '/api/v1/people/match',
+  keyScope: 'api/v1/people/match',
+  oauthScope: 'people_match',
+  rateClass: 'enrichment',
+  credits: { kind: 'per_record', perRecord: 1, mobilePhone: 8, personalEmail: 1, waterfall: 10 },
+  input: z.object({ ...identity, ...revealFlags }).superRefine((i, ctx) => {
+    const flag = webhookRequired(i);
+    if (flag) ctx.addIssue({ code: 'custom', path: ['webhook_url'], message: webhookIssue(flag) });
+  }),
+  output: z.looseObject({
+    person: personSchema.nullable().optional(),
+    waterfall: z.looseObject({ status: z.string(), message: z.string().optional() }).optional(),
+    request_id: z.union([z.number(), z.string()]).optional(),
+  }),
+  description:
+    'Find one person in Apollo and return their full profile: name, title, employer, work email ' +
+    'and LinkedIn URL. Identify them as precisely as you can: an Apollo id from a people search, ' +
+    'an email, a LinkedIn URL, or a name with a company domain. Costs 1 credit when a match is ' +
+    'found (nothing when not). Revealing personal emails, phone numbers (+8 credits) or running the ' +
+    'waterfall needs the people.reveal grant; phones and waterfall results arrive later by webhook.',
+  phrase: 'enriched a person',
+  target: (i) => {
+    const reveal = revealWords(i);
+    return `by ${identityWords(i)}${reveal ? `, ${reveal}` : ''}`;
+  },
+  personalFields: [...personalIdentity, 'webhook_url'],
+  needsReveal: asksForReveal,
+});
+
+/** The most records one bulk enrichment takes. */
+export const bulkMatchLimit = 10;
+
+/** Bulk people enrichment: up to 10 people, charged per person found. */
+export const peopleBulkMatch = defineAction({
+  id: 'people.bulk_match',
+  group: 'people',
+  access: 'read',
+  title: 'Enrich up to 10 people',
+  method: 'POST',
+  path: '/api/v1/people/bulk_match',
+  keyScope: 'api/v1/people/bulk_match',
+  oauthScope: 'people_bulk_match',
+  rateClass: 'bulk_enrichment',
+  credits: { kind: 'per_record', perRecord: 1, mobilePhone: 8, personalEmail: 1, waterfall: 10 },
+  queryParams: Object.keys(revealFlags),
+  input: z
+    .object({
+      details: z
+        .array(z.object(identity))
+        .min(1, 'invalid request, missing details')
+        .max(bulkMatchLimit, `cannot enrich more than ${bulkMatchLimit} in a single request`),
+      ...revealFlags,
+    })
+    .superRefine((i, ctx) => {
+      const flag = webhookRequired(i);
+      if (flag)
+        ctx.addIssue({ code: 'custom', path: ['webhook_url'], message: webhookIssue(flag) });
+    }),
+  output: z.looseObject({
+    status: z.string(),
+    error_code: z.string().nullable().optional(),
+    error_message: z.string().nullable().optional(),
+    total_requested_enrichments: z.number(),
+    unique_enriched_records: z.number().optional(),
+    missing_records: z.number().optional(),
+    credits_consumed: z.number().optional(),
+    matches: z.array(personSchema.nullable()),
+    waterfall: z.looseObject({ status: z.string() }).optional(),
+    phone_enrichment: z.looseObject({ status: z.string() }).optional(),
+    request_id: z.union([z.number(), z.string()]).optional(),
+  }),
+  description:
+    'Enrich up to 10 people in one call, each identified as for people.match (id, email, LinkedIn ' +
+    'URL, or name with company domain). Costs 1 credit per person found. Results are in matches[]; ' +
+    'do not assume they line up with the order of details[]: join on id or email. Reveal and ' +
+    'waterfall options need the people.reveal grant and deliver results later by webhook.',
+  phrase: 'enriched people in bulk',
+  target: (i) => {
+    const details = Array.isArray(i.details) ? (i.details as Record<string, unknown>[]) : [];
+    const shown = details.slice(0, 3).map(identityWords).join('; ');
+    const more = details.length > 3 ? `; and ${details.length - 3} more` : '';
+    const reveal = revealWords(i);
+    return `(${details.length} ${details.length === 1 ? 'person' : 'people'}: ${shown}${more})${reveal ? `, ${reveal}` : ''}`;
+  },
+  personalFields: [...personalIdentity, 'webhook_url'],
+  needsReveal: asksForReveal,
+});

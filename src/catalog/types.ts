@@ -1,0 +1,117 @@
+import type { z } from 'zod';
+
+/** Capability groups: the coarse grant vocabulary (design.md "Actions"). */
+export const groups = [
+  'people',
+  'organizations',
+  'contacts',
+  'accounts',
+  'sequences',
+  'tasks',
+  'deals',
+  'admin',
+] as const;
+export type Group = (typeof groups)[number];
+
+/** Whether an action only reads Apollo data or changes the team's records. */
+export type Access = 'read' | 'write';
+
+export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'PUT';
+
+/** Apollo's rate-limit families; each plan gives each family its own per-endpoint windows. */
+export type RateClass = 'search' | 'enrichment' | 'bulk_enrichment' | 'default';
+
+/**
+ * How an action spends Apollo credits (SPEC.md §11).
+ * - `none`: free.
+ * - `per_page`: a fixed price per page requested (organization search).
+ * - `per_record`: a price per record that returned credit-bearing data, plus extras when the
+ *   call reveals a mobile phone or personal email, and a vendor-dependent waterfall cost.
+ */
+export type CreditRule =
+  | { kind: 'none' }
+  | { kind: 'per_page'; perPage: number }
+  | {
+      kind: 'per_record';
+      perRecord: number;
+      mobilePhone?: number;
+      personalEmail?: number;
+      /** Upper bound Gatehouse assumes per record for waterfall enrichment (vendor-dependent). */
+      waterfall?: number;
+    };
+
+/** Pagination limits Apollo applies to a search (SPEC.md §0.4). */
+export interface PaginationRule {
+  maxPerPage: number;
+  maxPage: number;
+  maxRecords: number;
+  /** `total_entries_only`: people API search answers `{total_entries, people}` with no pagination object. */
+  style: 'pagination_object' | 'total_entries_only';
+  /** The response key holding the page's rows. */
+  rowsKey: string;
+}
+
+/** MCP tool annotations, derived from the action's nature. */
+export interface ActionHints {
+  readOnly: boolean;
+  destructive: boolean;
+  idempotent: boolean;
+  openWorld: boolean;
+}
+
+/** One Apollo endpoint that agents may call, described as data. */
+export interface ActionSpec<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType> {
+  /** Policy vocabulary id, `group.verb`. */
+  readonly id: string;
+  readonly group: Group;
+  readonly access: Access;
+  /** Short human title ("Search people"). */
+  readonly title: string;
+  /** The method Apollo documents. */
+  readonly method: HttpMethod;
+  /** Other methods Apollo also answers on this path (real clients use them). */
+  readonly altMethods: readonly HttpMethod[];
+  /** Path template under the API host, e.g. `/api/v1/contacts/{contact_id}`. */
+  readonly path: string;
+  /** Names of `{params}` in the path; each is also a required input field. */
+  readonly pathParams: readonly string[];
+  /** Input fields Apollo reads from the query string even when the body is JSON. */
+  readonly queryParams: readonly string[];
+  /** The scope string a standard API key must have ticked (appears in Apollo's 403 text). */
+  readonly keyScope: string;
+  readonly oauthScope: string;
+  /** True where Apollo refuses standard (scoped) keys entirely. */
+  readonly masterKeyOnly: boolean;
+  readonly rateClass: RateClass;
+  readonly credits: CreditRule;
+  readonly pagination?: PaginationRule;
+  readonly input: I;
+  readonly output: O;
+  /** Written for a model: what it does, what it costs, what it returns. */
+  readonly description: string;
+  /** Verb phrase for the audit sentence: "searched the people database". */
+  readonly phrase: string;
+  /** The call's target in words ("for titles 'VP Sales' in Germany"); receives masked input. */
+  readonly target: (input: Record<string, unknown>) => string;
+  /** Input fields holding personal data, masked in audit records by default. */
+  readonly personalFields: readonly string[];
+  /** True when this input asks for revealed personal data or waterfall enrichment. */
+  readonly needsReveal: (input: Record<string, unknown>) => boolean;
+  readonly hints: ActionHints;
+  /** True when repeating this exact call cannot do harm twice (reads, updates, deduplicated creates). */
+  readonly retrySafe: (input: Record<string, unknown>) => boolean;
+}
+
+/** An Apollo endpoint Gatehouse itself needs that is not an agent action (OAuth, identity, async results). */
+export interface EndpointSpec {
+  readonly id: string;
+  readonly method: HttpMethod;
+  readonly altMethods: readonly HttpMethod[];
+  /** `api` is the REST host; `app` is the web-app host that serves OAuth. */
+  readonly host: 'api' | 'app';
+  readonly path: string;
+  readonly pathParams: readonly string[];
+  readonly keyScope: string | null;
+  readonly oauthScope: string | null;
+  readonly description: string;
+}

@@ -1,0 +1,89 @@
+// Apollo's wire format for parameters. OpenAPI documents them as bracketed query strings
+// (`person_titles[]=a&person_titles[]=b`, `revenue_range[min]=1`), real clients send JSON bodies,
+// and Apollo accepts both (SPEC.md §0). These two functions convert between the forms.
+
+/** Decodes a query string into the same object a JSON body would carry. */
+export function decodeQuery(params: URLSearchParams): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [rawKey, value] of params) {
+    const listMatch = /^([^[\]]+)\[\]$/.exec(rawKey);
+    const objMatch = /^([^[\]]+)\[([^[\]]+)\]$/.exec(rawKey);
+    if (listMatch) {
+      const key = listMatch[1]!;
+      const current = out[key];
+      if (Array.isArray(current)) current.push(value);
+      else out[key] = current === undefined ? [value] : [current, value];
+    } else if (objMatch) {
+      const key = objMatch[1]!;
+      const sub = objMatch[2]!;
+      const current = out[key];
+      const obj =
+        current && typeof current === 'object' && !Array.isArray(current)
+          ? (current as Record<string, unknown>)
+          : {};
+      obj[sub] = value;
+      out[key] = obj;
+    } else if (rawKey in out) {
+      const current = out[rawKey];
+      out[rawKey] = Array.isArray(current) ? [...current, value] : [current, value];
+    } else {
+      out[rawKey] = value;
+    }
+  }
+  return out;
+}
+
+/** Encodes an object as Apollo's bracketed query string (arrays as `k[]`, objects as `k[sub]`). */
+export function encodeQuery(input: Record<string, unknown>): URLSearchParams {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(input)) {
+    if (value === undefined || value === null) continue;
+    if (Array.isArray(value)) {
+      for (const item of value) params.append(`${key}[]`, scalar(item));
+    } else if (typeof value === 'object') {
+      for (const [sub, v] of Object.entries(value as Record<string, unknown>)) {
+        if (v !== undefined && v !== null) params.append(`${key}[${sub}]`, scalar(v));
+      }
+    } else {
+      params.append(key, scalar(value));
+    }
+  }
+  return params;
+}
+
+function scalar(value: unknown): string {
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
+/** Fills a path template (`/api/v1/contacts/{contact_id}`) with URL-encoded values. */
+export function fillPath(template: string, values: Record<string, unknown>): string {
+  return template.replace(/\{([a-z_]+)\}/g, (_, name: string) => {
+    const v = values[name];
+    if (v === undefined || v === null || v === '')
+      throw new Error(`missing path parameter ${name}`);
+    return encodeURIComponent(String(v));
+  });
+}
+
+/** Matches a concrete path against a template; returns the path parameters, or null. */
+export function matchPath(template: string, path: string): Record<string, string> | null {
+  const names: string[] = [];
+  const pattern = template
+    .replace(/[.*+?^$()|\\]/g, '\\$&')
+    .replace(/\{([a-z_]+)\}/g, (_, n: string) => {
+      names.push(n);
+      return '([^/]+)';
+    });
+  const m = new RegExp(`^${pattern}/?$`).exec(path);
+  if (!m) return null;
+  const out: Record<string, string> = {};
+  names.forEach((n, i) => {
+    out[n] = decodeURIComponent(m[i + 1]!);
+  });
+  return out;
+}
+
+/** The `{param}` names in a path template, in order. */
+export function pathParamNames(template: string): string[] {
+  return [...template.matchAll(/\{([a-z_]+)\}/g)].map((m) => m[1]!);
+}
