@@ -1,7 +1,7 @@
 // Pins the catalog's invariants: every other part of Gatehouse is generated from this data, so a
 // duplicate id, a path parameter missing from the schema or an unsafe tool name breaks them all.
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import type { z } from 'zod';
 
 import {
   actions,
