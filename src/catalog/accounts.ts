@@ -58,6 +58,7 @@ export const accountsSearch = defineAction({
     "Search the team's saved accounts (companies in the team's Apollo CRM) by name, stage or list. " +
     'Free. Up to 100 per page; pagination.total_pages says how many pages exist.',
   phrase: "searched the team's accounts",
+  intent: "search the team's accounts",
   target: (i) =>
     searchTarget(
       clauses([
@@ -89,6 +90,7 @@ export const accountsCreate = defineAction({
     "Save a company as an account in the team's Apollo CRM, with a name and/or bare domain. Free. " +
     'Apollo does not deduplicate: search accounts first, or you may create a second copy.',
   phrase: 'created an account',
+  intent: 'create an account',
   target: (i) =>
     clauses([
       i.name ? `'${String(i.name)}'` : undefined,
@@ -114,6 +116,7 @@ export const accountsUpdate = defineAction({
   description:
     'Change fields of a saved account, identified by account_id. Free. Only the fields you send change.',
   phrase: 'updated account',
+  intent: 'update account',
   target: (i) => {
     const changed = Object.keys(i).filter((k) => k !== 'account_id');
     return `${String(i.account_id)}${changed.length ? ` (${changed.join(', ')})` : ''}`;

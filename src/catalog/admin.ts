@@ -36,6 +36,7 @@ export const usersList = defineAction({
     "List the users (teammates) of the team's Apollo workspace with their ids, names and emails; " +
     'use the ids as owner_id or user_id in writes. Free. Needs a master API key on the Apollo side.',
   phrase: "listed the team's Apollo users",
+  intent: "list the team's Apollo users",
   target: (i) =>
     searchTarget(clauses([i.q_keywords ? `keywords ${quoted(i.q_keywords)}` : undefined]), i),
 });
@@ -62,5 +63,6 @@ export const usageStats = defineAction({
     "Show the team's Apollo API rate limits and how much of each per-minute, per-hour and per-day " +
     'window is used, per endpoint. Free. Keys look like ["api/v1/contacts", "search"].',
   phrase: "viewed the team's API usage and rate limits",
+  intent: "view the team's API usage and rate limits",
   target: () => '',
 });

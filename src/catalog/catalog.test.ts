@@ -167,3 +167,13 @@ describe('catalog', () => {
     expect(estimateCredits(getAction('organizations.search')!, {})).toBe(1);
   });
 });
+
+describe('audit phrases', () => {
+  it('gives every action a past-tense phrase and an infinitive intent that share their object', () => {
+    for (const a of actions) {
+      expect(a.intent).toMatch(/^[a-z]/);
+      const object = (s: string) => s.split(' ').slice(1).join(' ');
+      expect(object(a.phrase), a.id).toBe(object(a.intent));
+    }
+  });
+});

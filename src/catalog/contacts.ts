@@ -102,6 +102,7 @@ export const contactsSearch = defineAction({
     '(name, title, employer, email), stage or list. Free. Up to 100 per page; pagination.total_pages ' +
     'says how many pages exist. Sort with sort_by_field (e.g. contact_created_at).',
   phrase: "searched the team's contacts",
+  intent: "search the team's contacts",
   target: (i) =>
     searchTarget(
       clauses([
@@ -138,6 +139,7 @@ export const contactsCreate = defineAction({
     'new record, even for a duplicate; pass run_dedupe: true to update the existing contact with the ' +
     'same email (or same name at the same company) instead. label_names adds the contact to lists.',
   phrase: 'created a contact',
+  intent: 'create a contact',
   target: (i) => contactWho(i) + (i.run_dedupe === true ? ', deduplicating' : ''),
   personalFields: contactPersonal,
   // With run_dedupe Apollo updates the matching record instead of adding one: a retry is safe.
@@ -163,6 +165,7 @@ export const contactsUpdate = defineAction({
     'Change fields of a saved contact, identified by contact_id. Free. Only the fields you send ' +
     "change; label_names replaces the contact's lists.",
   phrase: 'updated contact',
+  intent: 'update contact',
   target: (i) => {
     const changed = Object.keys(i).filter((k) => k !== 'contact_id');
     return `${String(i.contact_id)}${changed.length ? ` (${changed.join(', ')})` : ''}`;

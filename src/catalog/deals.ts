@@ -64,6 +64,7 @@ export const dealsList = defineAction({
     "List the team's deals with amount, stage, owner and account, optionally sorted by amount, " +
     'is_closed or is_won. Free. Up to 100 per page.',
   phrase: "listed the team's deals",
+  intent: "list the team's deals",
   target: (i) =>
     searchTarget(
       clauses([
@@ -101,6 +102,7 @@ export const dealsCreate = defineAction({
     "Create a deal in the team's Apollo pipeline. name is required; amount is digits only (no " +
     'commas or symbols); closed_date is YYYY-MM-DD. Free. Apollo does not deduplicate deals.',
   phrase: 'created a deal',
+  intent: 'create a deal',
   target: (i) =>
     clauses([
       `'${String(i.name)}'`,
@@ -135,6 +137,7 @@ export const dealsUpdate = defineAction({
     'Change fields of a deal, identified by opportunity_id: name, amount, stage, close date, ' +
     'is_closed, is_won. Free. Only the fields you send change.',
   phrase: 'updated deal',
+  intent: 'update deal',
   target: (i) => {
     const changed = Object.keys(i).filter((k) => k !== 'opportunity_id');
     return `${String(i.opportunity_id)}${changed.length ? ` (${changed.join(', ')})` : ''}`;

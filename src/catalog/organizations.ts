@@ -62,6 +62,7 @@ export const organizationsSearch = defineAction({
     '(up to 100 companies per page, page ≤ 500). Companies already saved as accounts come back in ' +
     'accounts[], the rest in organizations[]; pagination.total_pages says how many pages exist.',
   phrase: 'searched the company database',
+  intent: 'search the company database',
   target: (i) =>
     searchTarget(
       clauses([
@@ -106,6 +107,7 @@ export const organizationsEnrich = defineAction({
     'location, phone, keywords and technologies. Identify it by bare domain (apollo.io), or by ' +
     'name, LinkedIn URL or website. Costs 1 credit. An unknown company returns an empty object.',
   phrase: 'enriched a company',
+  intent: 'enrich a company',
   target: (i) =>
     `by ${clauses([
       i.domain ? `domain ${String(i.domain)}` : undefined,

@@ -124,6 +124,7 @@ export const peopleSearch = defineAction({
     'title and employer, but no email or phone; use people.match with a returned id to enrich one. ' +
     'The answer has total_entries but no pagination object: ask for the next page with page+1.',
   phrase: 'searched the people database',
+  intent: 'search the people database',
   target: (i) =>
     searchTarget(
       clauses([
@@ -255,6 +256,7 @@ export const peopleMatch = defineAction({
     'found (nothing when not). Revealing personal emails, phone numbers (+8 credits) or running the ' +
     'waterfall needs the people.reveal grant; phones and waterfall results arrive later by webhook.',
   phrase: 'enriched a person',
+  intent: 'enrich a person',
   target: (i) => {
     const reveal = revealWords(i);
     return `by ${identityWords(i)}${reveal ? `, ${reveal}` : ''}`;
@@ -311,6 +313,7 @@ export const peopleBulkMatch = defineAction({
     'do not assume they line up with the order of details[]: join on id or email. Reveal and ' +
     'waterfall options need the people.reveal grant and deliver results later by webhook.',
   phrase: 'enriched people in bulk',
+  intent: 'enrich people in bulk',
   target: (i) => {
     const details = Array.isArray(i.details) ? (i.details as Record<string, unknown>[]) : [];
     const shown = details.slice(0, 3).map(identityWords).join('; ');

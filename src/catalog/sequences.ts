@@ -53,6 +53,7 @@ export const sequencesSearch = defineAction({
     "List the team's email sequences, optionally filtered by part of the name (q_name). Free. " +
     'Use a returned id with sequences.add_contacts.',
   phrase: "searched the team's sequences",
+  intent: "search the team's sequences",
   target: (i) =>
     searchTarget(clauses([i.q_name ? `named like ${quoted(i.q_name)}` : undefined]), i),
 });
@@ -112,6 +113,7 @@ export const sequencesAddContacts = defineAction({
     'this reaches real people. Free. Contacts Apollo refuses are listed in skipped_contact_ids with a ' +
     'reason (e.g. contacts_without_email, contacts_active_in_other_campaigns).',
   phrase: 'added contacts to sequence',
+  intent: 'add contacts to sequence',
   target: (i) => {
     const ids = Array.isArray(i.contact_ids) ? i.contact_ids.length : 0;
     const who = clauses([

@@ -67,6 +67,7 @@ export const tasksSearch = defineAction({
     "Search the team's tasks (calls, manual emails, LinkedIn steps, to-dos), optionally by owner, " +
     'contact, account or priority, sorted by due date or priority. Free. Up to 100 per page.',
   phrase: "searched the team's tasks",
+  intent: "search the team's tasks",
   target: (i) =>
     searchTarget(
       clauses([
@@ -108,6 +109,7 @@ export const tasksCreate = defineAction({
     'or action item, due at an ISO-8601 time. Free. Apollo does not deduplicate tasks: a retry ' +
     'creates a second one.',
   phrase: 'created a task',
+  intent: 'create a task',
   target: (i) =>
     `(${String(i.type).replace(/_/g, ' ')}, ${String(i.status)}) for contact ${String(i.contact_id)}, due ${String(i.due_at)}`,
 });

@@ -91,6 +91,8 @@ export interface ActionSpec<I extends z.ZodType = z.ZodType, O extends z.ZodType
   readonly description: string;
   /** Verb phrase for the audit sentence: "searched the people database". */
   readonly phrase: string;
+  /** The same verb phrase in the infinitive, for attempts: "tried to search the people database". */
+  readonly intent: string;
   /** The call's target in words ("for titles 'VP Sales' in Germany"); receives masked input. */
   readonly target: (input: Record<string, unknown>) => string;
   /** Input fields holding personal data, masked in audit records by default. */
