@@ -41,6 +41,7 @@ const boundaries = {
     'ports',
   ],
   'src/upstream': ['store', 'cache', 'gateway', 'surfaces', 'sandbox', 'app', 'cli'],
+  'src/ports': ['upstream', 'store', 'cache', 'gateway', 'surfaces', 'sandbox', 'app', 'cli', 'config'],
   'src/store': ['gateway', 'surfaces', 'sandbox', 'app', 'cli', 'upstream'],
   'src/cache': ['gateway', 'surfaces', 'sandbox', 'app', 'cli', 'upstream', 'store'],
   'src/gateway': ['surfaces', 'sandbox', 'app', 'cli', 'store', 'upstream', 'cache'],

@@ -1,0 +1,180 @@
+import { readFileSync } from 'node:fs';
+
+import { z } from 'zod';
+
+// One schema for every setting. Sources, weakest first: gatehouse.config.json < GATEHOUSE_*
+// environment variables < command-line flags. Nothing outside src/config reads process.env.
+
+const port = z.coerce.number().int().min(0).max(65_535);
+const bool = z.union([
+  z.boolean(),
+  z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1'),
+]);
+const positiveInt = z.coerce.number().int().positive();
+
+/** Every configuration value, with its default and the variable that sets it. */
+export const configSchema = z.object({
+  port: port.default(8787).describe('GATEHOUSE_PORT: the port Gatehouse listens on'),
+  host: z
+    .string()
+    .min(1)
+    .default('127.0.0.1')
+    .describe('GATEHOUSE_HOST: the address to bind (0.0.0.0 for all)'),
+  db: z
+    .string()
+    .min(1)
+    .default('./gatehouse.db')
+    .describe('GATEHOUSE_DB: a SQLite file path or a postgres:// URL'),
+  upstreamUrl: z
+    .url({ protocol: /^https?$/ })
+    .default('https://api.apollo.io')
+    .describe("GATEHOUSE_UPSTREAM_URL: Apollo's API host"),
+  upstreamTimeoutMs: positiveInt
+    .default(30_000)
+    .describe('GATEHOUSE_UPSTREAM_TIMEOUT_MS: give up on Apollo after this'),
+  sandbox: bool
+    .default(false)
+    .describe(
+      'GATEHOUSE_SANDBOX: always use the embedded sandbox instead of Apollo (also when a credential exists)',
+    ),
+  sandboxSeed: z.coerce
+    .number()
+    .int()
+    .default(1)
+    .describe('GATEHOUSE_SANDBOX_SEED: seed of the embedded sandbox data'),
+  secretKey: z
+    .string()
+    .optional()
+    .describe(
+      'GATEHOUSE_SECRET_KEY: 32 bytes, base64; the data key that seals credentials (else a key file)',
+    ),
+  keyFile: z
+    .string()
+    .default('./.gatehouse/secret.key')
+    .describe(
+      'GATEHOUSE_KEY_FILE: where the generated data key lives (created 0600 on first start)',
+    ),
+  adminToken: z
+    .string()
+    .min(32)
+    .optional()
+    .describe('GATEHOUSE_ADMIN_TOKEN: bearer token for /admin/api'),
+  redisUrl: z
+    .string()
+    .optional()
+    .describe('GATEHOUSE_REDIS_URL: shared counters for several replicas'),
+  logLevel: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+    .default('info')
+    .describe('GATEHOUSE_LOG_LEVEL'),
+  maxBodyBytes: positiveInt
+    .default(1_048_576)
+    .describe('GATEHOUSE_MAX_BODY_BYTES: largest request body accepted'),
+  auditKeepPersonal: bool
+    .default(false)
+    .describe(
+      'GATEHOUSE_AUDIT_KEEP_PERSONAL: store emails, phones and names unmasked in audit records',
+    ),
+  auditRetentionDays: positiveInt
+    .default(400)
+    .describe('GATEHOUSE_AUDIT_RETENTION_DAYS: audit records older than this are pruned'),
+  trustProxy: bool
+    .default(false)
+    .describe('GATEHOUSE_TRUST_PROXY: believe X-Forwarded-For/-Proto from a proxy in front'),
+});
+
+/** The parsed, frozen configuration. */
+export type Config = Readonly<z.output<typeof configSchema>>;
+
+/** Environment variable names for each key. */
+export const envNames: Readonly<Record<keyof Config, string>> = Object.freeze({
+  port: 'GATEHOUSE_PORT',
+  host: 'GATEHOUSE_HOST',
+  db: 'GATEHOUSE_DB',
+  upstreamUrl: 'GATEHOUSE_UPSTREAM_URL',
+  upstreamTimeoutMs: 'GATEHOUSE_UPSTREAM_TIMEOUT_MS',
+  sandbox: 'GATEHOUSE_SANDBOX',
+  sandboxSeed: 'GATEHOUSE_SANDBOX_SEED',
+  secretKey: 'GATEHOUSE_SECRET_KEY',
+  keyFile: 'GATEHOUSE_KEY_FILE',
+  adminToken: 'GATEHOUSE_ADMIN_TOKEN',
+  redisUrl: 'GATEHOUSE_REDIS_URL',
+  logLevel: 'GATEHOUSE_LOG_LEVEL',
+  maxBodyBytes: 'GATEHOUSE_MAX_BODY_BYTES',
+  auditKeepPersonal: 'GATEHOUSE_AUDIT_KEEP_PERSONAL',
+  auditRetentionDays: 'GATEHOUSE_AUDIT_RETENTION_DAYS',
+  trustProxy: 'GATEHOUSE_TRUST_PROXY',
+});
+
+/** Where configuration comes from; all optional so tests pass exactly what they need. */
+export interface ConfigSources {
+  env?: Record<string, string | undefined>;
+  flags?: Partial<Record<keyof Config, unknown>>;
+  /** Path of gatehouse.config.json; absent or missing file = no file layer. */
+  file?: string;
+}
+
+/** A configuration problem, phrased for the person who must fix it. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/** Parses configuration once and fails fast with a readable message naming the variable. */
+export function loadConfig(sources: ConfigSources = {}): Config {
+  const fromFile = readConfigFile(sources.file);
+  const fromEnv: Record<string, unknown> = {};
+  for (const [key, name] of Object.entries(envNames)) {
+    const v = sources.env?.[name];
+    if (v !== undefined && v !== '') fromEnv[key] = v;
+  }
+  const fromFlags = Object.fromEntries(
+    Object.entries(sources.flags ?? {}).filter(([, v]) => v !== undefined),
+  );
+  const parsed = configSchema.safeParse({ ...fromFile, ...fromEnv, ...fromFlags });
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const key = String(issue.path[0] ?? '');
+    const name = envNames[key as keyof Config] ?? key;
+    throw new ConfigError(`${name} (${key}) is invalid: ${issue.message}`);
+  }
+  if (parsed.data.secretKey !== undefined) {
+    const bytes = Buffer.from(parsed.data.secretKey, 'base64');
+    if (
+      bytes.length !== 32 ||
+      bytes.toString('base64').replace(/=+$/, '') !== parsed.data.secretKey.replace(/=+$/, '')
+    ) {
+      throw new ConfigError(
+        'GATEHOUSE_SECRET_KEY must be 32 bytes, base64 (e.g. `openssl rand -base64 32`)',
+      );
+    }
+  }
+  return Object.freeze(parsed.data);
+}
+
+function readConfigFile(path: string | undefined): Record<string, unknown> {
+  if (!path) return {};
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return {};
+    throw new ConfigError(`cannot read ${path}: ${(e as Error).message}`);
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    throw new ConfigError(`${path} is not valid JSON`);
+  }
+  if (!data || typeof data !== 'object' || Array.isArray(data))
+    throw new ConfigError(`${path} must hold a JSON object`);
+  const unknownKeys = Object.keys(data).filter((k) => !(k in envNames));
+  if (unknownKeys.length)
+    throw new ConfigError(`${path}: unknown setting ${unknownKeys.join(', ')}`);
+  if ('secretKey' in data || 'adminToken' in data) {
+    throw new ConfigError(
+      `${path}: keep secrets out of the config file; use GATEHOUSE_SECRET_KEY / GATEHOUSE_ADMIN_TOKEN`,
+    );
+  }
+  return data as Record<string, unknown>;
+}
