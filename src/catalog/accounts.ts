@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import { clauses, defineAction, quoted, searchTarget } from './define.js';
+import { clauses, defineAction, quoted, searchTarget, shown } from './define.js';
 import { accountSchema, breadcrumbSchema, labelSchema, paginationSchema } from './objects.js';
 import { apolloId, boolParam, domainParam, list, pageParam, perPageParam, text } from './params.js';
 
@@ -62,7 +62,7 @@ export const accountsSearch = defineAction({
   target: (i) =>
     searchTarget(
       clauses([
-        i.q_organization_name ? `named like ${quoted(i.q_organization_name)}` : undefined,
+        i.q_organization_name ? `for names like ${quoted(i.q_organization_name)}` : undefined,
         i.account_stage_ids ? `in stages ${quoted(i.account_stage_ids)}` : undefined,
         i.account_label_ids ? `in lists ${quoted(i.account_label_ids)}` : undefined,
       ]),
@@ -92,10 +92,10 @@ export const accountsCreate = defineAction({
   phrase: 'created an account',
   intent: 'create an account',
   target: (i) =>
-    clauses([
-      i.name ? `'${String(i.name)}'` : undefined,
-      i.domain ? `(${String(i.domain)})` : undefined,
-    ]).replace(', (', ' ('),
+    [
+      i.name ? `'${String(i.name)}'` : 'without a name',
+      i.domain ? ` (${String(i.domain)})` : '',
+    ].join(''),
 });
 
 /** Update a saved account. */
@@ -119,7 +119,7 @@ export const accountsUpdate = defineAction({
   intent: 'update account',
   target: (i) => {
     const changed = Object.keys(i).filter((k) => k !== 'account_id');
-    return `${String(i.account_id)}${changed.length ? ` (${changed.join(', ')})` : ''}`;
+    return `${shown(i.account_id)}${changed.length ? ` (${changed.join(', ')})` : ''}`;
   },
   hints: { idempotent: true, destructive: true },
 });

@@ -38,7 +38,7 @@ export const usersList = defineAction({
   phrase: "listed the team's Apollo users",
   intent: "list the team's Apollo users",
   target: (i) =>
-    searchTarget(clauses([i.q_keywords ? `keywords ${quoted(i.q_keywords)}` : undefined]), i),
+    searchTarget(clauses([i.q_keywords ? `for keywords ${quoted(i.q_keywords)}` : undefined]), i),
 });
 
 /** API usage and rate limits per endpoint. */

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import { clauses, defineAction, quoted, searchTarget } from './define.js';
+import { clauses, defineAction, quoted, searchTarget, shown } from './define.js';
 import { breadcrumbSchema, contactSchema, labelSchema, paginationSchema } from './objects.js';
 import {
   apolloId,
@@ -37,6 +37,8 @@ const contactFields = {
 /** Personal data in contact writes: emails, phones, LinkedIn. Names stay readable in the audit. */
 const contactPersonal = [
   'email',
+  'present_raw_address',
+  'typed_custom_fields',
   'direct_phone',
   'corporate_phone',
   'mobile_phone',
@@ -47,12 +49,12 @@ const contactPersonal = [
 
 function contactWho(i: Record<string, unknown>): string {
   const nameText = [i.first_name, i.last_name].filter(Boolean).map(String).join(' ');
-  return clauses([
-    nameText ? `'${nameText}'` : undefined,
-    i.title ? `(${String(i.title)})` : undefined,
-    i.organization_name ? `at ${String(i.organization_name)}` : undefined,
-    i.email ? `email ${String(i.email)}` : undefined,
-  ]).replace(/, \(/, ' (');
+  const who = [
+    nameText ? `'${nameText}'` : 'without a name',
+    i.title ? ` (${String(i.title)})` : '',
+    i.organization_name ? ` at ${String(i.organization_name)}` : '',
+  ].join('');
+  return i.email ? `${who}, email ${String(i.email)}` : who;
 }
 
 const contactSortFields = [
@@ -106,7 +108,7 @@ export const contactsSearch = defineAction({
   target: (i) =>
     searchTarget(
       clauses([
-        i.q_keywords ? `keywords ${quoted(i.q_keywords)}` : undefined,
+        i.q_keywords ? `for keywords ${quoted(i.q_keywords)}` : undefined,
         i.contact_stage_ids ? `in stages ${quoted(i.contact_stage_ids)}` : undefined,
         i.contact_label_ids ? `in lists ${quoted(i.contact_label_ids)}` : undefined,
       ]),
@@ -168,7 +170,7 @@ export const contactsUpdate = defineAction({
   intent: 'update contact',
   target: (i) => {
     const changed = Object.keys(i).filter((k) => k !== 'contact_id');
-    return `${String(i.contact_id)}${changed.length ? ` (${changed.join(', ')})` : ''}`;
+    return `${shown(i.contact_id)}${changed.length ? ` (${changed.join(', ')})` : ''}`;
   },
   personalFields: contactPersonal,
   hints: { idempotent: true, destructive: true },

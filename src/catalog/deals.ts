@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import { clauses, defineAction, quoted, searchTarget } from './define.js';
+import { clauses, defineAction, quoted, searchTarget, shown } from './define.js';
 import { breadcrumbSchema, opportunitySchema, paginationSchema } from './objects.js';
 import { apolloId, boolParam, dateParam, pageParam, perPageParam, text } from './params.js';
 
@@ -68,8 +68,9 @@ export const dealsList = defineAction({
   target: (i) =>
     searchTarget(
       clauses([
-        i.q_keywords ? `keywords ${quoted(i.q_keywords)}` : undefined,
+        i.q_keywords ? `for keywords ${quoted(i.q_keywords)}` : undefined,
         i.account_id ? `for account ${String(i.account_id)}` : undefined,
+        i.owner_id ? `owned by user ${String(i.owner_id)}` : undefined,
         i.sort_by_field ? `sorted by ${String(i.sort_by_field)}` : undefined,
       ]),
       i,
@@ -105,7 +106,7 @@ export const dealsCreate = defineAction({
   intent: 'create a deal',
   target: (i) =>
     clauses([
-      `'${String(i.name)}'`,
+      i.name ? `'${String(i.name)}'` : 'without a name',
       i.amount ? `amount ${String(i.amount)}` : undefined,
       i.account_id ? `for account ${String(i.account_id)}` : undefined,
     ]),
@@ -140,7 +141,7 @@ export const dealsUpdate = defineAction({
   intent: 'update deal',
   target: (i) => {
     const changed = Object.keys(i).filter((k) => k !== 'opportunity_id');
-    return `${String(i.opportunity_id)}${changed.length ? ` (${changed.join(', ')})` : ''}`;
+    return `${shown(i.opportunity_id)}${changed.length ? ` (${changed.join(', ')})` : ''}`;
   },
   hints: { idempotent: true, destructive: true },
 });

@@ -71,9 +71,25 @@ export function pageNote(input: Record<string, unknown>): string {
   return `(page ${String(page)}, ${String(perPage)} per page)`;
 }
 
-/** Joins a target phrase and its page note with correct spacing. */
+/** A search target: its clauses (each carrying its own preposition) and the page note. */
 export function searchTarget(filters: string, input: Record<string, unknown>): string {
-  return [filters ? `for ${filters}` : 'with no filters', pageNote(input)].join(' ');
+  return `${filters || 'with no filters'} ${pageNote(input)}`;
+}
+
+/** "250–500" for Apollo's "250,500" employee ranges, "10001+" for an open one. */
+export function employeeRanges(values: unknown): string {
+  const list = (Array.isArray(values) ? values : [values]).map((v) => {
+    const [min, max] = String(v).split(',');
+    return max ? `${min}–${max}` : `${min}+`;
+  });
+  return list.length > 1
+    ? `${list.slice(0, -1).join(', ')} or ${list[list.length - 1]}`
+    : (list[0] ?? '');
+}
+
+/** A value for a sentence, or a placeholder when the input lacks it (invalid input is audited too). */
+export function shown(value: unknown, placeholder = '(none)'): string {
+  return value === undefined || value === null || value === '' ? placeholder : String(value);
 }
 
 /** "range 1,000–5,000" from a {min, max} object. */

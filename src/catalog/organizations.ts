@@ -66,12 +66,14 @@ export const organizationsSearch = defineAction({
   target: (i) =>
     searchTarget(
       clauses([
-        ...employerClauses(i),
-        i.organization_not_locations ? `not in ${quoted(i.organization_not_locations)}` : undefined,
+        ...employerClauses(i, 'companies'),
+        i.organization_not_locations
+          ? `not headquartered in ${quoted(i.organization_not_locations)}`
+          : undefined,
         i.total_funding_range
           ? `with total funding ${rangeText(i.total_funding_range)}`
           : undefined,
-      ]),
+      ]).replace(/^(?=.)/, 'for companies '),
       i,
     ),
 });
@@ -108,11 +110,13 @@ export const organizationsEnrich = defineAction({
     'name, LinkedIn URL or website. Costs 1 credit. An unknown company returns an empty object.',
   phrase: 'enriched a company',
   intent: 'enrich a company',
-  target: (i) =>
-    `by ${clauses([
+  target: (i) => {
+    const by = clauses([
       i.domain ? `domain ${String(i.domain)}` : undefined,
       i.name ? `name ${quoted(i.name)}` : undefined,
       i.website ? `website ${String(i.website)}` : undefined,
       i.linkedin_url ? `LinkedIn ${String(i.linkedin_url)}` : undefined,
-    ])}`,
+    ]);
+    return by ? `by ${by}` : 'with no identifiers';
+  },
 });

@@ -1,6 +1,13 @@
 import { z } from 'zod';
 
-import { clauses, defineAction, quoted, rangeText, searchTarget } from './define.js';
+import {
+  clauses,
+  defineAction,
+  employeeRanges,
+  quoted,
+  rangeText,
+  searchTarget,
+} from './define.js';
 import { personSchema, personSearchRowSchema } from './objects.js';
 import {
   amountParam,
@@ -56,24 +63,37 @@ export const employerFilters = {
   organization_industry_tag_ids: list(apolloId).optional(),
 };
 
-/** Audit clauses for the employer filters. */
-export function employerClauses(i: Record<string, unknown>): Array<string | undefined> {
+/**
+ * Audit clauses for the employer filters. Said of people they describe the employer ("at
+ * companies with 250–500 employees"); said of companies, the companies themselves.
+ */
+export function employerClauses(
+  i: Record<string, unknown>,
+  subject: 'people' | 'companies',
+): Array<string | undefined> {
+  const at = subject === 'people' ? 'at companies ' : '';
   return [
-    i.q_organization_name ? `named like ${quoted(i.q_organization_name)}` : undefined,
-    i.q_organization_domains_list ? `at ${quoted(i.q_organization_domains_list)}` : undefined,
-    i.organization_ids ? `at organizations ${quoted(i.organization_ids)}` : undefined,
+    i.q_organization_name ? `${at}named like ${quoted(i.q_organization_name)}` : undefined,
+    i.q_organization_domains_list
+      ? `${subject === 'people' ? 'at' : 'with domain'} ${quoted(i.q_organization_domains_list)}`
+      : undefined,
+    i.organization_ids
+      ? `${subject === 'people' ? 'at organizations' : 'with ids'} ${quoted(i.organization_ids)}`
+      : undefined,
     i.organization_locations
-      ? `with headquarters in ${quoted(i.organization_locations)}`
+      ? `${at}headquartered in ${quoted(i.organization_locations)}`
       : undefined,
     i.organization_num_employees_ranges
-      ? `with ${quoted(i.organization_num_employees_ranges)} employees`
+      ? `${at}with ${employeeRanges(i.organization_num_employees_ranges)} employees`
       : undefined,
-    i.revenue_range ? `with revenue ${rangeText(i.revenue_range)}` : undefined,
-    i.q_organization_keyword_tags ? `tagged ${quoted(i.q_organization_keyword_tags)}` : undefined,
+    i.revenue_range ? `${at}with revenue ${rangeText(i.revenue_range)}` : undefined,
+    i.q_organization_keyword_tags
+      ? `${at}tagged ${quoted(i.q_organization_keyword_tags)}`
+      : undefined,
     i.currently_using_any_of_technology_uids
-      ? `using ${quoted(i.currently_using_any_of_technology_uids)}`
+      ? `${at}using ${quoted(i.currently_using_any_of_technology_uids)}`
       : undefined,
-    i.q_organization_job_titles ? `hiring ${quoted(i.q_organization_job_titles)}` : undefined,
+    i.q_organization_job_titles ? `${at}hiring ${quoted(i.q_organization_job_titles)}` : undefined,
   ];
 }
 
@@ -128,11 +148,12 @@ export const peopleSearch = defineAction({
   target: (i) =>
     searchTarget(
       clauses([
-        i.person_titles ? `titles ${quoted(i.person_titles)}` : undefined,
-        i.person_seniorities ? `seniority ${quoted(i.person_seniorities)}` : undefined,
+        i.person_titles ? `for titles ${quoted(i.person_titles)}` : undefined,
+        i.person_seniorities ? `for seniority ${quoted(i.person_seniorities)}` : undefined,
+        i.q_keywords ? `for keywords ${quoted(i.q_keywords)}` : undefined,
+        i.person_departments ? `in departments ${quoted(i.person_departments)}` : undefined,
         i.person_locations ? `in ${quoted(i.person_locations)}` : undefined,
-        i.q_keywords ? `keywords ${quoted(i.q_keywords)}` : undefined,
-        ...employerClauses(i),
+        ...employerClauses(i, 'people'),
       ]),
       i,
     ),
@@ -163,11 +184,13 @@ const revealFlags = {
 
 /** True when a match request asks for personal data or waterfall enrichment. */
 export function asksForReveal(i: Record<string, unknown>): boolean {
+  // Raw query-string input says "true"; parsed input says true. Either asks.
+  const on = (v: unknown) => v === true || v === 'true';
   return (
-    i.reveal_personal_emails === true ||
-    i.reveal_phone_number === true ||
-    i.run_waterfall_email === true ||
-    i.run_waterfall_phone === true
+    on(i.reveal_personal_emails) ||
+    on(i.reveal_phone_number) ||
+    on(i.run_waterfall_email) ||
+    on(i.run_waterfall_phone)
   );
 }
 
@@ -199,23 +222,23 @@ const revealWords = (i: Record<string, unknown>) =>
   ]);
 
 function identityWords(i: Record<string, unknown>): string {
+  const employer = i.domain
+    ? ` at ${String(i.domain)}`
+    : i.organization_name
+      ? ` at ${String(i.organization_name)}`
+      : '';
+  const nameText = i.name
+    ? String(i.name)
+    : [i.first_name, i.last_name].filter(Boolean).map(String).join(' ');
   const who = clauses([
     i.id ? `id ${String(i.id)}` : undefined,
     i.email ? `email ${String(i.email)}` : undefined,
     i.hashed_email ? 'a hashed email' : undefined,
     i.linkedin_url ? `LinkedIn ${String(i.linkedin_url)}` : undefined,
-    i.name
-      ? `name ${String(i.name)}`
-      : i.first_name || i.last_name
-        ? `name ${[i.first_name, i.last_name].filter(Boolean).map(String).join(' ')}`
-        : undefined,
-    i.domain
-      ? `at ${String(i.domain)}`
-      : i.organization_name
-        ? `at ${String(i.organization_name)}`
-        : undefined,
+    nameText ? `name ${nameText}` : undefined,
   ]);
-  return who || 'no identifiers';
+  if (!who) return employer ? `employer${employer}` : 'no identifiers';
+  return `${who}${employer}`;
 }
 
 const personalIdentity = [
@@ -316,6 +339,7 @@ export const peopleBulkMatch = defineAction({
   intent: 'enrich people in bulk',
   target: (i) => {
     const details = Array.isArray(i.details) ? (i.details as Record<string, unknown>[]) : [];
+    if (details.length === 0) return '(no details given)';
     const shown = details.slice(0, 3).map(identityWords).join('; ');
     const more = details.length > 3 ? `; and ${details.length - 3} more` : '';
     const reveal = revealWords(i);

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import { clauses, defineAction, quoted, searchTarget } from './define.js';
+import { clauses, defineAction, quoted, searchTarget, shown } from './define.js';
 import { breadcrumbSchema, contactSchema, paginationSchema, sequenceSchema } from './objects.js';
 import { apolloId, boolParam, dateTimeParam, intParam, list, text } from './params.js';
 
@@ -55,7 +55,7 @@ export const sequencesSearch = defineAction({
   phrase: "searched the team's sequences",
   intent: "search the team's sequences",
   target: (i) =>
-    searchTarget(clauses([i.q_name ? `named like ${quoted(i.q_name)}` : undefined]), i),
+    searchTarget(clauses([i.q_name ? `for names like ${quoted(i.q_name)}` : undefined]), i),
 });
 
 /** Enroll contacts in a sequence: Apollo will start emailing them. */
@@ -120,7 +120,7 @@ export const sequencesAddContacts = defineAction({
       ids ? `${ids} contact${ids === 1 ? '' : 's'}` : undefined,
       i.label_names ? `lists ${quoted(i.label_names, 'and')}` : undefined,
     ]);
-    return `${String(i.sequence_id)} (${who}${i.status === 'paused' ? ', paused' : ''})`;
+    return `${shown(i.sequence_id)} (${who || 'no contacts given'}${i.status === 'paused' ? ', paused' : ''})`;
   },
   hints: { idempotent: true },
 });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import { clauses, defineAction, quoted, searchTarget } from './define.js';
+import { clauses, defineAction, quoted, searchTarget, shown } from './define.js';
 import { breadcrumbSchema, paginationSchema, taskSchema } from './objects.js';
 import {
   apolloId,
@@ -71,10 +71,11 @@ export const tasksSearch = defineAction({
   target: (i) =>
     searchTarget(
       clauses([
-        i.q_keywords ? `keywords ${quoted(i.q_keywords)}` : undefined,
-        i.user_id ? `owned by user ${String(i.user_id)}` : undefined,
+        i.q_keywords ? `for keywords ${quoted(i.q_keywords)}` : undefined,
         i.contact_id ? `for contact ${String(i.contact_id)}` : undefined,
-        i.priority ? `priority ${String(i.priority)}` : undefined,
+        i.account_id ? `for account ${String(i.account_id)}` : undefined,
+        i.user_id ? `owned by user ${String(i.user_id)}` : undefined,
+        i.priority ? `with priority ${String(i.priority)}` : undefined,
       ]),
       i,
     ),
@@ -111,5 +112,5 @@ export const tasksCreate = defineAction({
   phrase: 'created a task',
   intent: 'create a task',
   target: (i) =>
-    `(${String(i.type).replace(/_/g, ' ')}, ${String(i.status)}) for contact ${String(i.contact_id)}, due ${String(i.due_at)}`,
+    `(${shown(i.type, 'no type').replace(/_/g, ' ')}, ${shown(i.status, 'no status')}) for contact ${shown(i.contact_id)}, due ${shown(i.due_at)}`,
 });

@@ -1,0 +1,10 @@
+export { describe, targetOf } from './describe.js';
+export type { DescribeInput } from './describe.js';
+export {
+  auditDecisions,
+  completeAuditRecord,
+  openAuditRecord,
+  settleApproval,
+  surfaces,
+} from './record.js';
+export type { AuditDecision, AuditOpening, AuditOutcome, AuditRecord, Surface } from './record.js';

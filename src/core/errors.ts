@@ -1,0 +1,352 @@
+// Every way a Gatehouse call can fail, as values. Each surface (REST, MCP, CLI) maps these with
+// `httpStatusFor` and `toPublicError`, so an agent sees the same outcome whichever door it used.
+import { formatCredits, formatWait } from './format.js';
+
+/** Every error code, in the decision order of design.md. */
+export const errorCodes = [
+  'unauthenticated',
+  'unknown_action',
+  'invalid_input',
+  'not_granted',
+  'approval_pending',
+  'approval_rejected',
+  'approval_expired',
+  'budget_exhausted',
+  'rate_limited',
+  'credential_missing',
+  'upstream_error',
+  'upstream_unreachable',
+  'internal',
+] as const;
+
+/** A snake_case error code. */
+export type ErrorCode = (typeof errorCodes)[number];
+
+/** Fields every error carries: `message` is safe for the agent, `cause` is for operators only. */
+interface ErrorBase<C extends ErrorCode> {
+  readonly code: C;
+  /** Plain English, safe to show the agent, and says what to do next. */
+  readonly message: string;
+  /** Internal detail (a thrown value, a library error). Never shown to agents. */
+  readonly cause?: unknown;
+}
+
+/** One problem with a request's input: where (`email`, `details.2.email`) and what. */
+export interface InputIssue {
+  readonly path: string;
+  readonly message: string;
+}
+
+/** A credit budget that a call would overrun. */
+export interface BudgetDetails {
+  readonly limit: number;
+  readonly spent: number;
+  /** The most this call could cost (the catalog's estimate). */
+  readonly needed: number;
+  readonly period: 'day' | 'month';
+}
+
+/** Why a token was refused. */
+export type UnauthenticatedReason = 'missing' | 'unknown' | 'revoked';
+
+/** Whose limit was hit: the agent's own requests-per-minute, or Apollo's window for the team. */
+export type RateLimitScope = 'agent' | 'apollo';
+
+/** What Apollo answered, kept so surfaces can pass Apollo's own status and body through. */
+export interface UpstreamDetails {
+  readonly status: number;
+  /** Apollo's `error_code`, e.g. `API_INACCESSIBLE`. */
+  readonly errorCode: string | null;
+  /** Apollo's body as it sent it. */
+  readonly body?: unknown;
+}
+
+/** A Gatehouse failure, discriminated on `code`. Details beyond `message` are optional extras. */
+export type GatewayError =
+  | (ErrorBase<'unauthenticated'> & { readonly reason?: UnauthenticatedReason })
+  | (ErrorBase<'unknown_action'> & { readonly actionId?: string; readonly route?: string })
+  | (ErrorBase<'invalid_input'> & { readonly issues: readonly InputIssue[] })
+  | (ErrorBase<'not_granted'> & { readonly rule: string })
+  | (ErrorBase<'approval_pending'> & {
+      readonly approvalId: string;
+      readonly rule?: string;
+      /** ISO time after which the held call expires unanswered. */
+      readonly expiresAt?: string;
+    })
+  | (ErrorBase<'approval_rejected'> & { readonly approvalId: string; readonly note?: string })
+  | (ErrorBase<'approval_expired'> & { readonly approvalId: string })
+  | (ErrorBase<'budget_exhausted'> & {
+      readonly budget: BudgetDetails;
+      readonly retryAfterSeconds?: number;
+    })
+  | (ErrorBase<'rate_limited'> & {
+      readonly retryAfterSeconds?: number | null;
+      readonly scope?: RateLimitScope;
+      /** Apollo's window (`minute`, `hour`, `day`) when Apollo's limit was hit. */
+      readonly window?: string;
+      readonly upstream?: UpstreamDetails;
+    })
+  | ErrorBase<'credential_missing'>
+  | (ErrorBase<'upstream_error'> & { readonly upstream: UpstreamDetails })
+  | (ErrorBase<'upstream_unreachable'> & { readonly timedOut?: boolean })
+  | ErrorBase<'internal'>;
+
+/** The variant of GatewayError with the given code. */
+export type GatewayErrorOf<C extends ErrorCode> = Extract<GatewayError, { code: C }>;
+
+/** A GatewayError without its internal `cause`: what agents and API clients may see. */
+export type PublicGatewayError = {
+  [C in ErrorCode]: Omit<GatewayErrorOf<C>, 'cause'>;
+}[ErrorCode];
+
+const withCause = (cause: unknown) => (cause === undefined ? {} : { cause });
+
+function issueList(issues: readonly InputIssue[]): string {
+  const shown = issues.slice(0, 5).map((i) => (i.path ? `${i.path}: ${i.message}` : i.message));
+  const more = issues.length > 5 ? `; and ${issues.length - 5} more` : '';
+  return `${shown.join('; ')}${more}`;
+}
+
+function upstreamMessage(status: number, errorCode: string | null, apolloMessage: string): string {
+  const said = apolloMessage ? ` Apollo said: "${apolloMessage}".` : '';
+  if (status === 401)
+    return `Apollo refused the team's Apollo credential (401).${said} This is not your token; ask an admin to reconnect Apollo (gatehouse connect).`;
+  if (status === 403)
+    return `The team's Apollo key cannot reach this endpoint (403${errorCode ? ` ${errorCode}` : ''}); this is a setting of the Apollo key, not of this agent's grants.${said} Ask an admin to give the key this endpoint's scope or use a master key.`;
+  if (status === 404)
+    return `Apollo found no such record (404).${said} Check the id, for example with a search.`;
+  if (status === 400 || status === 422)
+    return `Apollo rejected the request (${status}).${said} Fix the request and try again.`;
+  if (status >= 500) return `Apollo failed on its side (${status}).${said} Try again in a moment.`;
+  return `Apollo answered an unexpected ${status}.${said} Try again later or tell an admin.`;
+}
+
+/** Constructors, one per code, that write the agent-facing message so every surface says the same. */
+export const gatewayError = Object.freeze({
+  /** The token is missing, unknown or revoked. */
+  unauthenticated(
+    reason: UnauthenticatedReason,
+    cause?: unknown,
+  ): GatewayErrorOf<'unauthenticated'> {
+    const message = {
+      missing:
+        "No Gatehouse token was sent. Send the agent's token in the X-Api-Key header or as Authorization: Bearer <token>.",
+      unknown:
+        'This Gatehouse token is not recognised. Use the token Gatehouse printed when the agent was created or last rotated.',
+      revoked:
+        'This Gatehouse token was revoked. Ask an admin for a new one (gatehouse agent rotate).',
+    }[reason];
+    return { code: 'unauthenticated', reason, message, ...withCause(cause) };
+  },
+
+  /** No catalog action has this id, or no action answers this method and path. */
+  unknownAction(
+    what: { actionId: string } | { method: string; path: string },
+  ): GatewayErrorOf<'unknown_action'> {
+    if ('actionId' in what)
+      return {
+        code: 'unknown_action',
+        actionId: what.actionId,
+        message: `Gatehouse has no action named '${what.actionId}'. List the available tools, or use an action id such as people.search.`,
+      };
+    const route = `${what.method.toUpperCase()} ${what.path}`;
+    return {
+      code: 'unknown_action',
+      route,
+      message: `Gatehouse does not serve ${route}. Check the method and path against the Apollo endpoints Gatehouse supports (its tool list shows them).`,
+    };
+  },
+
+  /** The input failed the action's schema. */
+  invalidInput(issues: readonly InputIssue[], cause?: unknown): GatewayErrorOf<'invalid_input'> {
+    const list = issues.length ? issueList(issues) : 'the input does not match the schema';
+    return {
+      code: 'invalid_input',
+      issues,
+      message: `The request is invalid: ${list}. Fix these fields and try again.`,
+      ...withCause(cause),
+    };
+  },
+
+  /** The policy denied the call; `reason` is the sentence `decide` wrote. */
+  notGranted(denial: { rule: string; reason: string }): GatewayErrorOf<'not_granted'> {
+    return { code: 'not_granted', rule: denial.rule, message: denial.reason };
+  },
+
+  /** The call is held until an admin approves it. */
+  approvalPending(p: {
+    approvalId: string;
+    rule: string;
+    expiresAt?: string;
+  }): GatewayErrorOf<'approval_pending'> {
+    const until = p.expiresAt ? ` unless answered by ${p.expiresAt}` : '';
+    return {
+      code: 'approval_pending',
+      approvalId: p.approvalId,
+      rule: p.rule,
+      ...(p.expiresAt ? { expiresAt: p.expiresAt } : {}),
+      message: `This call needs an admin's approval (${p.rule}) and is held as approval ${p.approvalId}; nothing was sent to Apollo yet. Check back later with that id; the request expires${until || ' if nobody answers'}.`,
+    };
+  },
+
+  /** An admin refused the held call. */
+  approvalRejected(p: { approvalId: string; note?: string }): GatewayErrorOf<'approval_rejected'> {
+    const note = p.note ? ` The admin wrote: "${p.note}".` : '';
+    return {
+      code: 'approval_rejected',
+      approvalId: p.approvalId,
+      ...(p.note ? { note: p.note } : {}),
+      message: `An admin rejected this call (approval ${p.approvalId}), so it was not sent to Apollo.${note} Do not retry it unchanged; ask an admin what would be acceptable.`,
+    };
+  },
+
+  /** Nobody answered the held call in time. */
+  approvalExpired(p: { approvalId: string }): GatewayErrorOf<'approval_expired'> {
+    return {
+      code: 'approval_expired',
+      approvalId: p.approvalId,
+      message: `Approval ${p.approvalId} expired before an admin answered, so the call was not sent to Apollo. Make the call again to request a new approval.`,
+    };
+  },
+
+  /** The agent's credit budget cannot cover the call. */
+  budgetExhausted(
+    p: BudgetDetails & { retryAfterSeconds?: number },
+  ): GatewayErrorOf<'budget_exhausted'> {
+    const { limit, spent, needed, period, retryAfterSeconds } = p;
+    const when =
+      retryAfterSeconds !== undefined
+        ? `It resets in ${formatWait(retryAfterSeconds)}`
+        : `It resets at the start of the next ${period}`;
+    return {
+      code: 'budget_exhausted',
+      budget: { limit, spent, needed, period },
+      ...(retryAfterSeconds !== undefined ? { retryAfterSeconds } : {}),
+      message: `This agent's ${period === 'day' ? 'daily' : 'monthly'} credit budget is spent: ${formatCredits(spent)} of ${limit} used, and this call may cost ${formatCredits(needed)}. ${when}; meanwhile use free actions or ask an admin to raise the budget.`,
+    };
+  },
+
+  /** Too many requests: the agent's own limit or Apollo's window for the team. */
+  rateLimited(p: {
+    scope: RateLimitScope;
+    retryAfterSeconds: number | null;
+    window?: string;
+    upstream?: UpstreamDetails;
+  }): GatewayErrorOf<'rate_limited'> {
+    const retry =
+      p.retryAfterSeconds !== null
+        ? `Retry in ${formatWait(p.retryAfterSeconds)}.`
+        : 'Retry later.';
+    const what =
+      p.scope === 'agent'
+        ? 'This agent has reached its requests-per-minute limit set in Gatehouse.'
+        : `Apollo's ${p.window ? `${p.window} ` : ''}rate limit for this endpoint is used up for the team.`;
+    return {
+      code: 'rate_limited',
+      scope: p.scope,
+      retryAfterSeconds: p.retryAfterSeconds,
+      ...(p.window ? { window: p.window } : {}),
+      ...(p.upstream ? { upstream: p.upstream } : {}),
+      message: `${what} ${retry}`,
+    };
+  },
+
+  /** Gatehouse has no Apollo credential to call with. */
+  credentialMissing(): GatewayErrorOf<'credential_missing'> {
+    return {
+      code: 'credential_missing',
+      message:
+        'Gatehouse is not connected to Apollo yet, so the call was not made. Ask an admin to connect an Apollo API key or OAuth (gatehouse connect).',
+    };
+  },
+
+  /** Apollo answered with an error status. */
+  upstreamError(p: {
+    status: number;
+    errorCode?: string | null;
+    /** Apollo's own message text, quoted to the agent. */
+    apolloMessage?: string;
+    body?: unknown;
+    cause?: unknown;
+  }): GatewayErrorOf<'upstream_error'> {
+    const errorCode = p.errorCode ?? null;
+    return {
+      code: 'upstream_error',
+      upstream: { status: p.status, errorCode, ...(p.body !== undefined ? { body: p.body } : {}) },
+      message: upstreamMessage(p.status, errorCode, p.apolloMessage ?? ''),
+      ...withCause(p.cause),
+    };
+  },
+
+  /** Apollo could not be reached, or did not answer in time. */
+  upstreamUnreachable(p: {
+    timedOut: boolean;
+    cause?: unknown;
+  }): GatewayErrorOf<'upstream_unreachable'> {
+    return {
+      code: 'upstream_unreachable',
+      timedOut: p.timedOut,
+      message: `Gatehouse could not ${p.timedOut ? 'get an answer from Apollo in time' : 'reach Apollo'}. Try again in a moment; for a write, first check whether it took effect, because Apollo may have received it.`,
+      ...withCause(p.cause),
+    };
+  },
+
+  /** A bug or an unexpected failure inside Gatehouse. */
+  internal(cause?: unknown): GatewayErrorOf<'internal'> {
+    return {
+      code: 'internal',
+      message:
+        'Gatehouse failed on its side and did not complete the call. Try again; if it keeps failing, tell an admin (the audit log has details).',
+      ...withCause(cause),
+    };
+  },
+});
+
+/**
+ * The HTTP status every surface uses for an error. Apollo's own 400/404/422 pass through, since
+ * they describe the agent's request; Apollo refusing the team's key (401/403) or failing is a
+ * gateway problem, 502, so the agent never mistakes it for its own token or grant.
+ */
+export function httpStatusFor(error: GatewayError | PublicGatewayError): number {
+  switch (error.code) {
+    case 'unauthenticated':
+      return 401;
+    case 'unknown_action':
+      return 404;
+    case 'invalid_input':
+      return 422;
+    case 'not_granted':
+    case 'approval_rejected':
+      return 403;
+    case 'approval_pending':
+      return 202;
+    case 'approval_expired':
+      return 410;
+    // 402, not 429: clients retry 429 with backoff, which cannot help before the budget resets.
+    case 'budget_exhausted':
+      return 402;
+    case 'rate_limited':
+      return 429;
+    case 'credential_missing':
+      return 503;
+    case 'upstream_error':
+      return [400, 404, 422].includes(error.upstream.status) ? error.upstream.status : 502;
+    case 'upstream_unreachable':
+      return error.timedOut === true ? 504 : 502;
+    case 'internal':
+      return 500;
+  }
+}
+
+/** The error as agents may see it: everything but `cause`. */
+export function toPublicError(error: GatewayError): PublicGatewayError {
+  const { cause: _cause, ...visible } = error;
+  return visible;
+}
+
+/** True for a value shaped like a GatewayError (a known code and a message). */
+export function isGatewayError(value: unknown): value is GatewayError {
+  if (!value || typeof value !== 'object') return false;
+  const v = value as { code?: unknown; message?: unknown };
+  return typeof v.message === 'string' && (errorCodes as readonly unknown[]).includes(v.code);
+}

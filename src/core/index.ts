@@ -1,0 +1,62 @@
+// The pure core: errors, policy, masking and the audit sentence. No I/O, no clock, no randomness.
+export {
+  auditDecisions,
+  completeAuditRecord,
+  describe,
+  openAuditRecord,
+  settleApproval,
+  surfaces,
+  targetOf,
+} from './audit/index.js';
+export type {
+  AuditDecision,
+  AuditOpening,
+  AuditOutcome,
+  AuditRecord,
+  DescribeInput,
+  Surface,
+} from './audit/index.js';
+export {
+  errorCodes,
+  gatewayError,
+  httpStatusFor,
+  isGatewayError,
+  toPublicError,
+} from './errors.js';
+export type {
+  BudgetDetails,
+  ErrorCode,
+  GatewayError,
+  GatewayErrorOf,
+  InputIssue,
+  PublicGatewayError,
+  RateLimitScope,
+  UnauthenticatedReason,
+  UpstreamDetails,
+} from './errors.js';
+export { formatCredits, formatDuration, formatWait } from './format.js';
+export {
+  decide,
+  effectiveLevels,
+  explain,
+  formatRule,
+  grantSchema,
+  grantTargets,
+  isGrantTarget,
+  levelSchema,
+  levels,
+  resolveGrant,
+} from './policy/index.js';
+export type {
+  Decision,
+  EffectiveLevel,
+  Evaluation,
+  Grant,
+  Level,
+  PolicyQuery,
+  ResolvedGrant,
+} from './policy/index.js';
+export { maskInput, maskPersonal, personalKindOf, redactFields } from './redact.js';
+export type { MaskOptions, PersonalKind, Redacted } from './redact.js';
+export { err, ok } from './result.js';
+export type { Result } from './result.js';

@@ -1,0 +1,438 @@
+import { sql } from 'kysely';
+import type { Kysely, Selectable, SelectQueryBuilder, Updateable } from 'kysely';
+
+import { ok } from '../core/result.js';
+import type { Result } from '../core/result.js';
+
+import { parseJson, stringifyJson } from './codec.js';
+import type { AuditRecordsTable, Database } from './db.js';
+import { storeError } from './errors.js';
+import type { StoreError } from './errors.js';
+import { createUlidFactory } from './ids.js';
+import type { RandomBytes } from './ids.js';
+
+/** Where a call came in. */
+export const auditSurfaces = ['rest', 'mcp', 'cli', 'admin'] as const;
+export type AuditSurface = (typeof auditSurfaces)[number];
+
+/** What became of a call; `pending` is the only decision a record stays open with. */
+export const auditDecisions = [
+  'allowed',
+  'denied',
+  'pending',
+  'approved',
+  'rejected',
+  'expired',
+] as const;
+export type AuditDecision = (typeof auditDecisions)[number];
+
+/** One audit record: one call, as it was decided and (once completed) as it ended. */
+export interface AuditRecord {
+  /** `aud_` + ULID: time-ordered, so newest-first is id order. */
+  id: string;
+  time: number;
+  /** Null when the token matched no agent. */
+  agentId: string | null;
+  agentName: string | null;
+  surface: AuditSurface;
+  /** An action id, or whatever unknown action the caller asked for. */
+  action: string;
+  target: string;
+  /** The call's parameters, masked by the caller before they were recorded. */
+  params: unknown;
+  decision: AuditDecision;
+  rule: string | null;
+  reason: string | null;
+  upstreamStatus: number | null;
+  credits: number;
+  durationMs: number | null;
+  sentence: string;
+  /** Null while the record is open (call in flight, or held for approval). */
+  completedAt: number | null;
+  errorCode: string | null;
+}
+
+/** The completion fields: what `complete` may set, and what `open` may set for a record born closed. */
+export interface AuditCompletion {
+  /** Only a `pending` record may change its decision (to approved, rejected, expired …). */
+  decision?: AuditDecision;
+  rule?: string | null;
+  reason?: string | null;
+  upstreamStatus?: number | null;
+  credits?: number;
+  durationMs?: number | null;
+  sentence?: string;
+  errorCode?: string | null;
+  /** Defaults to now. */
+  completedAt?: number;
+}
+
+/** A record to open, written before the upstream call. */
+export interface OpenAuditInput {
+  /** Defaults to now. */
+  time?: number;
+  agentId: string | null;
+  agentName: string | null;
+  surface: AuditSurface;
+  action: string;
+  target?: string;
+  /** JSON-serialisable; must already be masked. */
+  params?: unknown;
+  decision: AuditDecision;
+  rule?: string | null;
+  reason?: string | null;
+  sentence?: string;
+  upstreamStatus?: number | null;
+  credits?: number;
+  durationMs?: number | null;
+  errorCode?: string | null;
+  /**
+   * Set it to write a record that is complete from the start, e.g. a denial: one write instead of
+   * two. Left undefined, the record is open until `complete`.
+   */
+  completedAt?: number | null;
+}
+
+/** Filters shared by `query`, `stream` and `count`; all optional, combined with AND. */
+export interface AuditFilters {
+  agentId?: string;
+  action?: string;
+  decision?: AuditDecision | readonly AuditDecision[];
+  /** Inclusive lower bound on `time`. */
+  since?: number;
+  /** Exclusive upper bound on `time`. */
+  until?: number;
+  /** Case-insensitive substring of the sentence, target, action or agent name. */
+  text?: string;
+}
+
+/** A page request: newest first, `limit` records (1–1000), older than the `before` id. */
+export interface AuditQuery extends AuditFilters {
+  limit: number;
+  before?: string;
+}
+
+/** A page of records; pass `nextBefore` as `before` for the next page (null when none). */
+export interface AuditPage {
+  records: AuditRecord[];
+  nextBefore: string | null;
+}
+
+/** Options for `stream`. */
+export interface AuditStreamOptions {
+  /** Records read per query (default 500): memory stays bounded by one batch. */
+  batchSize?: number;
+  /** `asc` (default, oldest first, as an export reads) or `desc`. */
+  order?: 'asc' | 'desc';
+}
+
+/**
+ * The append-only audit trail. There is deliberately no update or delete: `complete` writes the
+ * completion fields of a still-open record exactly once, and `prune` removes records by age only.
+ */
+export interface AuditRepository {
+  /** Inserts a record (before the upstream call) and returns it with its id. */
+  open(record: OpenAuditInput): Promise<Result<AuditRecord, StoreError>>;
+  /** Completes an open record once; a second completion is refused. */
+  complete(id: string, fields: AuditCompletion): Promise<Result<AuditRecord, StoreError>>;
+  get(id: string): Promise<AuditRecord | undefined>;
+  /** One page, newest first, by keyset (`before`), so deep pages cost the same as the first. */
+  query(query: AuditQuery): Promise<AuditPage>;
+  /** Every matching record, read lazily in keyset batches. */
+  stream(filters?: AuditFilters, options?: AuditStreamOptions): AsyncGenerator<AuditRecord>;
+  count(filters?: AuditFilters): Promise<number>;
+  /** Deletes records with `time` before `olderThan`; returns how many. */
+  prune(options: { olderThan: number }): Promise<number>;
+}
+
+/** Dependencies of the audit repository. */
+export interface AuditRepositoryDeps {
+  now: () => number;
+  randomBytes?: RandomBytes;
+}
+
+const surfaceSet: ReadonlySet<string> = new Set(auditSurfaces);
+const decisionSet: ReadonlySet<string> = new Set(auditDecisions);
+const maxActionLength = 200;
+const maxTargetLength = 2000;
+const maxPageSize = 1000;
+const pruneBatchSize = 5000;
+
+/** Creates the audit repository. */
+export function createAuditRepository(
+  db: Kysely<Database>,
+  deps: AuditRepositoryDeps,
+): AuditRepository {
+  const nextId = createUlidFactory('aud_', deps.randomBytes);
+
+  async function readBatch(
+    filters: AuditFilters,
+    cursor: string | undefined,
+    limit: number,
+    order: 'asc' | 'desc',
+  ): Promise<Selectable<AuditRecordsTable>[]> {
+    let qb = applyFilters(db.selectFrom('audit_records').selectAll(), filters);
+    if (cursor !== undefined) qb = qb.where('id', order === 'desc' ? '<' : '>', cursor);
+    return qb.orderBy('id', order).limit(limit).execute();
+  }
+
+  return {
+    async open(input) {
+      const invalid = validateOpen(input);
+      if (invalid) return { ok: false, error: invalid };
+      const params = stringifyJson(input.params ?? {});
+      if (params === undefined) {
+        return storeError('invalid_input', 'audit params must be JSON-serialisable');
+      }
+      const time = input.time ?? deps.now();
+      const row: Selectable<AuditRecordsTable> = {
+        id: nextId(time),
+        time,
+        agent_id: input.agentId,
+        agent_name: input.agentName,
+        surface: input.surface,
+        action: truncate(input.action, maxActionLength),
+        target: truncate(input.target ?? '', maxTargetLength),
+        params,
+        decision: input.decision,
+        rule: input.rule ?? null,
+        reason: input.reason ?? null,
+        upstream_status: input.upstreamStatus ?? null,
+        credits: input.credits ?? 0,
+        duration_ms: input.durationMs ?? null,
+        sentence: input.sentence ?? '',
+        completed_at: input.completedAt ?? null,
+        error_code: input.errorCode ?? null,
+      };
+      await db.insertInto('audit_records').values(row).execute();
+      return ok(toRecord(row));
+    },
+
+    async complete(id, fields) {
+      const invalid = validateCompletion(fields);
+      if (invalid) return { ok: false, error: invalid };
+      const changes: Updateable<AuditRecordsTable> = {
+        completed_at: fields.completedAt ?? deps.now(),
+      };
+      if (fields.decision !== undefined) changes.decision = fields.decision;
+      if (fields.rule !== undefined) changes.rule = fields.rule;
+      if (fields.reason !== undefined) changes.reason = fields.reason;
+      if (fields.upstreamStatus !== undefined) changes.upstream_status = fields.upstreamStatus;
+      if (fields.credits !== undefined) changes.credits = fields.credits;
+      if (fields.durationMs !== undefined) changes.duration_ms = fields.durationMs;
+      if (fields.sentence !== undefined) changes.sentence = fields.sentence;
+      if (fields.errorCode !== undefined) changes.error_code = fields.errorCode;
+
+      // The guards live in the WHERE clause, so two racing completions cannot both succeed: only
+      // an open record is written, and only a pending one may change its decision (a pending one
+      // must, since pending is not an outcome).
+      let update = db
+        .updateTable('audit_records')
+        .set(changes)
+        .where('id', '=', id)
+        .where('completed_at', 'is', null);
+      update =
+        fields.decision === undefined
+          ? update.where('decision', '<>', 'pending')
+          : update.where('decision', 'in', [fields.decision, 'pending']);
+      const row = await update.returningAll().executeTakeFirst();
+      if (row) return ok(toRecord(row));
+
+      const current = await db
+        .selectFrom('audit_records')
+        .select(['decision', 'completed_at'])
+        .where('id', '=', id)
+        .executeTakeFirst();
+      if (!current) return storeError('audit_not_found', `no audit record ${id}`);
+      if (current.completed_at !== null) {
+        return storeError('audit_already_completed', `audit record ${id} is already completed`);
+      }
+      return storeError(
+        'audit_invalid_transition',
+        current.decision === 'pending'
+          ? `audit record ${id} is pending; complete it with a decision (approved, rejected, expired …)`
+          : `audit record ${id} was ${current.decision}; its decision cannot become ${fields.decision ?? ''}`,
+      );
+    },
+
+    async get(id) {
+      const row = await db
+        .selectFrom('audit_records')
+        .selectAll()
+        .where('id', '=', id)
+        .executeTakeFirst();
+      return row && toRecord(row);
+    },
+
+    async query(query) {
+      const limit = clampInt(query.limit, 1, maxPageSize, 50);
+      const rows = await readBatch(query, query.before, limit + 1, 'desc');
+      const records = rows.slice(0, limit).map(toRecord);
+      const nextBefore = rows.length > limit ? (records[records.length - 1]?.id ?? null) : null;
+      return { records, nextBefore };
+    },
+
+    async *stream(filters = {}, options = {}) {
+      const batchSize = clampInt(options.batchSize ?? 500, 1, 10_000, 500);
+      const order = options.order ?? 'asc';
+      let cursor: string | undefined;
+      for (;;) {
+        const rows = await readBatch(filters, cursor, batchSize, order);
+        for (const row of rows) yield toRecord(row);
+        const last = rows[rows.length - 1];
+        if (rows.length < batchSize || !last) return;
+        cursor = last.id;
+      }
+    },
+
+    async count(filters = {}) {
+      const row = await applyFilters(
+        db.selectFrom('audit_records').select((eb) => eb.fn.countAll<number>().as('n')),
+        filters,
+      ).executeTakeFirstOrThrow();
+      return Number(row.n);
+    },
+
+    async prune({ olderThan }) {
+      let total = 0;
+      // Batched so a large prune never holds the write lock long enough to stall live calls.
+      for (;;) {
+        const result = await db
+          .deleteFrom('audit_records')
+          .where('id', 'in', (eb) =>
+            eb
+              .selectFrom('audit_records')
+              .select('id')
+              .where('time', '<', olderThan)
+              .limit(pruneBatchSize),
+          )
+          .executeTakeFirst();
+        const deleted = Number(result.numDeletedRows);
+        total += deleted;
+        if (deleted < pruneBatchSize) return total;
+      }
+    },
+  };
+}
+
+function applyFilters<O>(
+  qb: SelectQueryBuilder<Database, 'audit_records', O>,
+  filters: AuditFilters,
+): SelectQueryBuilder<Database, 'audit_records', O> {
+  let q = qb;
+  if (filters.agentId !== undefined) q = q.where('agent_id', '=', filters.agentId);
+  if (filters.action !== undefined) q = q.where('action', '=', filters.action);
+  if (filters.decision !== undefined) {
+    const decisions: readonly string[] =
+      typeof filters.decision === 'string' ? [filters.decision] : filters.decision;
+    q = q.where('decision', 'in', decisions.length > 0 ? [...decisions] : ['']);
+  }
+  if (filters.since !== undefined) q = q.where('time', '>=', filters.since);
+  if (filters.until !== undefined) q = q.where('time', '<', filters.until);
+  if (filters.text !== undefined && filters.text !== '') {
+    // `!` escapes LIKE wildcards typed by the user; lower() on both sides keeps it
+    // case-insensitive on both dialects (Postgres LIKE is case-sensitive, SQLite's is not).
+    const pattern = `%${filters.text.toLowerCase().replace(/[!%_]/g, (c) => `!${c}`)}%`;
+    const like = sql<string>`${pattern} escape '!'`;
+    q = q.where((eb) =>
+      eb.or(
+        (['sentence', 'target', 'action', 'agent_name'] as const).map((column) =>
+          eb(eb.fn('lower', [column]), 'like', like),
+        ),
+      ),
+    );
+  }
+  return q;
+}
+
+function validateOpen(input: OpenAuditInput): StoreError | undefined {
+  if (!surfaceSet.has(input.surface)) {
+    return invalid(`unknown audit surface ${JSON.stringify(input.surface)}`);
+  }
+  if (!decisionSet.has(input.decision)) {
+    return invalid(`unknown audit decision ${JSON.stringify(input.decision)}`);
+  }
+  if (typeof input.action !== 'string' || input.action === '') {
+    return invalid('an audit record needs an action');
+  }
+  if (input.time !== undefined && !isEpoch(input.time))
+    return invalid('audit time must be epoch ms');
+  if (
+    input.completedAt !== undefined &&
+    input.completedAt !== null &&
+    !isEpoch(input.completedAt)
+  ) {
+    return invalid('audit completion time must be epoch ms');
+  }
+  return validateNumbers(input);
+}
+
+function validateCompletion(fields: AuditCompletion): StoreError | undefined {
+  if (fields.decision !== undefined && !decisionSet.has(fields.decision)) {
+    return invalid(`unknown audit decision ${JSON.stringify(fields.decision)}`);
+  }
+  if (fields.decision === 'pending') {
+    return invalid('an audit record cannot be completed as pending; pending records stay open');
+  }
+  if (fields.completedAt !== undefined && !isEpoch(fields.completedAt)) {
+    return invalid('audit completion time must be epoch ms');
+  }
+  return validateNumbers(fields);
+}
+
+function validateNumbers(fields: AuditCompletion | OpenAuditInput): StoreError | undefined {
+  const { upstreamStatus, credits, durationMs } = fields;
+  if (isSet(upstreamStatus) && !(Number.isInteger(upstreamStatus) && upstreamStatus >= 0)) {
+    return invalid('upstream status must be an HTTP status code');
+  }
+  if (credits !== undefined && !(Number.isFinite(credits) && credits >= 0)) {
+    return invalid('credits must be a number, 0 or more');
+  }
+  if (isSet(durationMs) && !(Number.isFinite(durationMs) && durationMs >= 0)) {
+    return invalid('duration must be a number of milliseconds, 0 or more');
+  }
+  return undefined;
+}
+
+function isSet<T>(value: T | null | undefined): value is T {
+  return value !== undefined && value !== null;
+}
+
+function invalid(message: string): StoreError {
+  return { code: 'invalid_input', message };
+}
+
+function isEpoch(value: number): boolean {
+  return Number.isSafeInteger(value) && value >= 0;
+}
+
+function clampInt(value: number, min: number, max: number, fallback: number): number {
+  if (!Number.isFinite(value)) return fallback;
+  return Math.min(max, Math.max(min, Math.trunc(value)));
+}
+
+function truncate(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+function toRecord(row: Selectable<AuditRecordsTable>): AuditRecord {
+  return {
+    id: row.id,
+    time: row.time,
+    agentId: row.agent_id,
+    agentName: row.agent_name,
+    surface: row.surface as AuditSurface,
+    action: row.action,
+    target: row.target,
+    params: parseJson(row.params) ?? null,
+    decision: row.decision as AuditDecision,
+    rule: row.rule,
+    reason: row.reason,
+    upstreamStatus: row.upstream_status,
+    credits: row.credits,
+    durationMs: row.duration_ms,
+    sentence: row.sentence,
+    completedAt: row.completed_at,
+    errorCode: row.error_code,
+  };
+}

@@ -1,0 +1,100 @@
+/**
+ * Row types of the Gatehouse database, as Kysely sees them. Column names are snake_case; the
+ * repositories translate rows into camelCase objects, so nothing outside src/store sees a row.
+ *
+ * Types chosen to behave the same on SQLite and Postgres:
+ * - timestamps are epoch milliseconds in `bigint` columns (SQLite INTEGER; Postgres int8, parsed
+ *   to a JS number by the pool, see dialect.ts);
+ * - booleans are `integer` 0/1 with a CHECK, because SQLite has no boolean and better-sqlite3
+ *   cannot bind JS booleans;
+ * - JSON is `text`, parsed by the repositories (no JSONB: SQLite would not have it).
+ */
+
+/** Epoch milliseconds. */
+export type EpochMs = number;
+
+/** A boolean stored as 0 or 1. */
+export type IntBool = 0 | 1;
+
+/** Agents: one row per agent, revoked agents included (audit records name them). */
+export interface AgentsTable {
+  id: string;
+  name: string;
+  /** SHA-256 of the token, lowercase hex. The token itself is never stored. */
+  token_hash: string;
+  /** The token's first characters, for recognising it in lists (`gh_agent_AbCd`). */
+  token_prefix: string;
+  description: string | null;
+  created_at: EpochMs;
+  token_created_at: EpochMs;
+  revoked_at: EpochMs | null;
+  last_used_at: EpochMs | null;
+  last_used_ip: string | null;
+  credit_budget_day: number | null;
+  credit_budget_month: number | null;
+  requests_per_minute: number | null;
+  /** JSON array of field names removed from responses. */
+  redacted_fields: string;
+}
+
+/** Grants: (agent, target) → level; a target is a group, an action id or `people.reveal`. */
+export interface GrantsTable {
+  agent_id: string;
+  target: string;
+  level: string;
+  requires_approval: IntBool;
+  updated_at: EpochMs;
+  updated_by: string;
+}
+
+/** Audit records: append-only; only the completion fields of an open record are ever written. */
+export interface AuditRecordsTable {
+  id: string;
+  time: EpochMs;
+  agent_id: string | null;
+  agent_name: string | null;
+  surface: string;
+  action: string;
+  target: string;
+  /** JSON, masked by the caller before it gets here. */
+  params: string;
+  decision: string;
+  rule: string | null;
+  reason: string | null;
+  upstream_status: number | null;
+  credits: number;
+  duration_ms: number | null;
+  sentence: string;
+  completed_at: EpochMs | null;
+  error_code: string | null;
+}
+
+/** The Apollo upstream connection: at most one row, id `apollo`. */
+export interface ConnectionTable {
+  id: string;
+  kind: string;
+  /** `gh1.<keyId>.<iv>.<ciphertext>.<tag>` from the vault. */
+  sealed_credential: string;
+  /** Id of the vault key that sealed the credential, so a rotation can find stale rows. */
+  key_id: string;
+  /** JSON: key type, reachable actions, OAuth user, expiry. */
+  metadata: string;
+  created_at: EpochMs;
+  updated_at: EpochMs;
+}
+
+/** Settings: small JSON values by key. */
+export interface SettingsTable {
+  key: string;
+  value: string;
+  updated_at: EpochMs;
+}
+
+/** The whole schema, for `Kysely<Database>`. */
+export interface Database {
+  agents: AgentsTable;
+  grants: GrantsTable;
+  audit_records: AuditRecordsTable;
+  connection: ConnectionTable;
+  settings: SettingsTable;
+}

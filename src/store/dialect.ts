@@ -1,0 +1,105 @@
+import SqliteDatabase from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import type { LogConfig } from 'kysely';
+import pg from 'pg';
+
+import type { Database } from './db.js';
+
+/** The two databases Gatehouse runs on. */
+export type DialectName = 'sqlite' | 'postgres';
+
+/** Options for {@link openDatabase}; every field has a sensible default. */
+export interface OpenDatabaseOptions {
+  /** Postgres only: the schema to work in (sets `search_path`); it must already exist. */
+  schema?: string;
+  /** Postgres only: maximum pooled connections (default 10). */
+  poolSize?: number;
+  /** SQLite only: how long a writer waits for another process's lock, in ms (default 5000). */
+  busyTimeoutMs?: number;
+  /** Kysely log configuration (query/error events), e.g. for debug logging or query counting. */
+  log?: LogConfig;
+  /**
+   * Postgres only: called when an idle pooled connection fails (server restart, network). The
+   * pool replaces the connection; without a listener Node would crash on the `error` event.
+   */
+  onPoolError?: (error: Error) => void;
+}
+
+/** An open database: the Kysely instance, which dialect it speaks, and how to close it. */
+export interface DatabaseHandle {
+  readonly db: Kysely<Database>;
+  readonly dialect: DialectName;
+  /** Closes the pool or the SQLite file; safe to call twice. */
+  close(): Promise<void>;
+}
+
+const schemaPattern = /^[a-z_][a-z0-9_]{0,62}$/;
+
+/** True for `postgres://` and `postgresql://` URLs; anything else is a SQLite path. */
+export function isPostgresUrl(url: string): boolean {
+  return /^postgres(?:ql)?:\/\//i.test(url);
+}
+
+/**
+ * Opens the database named by `url`: a `postgres://` or `postgresql://` URL gives a pg pool,
+ * anything else is a SQLite file path (or `:memory:`). Throws if the SQLite file cannot be opened;
+ * the Postgres pool connects lazily, so the first query reports an unreachable server.
+ */
+export function openDatabase(url: string, options: OpenDatabaseOptions = {}): DatabaseHandle {
+  return isPostgresUrl(url) ? openPostgres(url, options) : openSqlite(url, options);
+}
+
+function openSqlite(path: string, options: OpenDatabaseOptions): DatabaseHandle {
+  const busyTimeoutMs = options.busyTimeoutMs ?? 5000;
+  const sqlite = new SqliteDatabase(path, { timeout: busyTimeoutMs });
+  // WAL lets readers run beside the single writer; NORMAL is durable across application crashes
+  // and only risks the last transactions on power loss, the usual pairing with WAL.
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('synchronous = NORMAL');
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma(`busy_timeout = ${Math.max(0, Math.trunc(busyTimeoutMs))}`);
+  const db = new Kysely<Database>({
+    dialect: new SqliteDialect({ database: sqlite }),
+    ...(options.log ? { log: options.log } : {}),
+  });
+  return { db, dialect: 'sqlite', close: closeOnce(db) };
+}
+
+function openPostgres(url: string, options: OpenDatabaseOptions): DatabaseHandle {
+  if (options.schema !== undefined && !schemaPattern.test(options.schema)) {
+    throw new Error(`invalid Postgres schema name ${JSON.stringify(options.schema)}`);
+  }
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.poolSize ?? 10,
+    types: numberTypes(),
+    ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
+  });
+  pool.on('error', options.onPoolError ?? (() => {}));
+  const db = new Kysely<Database>({
+    dialect: new PostgresDialect({ pool }),
+    ...(options.log ? { log: options.log } : {}),
+  });
+  return { db, dialect: 'postgres', close: closeOnce(db) };
+}
+
+const int8Oid = 20;
+const numericOid = 1700;
+
+/**
+ * pg returns int8 and numeric as strings, because they can exceed 2^53. Ours hold epoch
+ * milliseconds, counts and aggregates of small numbers, far below that, and SQLite returns them as
+ * numbers, so both dialects answer with JS numbers. The parsers belong to this pool only: no
+ * global `pg.types.setTypeParser`, so other pg users in the process are unaffected.
+ */
+function numberTypes(): pg.CustomTypesConfig {
+  const types = new pg.TypeOverrides();
+  types.setTypeParser(int8Oid, 'text', (value: string) => Number(value));
+  types.setTypeParser(numericOid, 'text', (value: string) => Number(value));
+  return types;
+}
+
+function closeOnce(db: Kysely<Database>): () => Promise<void> {
+  let closing: Promise<void> | undefined;
+  return () => (closing ??= db.destroy());
+}

@@ -1,0 +1,77 @@
+import { randomBytes as nodeRandomBytes } from 'node:crypto';
+
+/** A source of random bytes; injectable so tests can make ids and tokens deterministic. */
+export type RandomBytes = (size: number) => Buffer;
+
+/** Crockford base32, lowercase: digits sort before letters in byte order and in every collation. */
+const alphabet = '0123456789abcdefghjkmnpqrstvwxyz';
+
+/** Encodes bytes as base32, 5 bits per character (10 bytes → 16 characters). */
+export function encodeBase32(bytes: Uint8Array): string {
+  let out = '';
+  let buffer = 0;
+  let bits = 0;
+  for (const byte of bytes) {
+    buffer = (buffer << 8) | byte;
+    bits += 8;
+    while (bits >= 5) {
+      bits -= 5;
+      out += alphabet[(buffer >> bits) & 31];
+    }
+    buffer &= (1 << bits) - 1;
+  }
+  if (bits > 0) out += alphabet[(buffer << (5 - bits)) & 31];
+  return out;
+}
+
+function encodeTime(ms: number): string {
+  let out = '';
+  let rest = ms;
+  for (let i = 0; i < 10; i++) {
+    out = alphabet[rest % 32] + out;
+    rest = Math.floor(rest / 32);
+  }
+  return out;
+}
+
+/** A random identifier with a type prefix, e.g. `agt_` + 16 base32 characters (80 bits). */
+export function createRandomId(prefix: string, randomBytes: RandomBytes = nodeRandomBytes): string {
+  return prefix + encodeBase32(randomBytes(10));
+}
+
+/**
+ * Makes ULID-style ids: `prefix` + 10 characters of millisecond time + 16 characters of
+ * randomness (80 bits). Fixed length and a sorted alphabet make string order equal time order; ids
+ * made by one factory strictly increase even within one millisecond or if the clock steps back
+ * (the random part is incremented, as in the ULID spec's monotonic mode).
+ */
+export function createUlidFactory(
+  prefix: string,
+  randomBytes: RandomBytes = nodeRandomBytes,
+): (time: number) => string {
+  let lastTime = -1;
+  let lastRandom = Buffer.alloc(10);
+  return (time) => {
+    const ms = Math.max(0, Math.trunc(time));
+    if (ms > lastTime) {
+      lastTime = ms;
+      lastRandom = Buffer.from(randomBytes(10));
+    } else if (!increment(lastRandom)) {
+      // 2^80 ids in one millisecond cannot happen; borrow the next millisecond if it somehow does.
+      lastTime += 1;
+      lastRandom = Buffer.from(randomBytes(10));
+    }
+    return prefix + encodeTime(lastTime) + encodeBase32(lastRandom);
+  };
+}
+
+function increment(bytes: Buffer): boolean {
+  for (let i = bytes.length - 1; i >= 0; i--) {
+    if (bytes[i] !== 0xff) {
+      bytes[i] = (bytes[i] ?? 0) + 1;
+      return true;
+    }
+    bytes[i] = 0;
+  }
+  return false;
+}

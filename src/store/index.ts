@@ -1,0 +1,108 @@
+// The store: Kysely over SQLite or Postgres, bundled migrations, one repository per table, and the
+// vault that seals the Apollo credential. Wired once in src/app; nothing here is a singleton.
+import type { Kysely } from 'kysely';
+
+import { createAgentRepository } from './agent-repository.js';
+import type { AgentRepository } from './agent-repository.js';
+import { createAuditRepository } from './audit-repository.js';
+import type { AuditRepository } from './audit-repository.js';
+import { createConnectionRepository } from './connection-repository.js';
+import type { ConnectionRepository } from './connection-repository.js';
+import type { Database } from './db.js';
+import { createGrantRepository } from './grant-repository.js';
+import type { GrantRepository } from './grant-repository.js';
+import type { RandomBytes } from './ids.js';
+import { createSettingsRepository } from './settings-repository.js';
+import type { SettingsRepository } from './settings-repository.js';
+import type { Vault } from './vault.js';
+
+/** Every repository over one database. */
+export interface Store {
+  agents: AgentRepository;
+  grants: GrantRepository;
+  audit: AuditRepository;
+  connection: ConnectionRepository;
+  settings: SettingsRepository;
+}
+
+/** Builds every repository over one Kysely instance with shared dependencies. */
+export function createStore(
+  db: Kysely<Database>,
+  deps: { vault: Vault; now: () => number; randomBytes?: RandomBytes },
+): Store {
+  const { now, vault } = deps;
+  const random = deps.randomBytes ? { randomBytes: deps.randomBytes } : {};
+  return {
+    agents: createAgentRepository(db, { now, ...random }),
+    grants: createGrantRepository(db, { now }),
+    audit: createAuditRepository(db, { now, ...random }),
+    connection: createConnectionRepository(db, { vault, now }),
+    settings: createSettingsRepository(db, { now }),
+  };
+}
+
+export {
+  agentTokenPrefix,
+  createAgentRepository,
+  hashToken,
+  validateAgentName,
+} from './agent-repository.js';
+export type {
+  Agent,
+  AgentLimits,
+  AgentRepository,
+  AgentRepositoryDeps,
+  CreateAgentInput,
+  IssuedToken,
+} from './agent-repository.js';
+export { auditDecisions, auditSurfaces, createAuditRepository } from './audit-repository.js';
+export type {
+  AuditCompletion,
+  AuditDecision,
+  AuditFilters,
+  AuditPage,
+  AuditQuery,
+  AuditRecord,
+  AuditRepository,
+  AuditRepositoryDeps,
+  AuditStreamOptions,
+  AuditSurface,
+  OpenAuditInput,
+} from './audit-repository.js';
+export type { JsonValue } from './codec.js';
+export {
+  connectionAad,
+  connectionKinds,
+  createConnectionRepository,
+} from './connection-repository.js';
+export type {
+  Connection,
+  ConnectionInfo,
+  ConnectionKind,
+  ConnectionMetadata,
+  ConnectionRepository,
+} from './connection-repository.js';
+export type { Database } from './db.js';
+export { isPostgresUrl, openDatabase } from './dialect.js';
+export type { DatabaseHandle, DialectName, OpenDatabaseOptions } from './dialect.js';
+export type { StoreError, StoreErrorCode } from './errors.js';
+export {
+  createGrantRepository,
+  grantLevels,
+  isGrantTarget,
+  validateGrant,
+} from './grant-repository.js';
+export type { Grant, GrantInput, GrantLevel, GrantRepository } from './grant-repository.js';
+export type { RandomBytes } from './ids.js';
+export { migrateToLatest, migrationProvider } from './migrate.js';
+export { createSettingsRepository } from './settings-repository.js';
+export type { SettingsRepository } from './settings-repository.js';
+export {
+  createKeyring,
+  createVault,
+  generateSecretKey,
+  keyIdOf,
+  loadKeyring,
+  rotateKeyFile,
+} from './vault.js';
+export type { Keyring, LoadedKeyring, LoadKeyringOptions, Vault, VaultKey } from './vault.js';

@@ -1,0 +1,63 @@
+import { Migrator, PostgresIntrospector, sql } from 'kysely';
+import type { Kysely, Migration, MigrationProvider } from 'kysely';
+
+import { ok } from '../core/result.js';
+import type { Result } from '../core/result.js';
+
+import { storeError } from './errors.js';
+import type { StoreError } from './errors.js';
+import * as initial from './migrations/0001-initial.js';
+
+// Imported, not globbed from disk: the same list works from src/, dist/ and a bundle.
+// Names sort in the order they must run; never rename or edit one that has shipped.
+const migrations: Readonly<Record<string, Migration>> = Object.freeze({
+  '0001_initial': initial,
+});
+
+/** The bundled migrations, for Kysely's `Migrator`. */
+export const migrationProvider: MigrationProvider = {
+  getMigrations: () => Promise.resolve({ ...migrations }),
+};
+
+/** Our bookkeeping tables, named so they cannot collide with another app's Kysely migrations. */
+export const migrationTableName = 'gatehouse_migration';
+export const migrationLockTableName = 'gatehouse_migration_lock';
+
+/**
+ * Runs every migration not yet applied and returns the names of those that ran (empty when the
+ * database is current). Safe to call on every start and from several replicas at once: Kysely
+ * takes a lock, and on Postgres the whole run is one transaction.
+ */
+export async function migrateToLatest<DB>(db: Kysely<DB>): Promise<Result<string[], StoreError>> {
+  const migrator = new Migrator({
+    db,
+    provider: migrationProvider,
+    migrationTableName,
+    migrationLockTableName,
+    ...(await migrationTableSchema(db)),
+  });
+  const { error, results = [] } = await migrator.migrateToLatest();
+  if (error !== undefined) {
+    const failed = results.find((r) => r.status === 'Error')?.migrationName;
+    const detail = error instanceof Error ? error.message : String(error);
+    const which = failed === undefined ? 'database migration' : `database migration ${failed}`;
+    return storeError('migration_failed', `${which} failed: ${detail}`, error);
+  }
+  return ok(results.filter((r) => r.status === 'Success').map((r) => r.migrationName));
+}
+
+/**
+ * On Postgres, Kysely looks for its bookkeeping table in every schema unless told which one; a
+ * table of the same name in another schema (another app, a parallel test run) would make it skip
+ * creating ours. Pin it to the schema we actually work in.
+ */
+async function migrationTableSchema<DB>(
+  db: Kysely<DB>,
+): Promise<{ migrationTableSchema?: string }> {
+  if (!(db.introspection instanceof PostgresIntrospector)) return {};
+  const { rows } = await sql<{ schema: string | null }>`select current_schema() as schema`.execute(
+    db,
+  );
+  const schema = rows[0]?.schema;
+  return schema ? { migrationTableSchema: schema } : {};
+}
