@@ -59,7 +59,7 @@ const statuses: Record<ErrorCode, number> = {
   budget_exhausted: 402,
   rate_limited: 429,
   credential_missing: 503,
-  upstream_error: 502,
+  upstream_error: 403,
   upstream_unreachable: 504,
   internal: 500,
 };
@@ -162,10 +162,10 @@ describe('gatewayError constructors', () => {
     expect(httpStatusFor(e401)).toBe(502);
   });
 
-  it("passes Apollo's 400, 404 and 422 through and turns its other failures into 502", () => {
+  it("passes Apollo's 400, 403, 404 and 422 through and turns 401 and server failures into 502", () => {
     const status = (s: number) => httpStatusFor(gatewayError.upstreamError({ status: s }));
-    expect([400, 404, 422].map(status)).toEqual([400, 404, 422]);
-    expect([401, 403, 500, 503, 302].map(status)).toEqual([502, 502, 502, 502, 502]);
+    expect([400, 403, 404, 422].map(status)).toEqual([400, 403, 404, 422]);
+    expect([401, 500, 503, 302].map(status)).toEqual([502, 502, 502, 502]);
     expect(gatewayError.upstreamError({ status: 422, apolloMessage: 'bad email' }).message).toBe(
       'Apollo rejected the request (422). Apollo said: "bad email". Fix the request and try again.',
     );

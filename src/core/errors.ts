@@ -111,8 +111,13 @@ function upstreamMessage(status: number, errorCode: string | null, apolloMessage
   const said = apolloMessage ? ` Apollo said: "${apolloMessage}".` : '';
   if (status === 401)
     return `Apollo refused the team's Apollo credential (401).${said} This is not your token; ask an admin to reconnect Apollo (gatehouse connect).`;
-  if (status === 403)
+  if (
+    status === 403 &&
+    (errorCode === 'API_INACCESSIBLE' || (errorCode === null && !apolloMessage))
+  )
     return `The team's Apollo key cannot reach this endpoint (403${errorCode ? ` ${errorCode}` : ''}); this is a setting of the Apollo key, not of this agent's grants.${said} Ask an admin to give the key this endpoint's scope or use a master key.`;
+  if (status === 403)
+    return `Apollo refused this call for the team's Apollo account (403${errorCode ? ` ${errorCode}` : ''}), for example because the plan does not include it; this is not this agent's grant.${said} Ask an admin.`;
   if (status === 404)
     return `Apollo found no such record (404).${said} Check the id, for example with a search.`;
   if (status === 400 || status === 422)
@@ -329,8 +334,13 @@ export function httpStatusFor(error: GatewayError | PublicGatewayError): number 
       return 429;
     case 'credential_missing':
       return 503;
+    // Apollo's own refusals pass through with their status (the body says whose fault it is);
+    // a 401 becomes 502, or an Apollo client would blame its own key (the agent's Gatehouse token)
+    // for the team's Apollo credential; Apollo's 5xx become 502, the gateway's word for them.
     case 'upstream_error':
-      return [400, 404, 422].includes(error.upstream.status) ? error.upstream.status : 502;
+      return [400, 403, 404, 409, 410, 422].includes(error.upstream.status)
+        ? error.upstream.status
+        : 502;
     case 'upstream_unreachable':
       return error.timedOut === true ? 504 : 502;
     case 'internal':

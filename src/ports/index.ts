@@ -3,6 +3,7 @@
 import type { z } from 'zod';
 
 import type { ActionSpec } from '../catalog/index.js';
+import type { AuditRecord } from '../core/index.js';
 import type { Result } from '../core/result.js';
 import type { Credential, UpstreamError, UpstreamSuccess } from './upstream.js';
 
@@ -36,39 +37,14 @@ export interface GrantSource {
   grantsFor(agentId: string): Promise<readonly GrantRow[]>;
 }
 
-/** The fields of an audit record known before the upstream call. */
-export interface AuditOpen {
-  readonly time: number;
-  readonly agentId: string | null;
-  readonly agentName: string | null;
-  readonly surface: Surface;
-  readonly action: string;
-  readonly target: string;
-  readonly params: unknown;
-  readonly decision: 'allowed' | 'denied' | 'pending' | 'approved' | 'rejected' | 'expired';
-  readonly rule: string;
-  readonly reason: string | null;
-  readonly sentence: string;
-}
-
-/** The fields set when a call completes. */
-export interface AuditCompletion {
-  readonly upstreamStatus: number | null;
-  readonly credits: number;
-  readonly durationMs: number;
-  readonly sentence: string;
-  readonly errorCode: string | null;
-}
-
 /**
- * The audit trail. `open` must be durable before it resolves (the record exists even if the
- * process dies during the upstream call); a record is completed once.
+ * The audit trail, over core's AuditRecord. `open` is durable before it resolves (the record exists
+ * even if the process dies during the upstream call) and returns the record's id; a record that is
+ * already `completed` (a refusal) is written complete in one write. An open record is completed once.
  */
 export interface AuditSink {
-  open(record: AuditOpen): Promise<string>;
-  complete(id: string, completion: AuditCompletion): Promise<void>;
-  /** Writes a record that is complete at once (denials, failures before the upstream call). */
-  record(record: AuditOpen & AuditCompletion): Promise<string>;
+  open(record: AuditRecord): Promise<string>;
+  complete(id: string, record: AuditRecord): Promise<void>;
 }
 
 /** The team's current Apollo credential, or null when Apollo is not connected. */

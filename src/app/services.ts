@@ -1,0 +1,46 @@
+// The store and its repositories, opened once from the configuration. CLI commands and the server
+// both get their data through here, never by opening the store themselves.
+import type { Config } from '../config/config.js';
+import type { Logger } from '../ports/index.js';
+import {
+  createStore,
+  createVault,
+  loadKeyring,
+  migrateToLatest,
+  openDatabase,
+  type DatabaseHandle,
+  type Store,
+  type Vault,
+} from '../store/index.js';
+
+/** Repositories, the vault and the database handle. */
+export interface StoreServices extends Store {
+  readonly handle: DatabaseHandle;
+  readonly vault: Vault;
+  close(): Promise<void>;
+}
+
+/** Opens the database, runs pending migrations, loads the data key and builds the repositories. */
+export async function openStore(
+  config: Config,
+  logger: Logger,
+  now: () => number = Date.now,
+): Promise<StoreServices> {
+  const keyring = await loadKeyring({ secretKey: config.secretKey, keyFile: config.keyFile });
+  if (!keyring.ok) throw new Error(keyring.error.message);
+  if (keyring.value.created) {
+    logger.warn(
+      { keyFile: config.keyFile },
+      'created a new data key file: back it up, since sealed credentials cannot be opened without it',
+    );
+  }
+  const handle = openDatabase(config.db);
+  const migrated = await migrateToLatest(handle.db);
+  if (!migrated.ok) {
+    await handle.close();
+    throw new Error(`database migration failed: ${migrated.error.message}`);
+  }
+  if (migrated.value.length) logger.info({ migrations: migrated.value }, 'database migrated');
+  const vault = createVault(keyring.value.keyring);
+  return { ...createStore(handle.db, { vault, now }), handle, vault, close: () => handle.close() };
+}

@@ -1,0 +1,123 @@
+import { httpStatusFor, type GatewayError } from '../../core/index.js';
+import type { GatewayFailure, GatewaySuccess } from '../../gateway/pipeline.js';
+import { rateLimitHeaders, windows } from '../../catalog/index.js';
+import type { RateLimitInfo } from '../../ports/index.js';
+
+/** A response as status, headers and JSON-able body. */
+export interface RestAnswer {
+  readonly status: number;
+  readonly headers: Record<string, string>;
+  readonly body: unknown;
+}
+
+/** Apollo's rate headers passed through, so Apollo clients that pace themselves keep working. */
+export function rateHeaders(rate: RateLimitInfo | null): Record<string, string> {
+  if (!rate) return {};
+  const out: Record<string, string> = {};
+  for (const w of windows) {
+    const limit = rate.limit[w];
+    out[rateLimitHeaders.limit[w]] = limit === null ? '' : String(limit);
+    if (rate.usage[w] !== null) out[rateLimitHeaders.usage[w]] = String(rate.usage[w]);
+    if (rate.left[w] !== null) out[rateLimitHeaders.left[w]] = String(rate.left[w]);
+  }
+  return out;
+}
+
+/** A success: Apollo's body as Apollo sent it. */
+export function answerSuccess(s: GatewaySuccess): RestAnswer {
+  return {
+    status: s.status,
+    headers: { 'x-gatehouse-audit-id': s.auditId, ...rateHeaders(s.rate) },
+    body: s.body,
+  };
+}
+
+/** The REST mapping of every gateway error: status and an Apollo-shaped JSON body. */
+export function answerFailure(f: GatewayFailure): RestAnswer {
+  const e: GatewayError = f.error;
+  const auditHeaders: Record<string, string> = f.auditId
+    ? { 'x-gatehouse-audit-id': f.auditId }
+    : {};
+  const audit = { audit_id: f.auditId };
+  switch (e.code) {
+    case 'unauthenticated':
+      return {
+        status: 401,
+        headers: { ...auditHeaders, 'www-authenticate': 'Bearer' },
+        body: { error: e.message, error_code: 'UNAUTHENTICATED', ...audit },
+      };
+    case 'unknown_action':
+      return {
+        status: 404,
+        headers: auditHeaders,
+        body: { error: e.message, error_code: 'UNKNOWN_ACTION', ...audit },
+      };
+    case 'invalid_input':
+      return {
+        status: 422,
+        headers: auditHeaders,
+        body: { error: e.message, error_code: 'INVALID_INPUT', issues: e.issues ?? [], ...audit },
+      };
+    case 'not_granted':
+      return {
+        status: 403,
+        headers: auditHeaders,
+        body: {
+          error: 'Denied by Gatehouse',
+          reason: e.message,
+          rule: e.rule ?? null,
+          action: f.action?.id ?? null,
+          ...audit,
+        },
+      };
+    case 'credential_missing':
+      return {
+        status: 503,
+        headers: auditHeaders,
+        body: { error: e.message, error_code: 'NOT_CONNECTED', ...audit },
+      };
+    case 'rate_limited': {
+      const retry = e.retryAfterSeconds ?? null;
+      return {
+        status: 429,
+        headers: {
+          ...auditHeaders,
+          ...(retry !== null ? { 'retry-after': String(Math.ceil(retry)) } : {}),
+        },
+        body: {
+          message: e.message,
+          error: e.message,
+          error_code: 'RATE_LIMITED',
+          retry_after_seconds: retry,
+          ...audit,
+        },
+      };
+    }
+    case 'upstream_error': {
+      const up = e.upstream;
+      const status = httpStatusFor(e);
+      const apolloBody = up?.body;
+      const note = { explanation: e.message, apollo_status: up?.status ?? null, ...audit };
+      const body =
+        apolloBody && typeof apolloBody === 'object' && !Array.isArray(apolloBody)
+          ? { ...(apolloBody as Record<string, unknown>), gatehouse: note }
+          : {
+              error: typeof apolloBody === 'string' && apolloBody ? apolloBody : e.message,
+              gatehouse: note,
+            };
+      return { status, headers: auditHeaders, body };
+    }
+    case 'upstream_unreachable':
+      return {
+        status: 504,
+        headers: auditHeaders,
+        body: { error: e.message, error_code: 'UPSTREAM_UNREACHABLE', ...audit },
+      };
+    default:
+      return {
+        status: 500,
+        headers: auditHeaders,
+        body: { error: e.message, error_code: e.code.toUpperCase(), ...audit },
+      };
+  }
+}

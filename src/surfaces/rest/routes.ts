@@ -1,0 +1,130 @@
+import { Hono, type Context } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+
+import { decodeQuery, findActionByRoute, isCatalogPath } from '../../catalog/index.js';
+import type { Gateway } from '../../gateway/pipeline.js';
+
+import { answerFailure, answerSuccess, type RestAnswer } from './respond.js';
+import { writeApolloJson } from './json.js';
+
+/** Options for the REST drop-in proxy. */
+export interface RestOptions {
+  readonly gateway: Gateway;
+  readonly maxBodyBytes: number;
+  /** Returns the caller's IP (honours the trust-proxy setting). */
+  readonly clientIp: (c: Context) => string | null;
+}
+
+// Query parameters that would carry a credential in a URL, where proxies and logs keep it.
+const credentialParams = [
+  'api_key',
+  'apikey',
+  'x-api-key',
+  'x_api_key',
+  'token',
+  'access_token',
+  'key',
+];
+
+/** Extracts the agent token from X-Api-Key or Authorization: Bearer. */
+export function tokenFrom(headers: Headers): string | null {
+  const key = headers.get('x-api-key');
+  if (key && key.trim()) return key.trim();
+  const auth = headers.get('authorization');
+  const m = auth ? /^Bearer\s+(\S+)\s*$/i.exec(auth) : null;
+  return m?.[1] ?? null;
+}
+
+function send(c: Context, answer: RestAnswer): Response {
+  return new Response(writeApolloJson(answer.body), {
+    status: answer.status,
+    headers: { 'content-type': 'application/json; charset=utf-8', ...answer.headers },
+  });
+}
+
+/**
+ * The drop-in proxy: Apollo's own paths, methods, query strings and bodies under /api/v1 (and the
+ * legacy /v1), answered through the gateway pipeline.
+ */
+export function createRestRoutes(options: RestOptions): Hono {
+  const app = new Hono();
+  const limit = bodyLimit({
+    maxSize: options.maxBodyBytes,
+    onError: (c) =>
+      send(c, {
+        status: 413,
+        headers: {},
+        body: {
+          error: `Request body too large: the limit is ${options.maxBodyBytes} bytes.`,
+          error_code: 'BODY_TOO_LARGE',
+        },
+      }),
+  });
+
+  const handler = async (c: Context): Promise<Response> => {
+    const url = new URL(c.req.url);
+    const path = url.pathname.startsWith('/v1/') ? `/api${url.pathname}` : url.pathname;
+    const leaked = credentialParams.find((p) => url.searchParams.has(p));
+    if (leaked) {
+      return send(c, {
+        status: 400,
+        headers: {},
+        body: {
+          error: `Do not put credentials in the URL (found "${leaked}"): URLs end up in logs and proxies. Send your token in the X-Api-Key header or as Authorization: Bearer.`,
+          error_code: 'CREDENTIAL_IN_URL',
+        },
+      });
+    }
+    const method = c.req.method.toUpperCase();
+    const route = findActionByRoute(method, path);
+    if (!route && isCatalogPath(path)) {
+      return send(c, {
+        status: 405,
+        headers: {},
+        body: { error: `${method} is not accepted on ${path}.`, error_code: 'METHOD_NOT_ALLOWED' },
+      });
+    }
+    let body: Record<string, unknown> = {};
+    if (method !== 'GET' && method !== 'HEAD') {
+      const text = await c.req.text();
+      if (text.trim()) {
+        let parsed: unknown;
+        try {
+          parsed = JSON.parse(text);
+        } catch {
+          return send(c, {
+            status: 400,
+            headers: {},
+            body: {
+              error:
+                'The request body is not valid JSON. Send a JSON object (Content-Type: application/json).',
+              error_code: 'INVALID_JSON',
+            },
+          });
+        }
+        if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
+          return send(c, {
+            status: 400,
+            headers: {},
+            body: { error: 'The request body must be a JSON object.', error_code: 'INVALID_JSON' },
+          });
+        }
+        body = parsed as Record<string, unknown>;
+      }
+    }
+    const input = { ...decodeQuery(url.searchParams), ...body, ...(route?.params ?? {}) };
+    const outcome = await options.gateway.handle({
+      surface: 'rest',
+      token: tokenFrom(c.req.raw.headers),
+      ip: options.clientIp(c),
+      actionId: route?.action.id ?? `${method} ${path}`,
+      route: { method, path },
+      input,
+    });
+    return send(c, outcome.ok ? answerSuccess(outcome.value) : answerFailure(outcome.error));
+  };
+
+  app.all('/api/v1/*', limit, handler);
+  app.all('/v1/*', limit, handler);
+  return app;
+}
