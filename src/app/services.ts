@@ -17,6 +17,8 @@ import {
 export interface StoreServices extends Store {
   readonly handle: DatabaseHandle;
   readonly vault: Vault;
+  /** Migrations this open applied (empty when the schema was current). */
+  readonly migrated: readonly string[];
   close(): Promise<void>;
 }
 
@@ -42,5 +44,11 @@ export async function openStore(
   }
   if (migrated.value.length) logger.info({ migrations: migrated.value }, 'database migrated');
   const vault = createVault(keyring.value.keyring);
-  return { ...createStore(handle.db, { vault, now }), handle, vault, close: () => handle.close() };
+  return {
+    ...createStore(handle.db, { vault, now }),
+    handle,
+    vault,
+    migrated: migrated.value,
+    close: () => handle.close(),
+  };
 }

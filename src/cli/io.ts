@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 
 import { loadConfig, type Config } from '../config/config.js';
@@ -7,6 +8,8 @@ import { openStore, type StoreServices } from '../app/services.js';
 /** What a command may touch of the outside world; tests pass an in-memory one. */
 export interface CliIO {
   out(text: string): void;
+  /** Writes text as is and waits while the reader is behind (streaming exports). */
+  write?(text: string): Promise<void>;
   err(text: string): void;
   /** All of standard input, as text. */
   readStdin(): Promise<string>;
@@ -27,6 +30,9 @@ export class CliError extends Error {
 /** The process's own IO. */
 export const processIO: CliIO = {
   out: (t) => void process.stdout.write(t.endsWith('\n') ? t : `${t}\n`),
+  write: async (t) => {
+    if (!process.stdout.write(t)) await once(process.stdout, 'drain');
+  },
   err: (t) => void process.stderr.write(t.endsWith('\n') ? t : `${t}\n`),
   readStdin: async () => {
     if (process.stdin.isTTY) return '';

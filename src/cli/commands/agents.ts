@@ -1,0 +1,325 @@
+import { getAction } from '../../catalog/index.js';
+import { effectiveLevels, explain, isGrantTarget, levels, type Level } from '../../core/index.js';
+import type { StoreServices } from '../../app/services.js';
+import type { Agent, Grant } from '../../store/index.js';
+import { ago, CliError, parse, storeOptions, table, withStore, type CliIO } from '../io.js';
+
+const agentHelp = `Usage: gatehouse agent <create|list|show|rotate|revoke> …
+
+  agent create <name> [--grant target=level …] [--description text]
+      Creates an agent and prints its token once. target is a group (people, contacts …),
+      an action id (contacts.create) or people.reveal; level is off, read or full.
+  agent list                 every agent, with last use and grants
+  agent show <name|id>       one agent in full
+  agent rotate <name|id>     issues a new token; the old one stops working at once
+  agent revoke <name|id>     the agent's token stops working at once
+
+Options: --db <path|url>  --json  --help`;
+
+/** Parses "people=read" into a grant, with a clear error. */
+export function parseGrantFlag(text: string): { target: string; level: Level } {
+  const m = /^([a-z_.]+)=(off|read|full)$/.exec(text.trim());
+  if (!m || !isGrantTarget(m[1]!)) {
+    throw new CliError(
+      `--grant ${text}: expected target=level, e.g. people=read or contacts.create=full (levels: ${levels.join(', ')})`,
+      2,
+    );
+  }
+  return { target: m[1]!, level: m[2] as Level };
+}
+
+function agentJson(agent: Agent, grants: Grant[]) {
+  return {
+    id: agent.id,
+    name: agent.name,
+    description: agent.description,
+    status: agent.revokedAt ? 'revoked' : 'active',
+    token_prefix: agent.tokenPrefix,
+    created_at: new Date(agent.createdAt).toISOString(),
+    token_created_at: new Date(agent.tokenCreatedAt).toISOString(),
+    revoked_at: agent.revokedAt ? new Date(agent.revokedAt).toISOString() : null,
+    last_used_at: agent.lastUsedAt ? new Date(agent.lastUsedAt).toISOString() : null,
+    last_used_ip: agent.lastUsedIp,
+    grants: grants.map((g) => ({ target: g.target, level: g.level, approval: g.requiresApproval })),
+    limits: {
+      credit_budget_day: agent.creditBudgetDay,
+      credit_budget_month: agent.creditBudgetMonth,
+      requests_per_minute: agent.requestsPerMinute,
+      redacted_fields: agent.redactedFields,
+    },
+  };
+}
+
+const grantText = (grants: Grant[]) =>
+  grants.length
+    ? grants
+        .map((g) => `${g.target}=${g.level}${g.requiresApproval ? ' (approval)' : ''}`)
+        .join(', ')
+    : 'none (denied everything)';
+
+async function mustGet(store: StoreServices, idOrName: string): Promise<Agent> {
+  const agent = await store.agents.get(idOrName);
+  if (!agent)
+    throw new CliError(`no agent named or with id '${idOrName}' (see gatehouse agent list)`);
+  return agent;
+}
+
+/** `gatehouse agent …` */
+export async function agentCommand(args: string[], io: CliIO): Promise<number> {
+  const [sub, ...rest] = args;
+  if (!sub || sub === '--help' || sub === '-h') {
+    io.out(agentHelp);
+    return sub ? 0 : 2;
+  }
+  const { values, positionals } = parse(`agent ${sub}`, rest, {
+    ...storeOptions,
+    grant: { type: 'string', multiple: true },
+    description: { type: 'string' },
+  });
+  if (values.help) {
+    io.out(agentHelp);
+    return 0;
+  }
+  const name = positionals[0];
+  const needName = () => {
+    if (!name) throw new CliError(`gatehouse agent ${sub} needs an agent name or id`, 2);
+    return name;
+  };
+  switch (sub) {
+    case 'create': {
+      const agentName = needName();
+      const grants = (values.grant ?? []).map(parseGrantFlag);
+      return withStore(io, values, async (store) => {
+        const created = await store.agents.create({
+          name: agentName,
+          description: values.description ?? null,
+          grants: grants.map((g) => ({ ...g, requiresApproval: false })),
+          by: 'cli',
+        });
+        if (!created.ok) throw new CliError(created.error.message);
+        const { agent, token, grants: stored } = created.value;
+        if (values.json) {
+          io.out(JSON.stringify({ ...agentJson(agent, stored), token }));
+        } else {
+          io.out(
+            [
+              `Created agent '${agent.name}' (${agent.id}).`,
+              `Grants: ${grantText(stored)}`,
+              '',
+              'Token (shown only now; store it in your agent’s secret store):',
+              `  ${token}`,
+            ].join('\n'),
+          );
+        }
+        return 0;
+      });
+    }
+    case 'list':
+      return withStore(io, values, async (store) => {
+        const agents = await store.agents.list();
+        const rows = await Promise.all(
+          agents.map(async (a) => ({ a, grants: await store.grants.list(a.id) })),
+        );
+        if (values.json) {
+          io.out(JSON.stringify(rows.map(({ a, grants }) => agentJson(a, grants))));
+        } else if (!rows.length) {
+          io.out(
+            'No agents yet. Create one with: gatehouse agent create <name> --grant people=read',
+          );
+        } else {
+          io.out(
+            table(
+              ['NAME', 'ID', 'STATUS', 'LAST USED', 'FROM', 'GRANTS'],
+              rows.map(({ a, grants }) => [
+                a.name,
+                a.id,
+                a.revokedAt ? 'revoked' : 'active',
+                ago(a.lastUsedAt),
+                a.lastUsedIp ?? '-',
+                grantText(grants),
+              ]),
+            ),
+          );
+        }
+        return 0;
+      });
+    case 'show':
+      return withStore(io, values, async (store) => {
+        const agent = await mustGet(store, needName());
+        const grants = await store.grants.list(agent.id);
+        const j = agentJson(agent, grants);
+        if (values.json) io.out(JSON.stringify(j));
+        else
+          io.out(
+            [
+              `${agent.name} (${agent.id}), ${j.status}`,
+              `  token       ${agent.tokenPrefix}… issued ${ago(agent.tokenCreatedAt)}`,
+              `  last used   ${ago(agent.lastUsedAt)}${agent.lastUsedIp ? ` from ${agent.lastUsedIp}` : ''}`,
+              `  grants      ${grantText(grants)}`,
+              `  budgets     ${agent.creditBudgetDay ?? 'no'} credits/day, ${agent.creditBudgetMonth ?? 'no'} credits/month`,
+              `  redacted    ${agent.redactedFields.length ? agent.redactedFields.join(', ') : 'nothing'}`,
+            ].join('\n'),
+          );
+        return 0;
+      });
+    case 'rotate':
+      return withStore(io, values, async (store) => {
+        const rotated = await store.agents.rotate(needName());
+        if (!rotated.ok) throw new CliError(rotated.error.message);
+        if (values.json)
+          io.out(
+            JSON.stringify({
+              id: rotated.value.agent.id,
+              name: rotated.value.agent.name,
+              token: rotated.value.token,
+            }),
+          );
+        else
+          io.out(
+            `Rotated the token of '${rotated.value.agent.name}'. The old token no longer works.\nNew token (shown only now):\n  ${rotated.value.token}`,
+          );
+        return 0;
+      });
+    case 'revoke':
+      return withStore(io, values, async (store) => {
+        const revoked = await store.agents.revoke(needName());
+        if (!revoked.ok) throw new CliError(revoked.error.message);
+        if (values.json)
+          io.out(
+            JSON.stringify({ id: revoked.value.id, name: revoked.value.name, status: 'revoked' }),
+          );
+        else io.out(`Revoked '${revoked.value.name}'. Its token no longer works.`);
+        return 0;
+      });
+    default:
+      throw new CliError(`unknown subcommand 'agent ${sub}' (see gatehouse agent --help)`, 2);
+  }
+}
+
+const grantHelp = `Usage: gatehouse grant <agent> <group|action|people.reveal> <off|read|full> [--approval]
+
+Sets one grant. A per-action grant beats its group's grant; no grant means off.
+  gatehouse grant outreach-bot people read
+  gatehouse grant outreach-bot contacts.create full --approval
+
+Options: --approval (calls under this grant wait for an admin)  --db  --json  --help`;
+
+/** `gatehouse grant <agent> <target> <level> [--approval]` */
+export async function grantCommand(args: string[], io: CliIO): Promise<number> {
+  const { values, positionals } = parse('grant', args, {
+    ...storeOptions,
+    approval: { type: 'boolean', default: false },
+  });
+  if (values.help) {
+    io.out(grantHelp);
+    return 0;
+  }
+  const [agentName, target, level] = positionals;
+  if (!agentName || !target || !level)
+    throw new CliError('usage: gatehouse grant <agent> <target> <off|read|full> [--approval]', 2);
+  const parsed = parseGrantFlag(`${target}=${level}`);
+  return withStore(io, values, async (store) => {
+    const agent = await mustGet(store, agentName);
+    const set = await store.grants.set(agent.id, parsed.target, parsed.level, {
+      requiresApproval: values.approval,
+      by: 'cli',
+    });
+    if (!set.ok) throw new CliError(set.error.message);
+    const grants = await store.grants.list(agent.id);
+    if (values.json)
+      io.out(
+        JSON.stringify({
+          agent: agent.name,
+          grant: { target: parsed.target, level: parsed.level, approval: values.approval },
+          grants: grants.map((g) => ({
+            target: g.target,
+            level: g.level,
+            approval: g.requiresApproval,
+          })),
+        }),
+      );
+    else
+      io.out(
+        `${agent.name}: ${parsed.target}=${parsed.level}${values.approval ? ' (approval required)' : ''}. Grants now: ${grantText(grants)}`,
+      );
+    return 0;
+  });
+}
+
+const explainHelp = `Usage: gatehouse explain <agent> <action> [--params JSON]
+
+Says whether the agent may make this call and which rule decides, using the same function as
+the gateway. Example: gatehouse explain outreach-bot people.match --params '{"email":"a@b.co","reveal_personal_emails":true}'
+
+Exits 0 when the call would be allowed, 3 when it would be denied or held.
+
+Options: --params JSON  --db  --json  --help`;
+
+/** `gatehouse explain <agent> <action> [--params JSON]` */
+export async function explainCommand(args: string[], io: CliIO): Promise<number> {
+  const { values, positionals } = parse('explain', args, {
+    ...storeOptions,
+    params: { type: 'string' },
+  });
+  if (values.help) {
+    io.out(explainHelp);
+    return 0;
+  }
+  const [agentName, actionId] = positionals;
+  if (!agentName || !actionId)
+    throw new CliError('usage: gatehouse explain <agent> <action> [--params JSON]', 2);
+  let params: Record<string, unknown> = {};
+  if (values.params !== undefined) {
+    try {
+      const p: unknown = JSON.parse(values.params);
+      if (!p || typeof p !== 'object' || Array.isArray(p)) throw new Error('not an object');
+      params = p as Record<string, unknown>;
+    } catch {
+      throw new CliError('--params must be a JSON object, e.g. \'{"email":"a@b.co"}\'', 2);
+    }
+  }
+  const action = getAction(actionId);
+  const parsedInput = action?.input.safeParse(params);
+  const input = parsedInput?.success ? (parsedInput.data as Record<string, unknown>) : params;
+  return withStore(io, values, async (store) => {
+    const agent = await mustGet(store, agentName);
+    const grants = await store.grants.list(agent.id);
+    const evaluation = explain({ grants, actionId, input });
+    const d = evaluation.decision;
+    const verdict =
+      d.kind === 'allow' ? 'ALLOWED' : d.kind === 'hold' ? 'HELD FOR APPROVAL' : 'DENIED';
+    const notes: string[] = [];
+    if (agent.revokedAt)
+      notes.push('Note: this agent is revoked, so every call is refused before policy.');
+    if (parsedInput && !parsedInput.success) {
+      notes.push(
+        `Note: these params would be rejected as invalid: ${parsedInput.error.issues[0]?.message ?? 'invalid'}`,
+      );
+    }
+    if (values.json) {
+      io.out(
+        JSON.stringify({
+          agent: agent.name,
+          action: actionId,
+          decision: d.kind,
+          rule: d.rule,
+          reason: d.kind === 'deny' ? d.reason : null,
+          lines: evaluation.lines,
+          notes,
+          effective:
+            effectiveLevels(grants)[actionId as keyof ReturnType<typeof effectiveLevels>] ?? null,
+        }),
+      );
+    } else {
+      io.out(
+        [
+          `${verdict}: ${agent.name} → ${actionId} (rule: ${d.rule})`,
+          ...(d.kind === 'deny' ? [`  ${d.reason}`] : []),
+          ...evaluation.lines.map((l) => `  · ${l}`),
+          ...notes,
+        ].join('\n'),
+      );
+    }
+    return d.kind === 'allow' ? 0 : 3;
+  });
+}

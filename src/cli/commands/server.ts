@@ -1,0 +1,96 @@
+import { once } from 'node:events';
+
+import { createLogger } from '../../app/logger.js';
+import { demoAgent, exampleCurl, startGatehouse } from '../../app/start.js';
+import { loadConfig } from '../../config/config.js';
+import { CliError, parse, storeOptions, withStore, type CliIO } from '../io.js';
+
+const startHelp = `Usage: gatehouse start [--port 8787] [--host 127.0.0.1] [--sandbox] [--db <path|url>]
+
+Runs the gateway. With no Apollo connection stored (or with --sandbox) it runs against an
+embedded Apollo sandbox, creates a demo agent once and prints its token and a curl to try.
+Stop with Ctrl-C or SIGTERM: calls in flight finish and the audit is flushed first.
+
+Options: --port  --host  --sandbox  --db  --help`;
+
+/** `gatehouse start` */
+export async function startCommand(args: string[], io: CliIO): Promise<number> {
+  const { values } = parse(
+    'start',
+    args,
+    {
+      ...storeOptions,
+      port: { type: 'string' },
+      host: { type: 'string' },
+      sandbox: { type: 'boolean' },
+    },
+    false,
+  );
+  if (values.help) {
+    io.out(startHelp);
+    return 0;
+  }
+  const config = loadConfig({
+    env: io.env,
+    file: 'gatehouse.config.json',
+    flags: { port: values.port, host: values.host, db: values.db, sandbox: values.sandbox },
+  });
+  const logger = createLogger({ level: config.logLevel });
+  const started = await startGatehouse(config, { logger });
+  const lines = [
+    '',
+    `Gatehouse is listening on ${started.url}, calling ${started.upstreamLabel}.`,
+    `  REST proxy (Apollo's /api/v1 paths): ${started.url}/api/v1`,
+    `  Health: ${started.url}/healthz   Readiness: ${started.url}/readyz`,
+  ];
+  if (started.demoToken) {
+    lines.push(
+      '',
+      `Created the demo agent '${demoAgent.name}' with people=read and organizations=read.`,
+      'Its token, shown only now:',
+      `  ${started.demoToken}`,
+      '',
+      'Try it:',
+      `  ${exampleCurl(started.url, started.demoToken)}`,
+    );
+  } else if (started.sandbox) {
+    lines.push(
+      '',
+      `The demo agent '${demoAgent.name}' exists; get a new token with: gatehouse agent rotate ${demoAgent.name}`,
+    );
+  }
+  io.out(`${lines.join('\n')}\n`);
+  const signal = await Promise.race([once(process, 'SIGTERM'), once(process, 'SIGINT')]);
+  void signal;
+  io.err('Stopping: finishing calls in flight and flushing the audit…');
+  await started.close();
+  io.err('Stopped.');
+  return 0;
+}
+
+const migrateHelp = `Usage: gatehouse migrate [--db <path|url>]
+
+Brings the database schema up to date (start does this too).`;
+
+/** `gatehouse migrate` */
+export async function migrateCommand(args: string[], io: CliIO): Promise<number> {
+  const { values } = parse('migrate', args, storeOptions, false);
+  if (values.help) {
+    io.out(migrateHelp);
+    return 0;
+  }
+  return withStore(io, values, async (store, config) => {
+    const where = store.handle.dialect === 'sqlite' ? config.db : 'Postgres';
+    if (values.json)
+      io.out(JSON.stringify({ database: store.handle.dialect, applied: store.migrated }));
+    else
+      io.out(
+        store.migrated.length
+          ? `Migrated ${where}: ${store.migrated.join(', ')}.`
+          : `${where} is up to date.`,
+      );
+    return 0;
+  });
+}
+
+export { CliError };
