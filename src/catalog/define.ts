@@ -3,8 +3,8 @@ import type { z } from 'zod';
 import type { ActionHints, ActionSpec } from './types.js';
 import { pathParamNames } from './wire.js';
 
-type Declared<I extends z.ZodType, O extends z.ZodType> = Omit<
-  ActionSpec<I, O>,
+type Declared<I extends z.ZodType, O extends z.ZodType, Id extends string> = Omit<
+  ActionSpec<I, O, Id>,
   | 'pathParams'
   | 'hints'
   | 'altMethods'
@@ -16,7 +16,7 @@ type Declared<I extends z.ZodType, O extends z.ZodType> = Omit<
 > &
   Partial<
     Pick<
-      ActionSpec<I, O>,
+      ActionSpec<I, O, Id>,
       | 'altMethods'
       | 'queryParams'
       | 'personalFields'
@@ -27,9 +27,9 @@ type Declared<I extends z.ZodType, O extends z.ZodType> = Omit<
   > & { hints?: Partial<ActionHints> };
 
 /** Declares one action; derives path parameters and MCP hints so they cannot drift from the path. */
-export function defineAction<I extends z.ZodType, O extends z.ZodType>(
-  spec: Declared<I, O>,
-): ActionSpec<I, O> {
+export function defineAction<I extends z.ZodType, O extends z.ZodType, const Id extends string>(
+  spec: Declared<I, O, Id>,
+): ActionSpec<I, O, Id> {
   const read = spec.access === 'read';
   const hints: ActionHints = Object.freeze({
     readOnly: read,

@@ -107,3 +107,31 @@ export const webhookResultCodes = [
   'request_id_expired',
   'invalid_request_id',
 ] as const;
+
+/**
+ * Every OAuth scope Apollo recognises (SPEC.md §12: the union of its MCP server's metadata and its
+ * official CLI's list). `read_user_profile` and `app_scopes` are added to every app.
+ */
+export const oauthScopes: readonly string[] = Object.freeze(
+  (
+    'read_user_profile app_scopes people_match people_bulk_match person_read organizations_enrich ' +
+    'organizations_bulk_enrich organizations_job_posting organization_read mixed_people_search ' +
+    'mixed_people_api_search mixed_people_organization_top_people mixed_companies_search ' +
+    'organizations_search organizations_news_articles webhook_result_read contact_read contact_write ' +
+    'contact_update contacts_search contacts_bulk_create contacts_bulk_update contact_stages_list ' +
+    'contact_stages_update contact_owners_update account_read account_write account_update ' +
+    'account_bulk_create accounts_search account_stages_list account_stages_update ' +
+    'account_owners_update opportunity_read opportunity_write opportunity_update opportunities_list ' +
+    'opportunity_stages_list emailer_campaign_read emailer_campaigns_search emailer_campaigns_create ' +
+    'emailer_campaigns_update emailer_campaigns_approve emailer_campaigns_abort ' +
+    'emailer_campaigns_archive emailer_campaigns_add_contact_ids ' +
+    'emailer_campaigns_remove_or_stop_contact_ids emailer_campaigns_activity_feed ' +
+    'emailer_schedules_list emailer_messages_search emailer_messages_create ' +
+    'emailer_messages_send_now emailer_messages_email_send_status emailer_messages_get_content ' +
+    'email_accounts_list tasks_create tasks_list phone_call_write phone_call_search ' +
+    'phone_call_update users_list api_usage_stats_read credit_usage_stats_read report_sync ' +
+    'tags_list lists_create lists_update lists_add_entities lists_remove_entities notes_list ' +
+    'custom_fields_list custom_field_write conversations_search conversations_show ' +
+    'conversations_export conversations_find_export'
+  ).split(' '),
+);

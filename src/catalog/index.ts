@@ -41,7 +41,12 @@ export const revealCapability = 'people.reveal';
 
 const byId: ReadonlyMap<string, ActionSpec> = new Map(actions.map((a) => [a.id, a as ActionSpec]));
 
-/** Finds an action by id. */
+/** The catalog entry with this id, fully typed. */
+export type ActionById<Id extends ActionId> = Extract<(typeof actions)[number], { id: Id }>;
+
+/** Finds an action by id; a known literal id gives its exact type. */
+export function getAction<Id extends ActionId>(id: Id): ActionById<Id>;
+export function getAction(id: string): ActionSpec | undefined;
 export function getAction(id: string): ActionSpec | undefined {
   return byId.get(id);
 }
@@ -131,6 +136,7 @@ export {
   endpoints,
   hashRoutedAuthorize,
   oauthAuthorize,
+  oauthScopes,
   oauthToken,
   tokenResponseSchema,
   webhookResult,

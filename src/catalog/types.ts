@@ -60,9 +60,13 @@ export interface ActionHints {
 }
 
 /** One Apollo endpoint that agents may call, described as data. */
-export interface ActionSpec<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType> {
+export interface ActionSpec<
+  I extends z.ZodType = z.ZodType,
+  O extends z.ZodType = z.ZodType,
+  Id extends string = string,
+> {
   /** Policy vocabulary id, `group.verb`. */
-  readonly id: string;
+  readonly id: Id;
   readonly group: Group;
   readonly access: Access;
   /** Short human title ("Search people"). */

@@ -65,21 +65,38 @@ export function fillPath(template: string, values: Record<string, unknown>): str
   });
 }
 
+const compiled = new Map<string, { pattern: RegExp; names: string[] }>();
+
+// Templates are few and fixed, so each is compiled once: route matching runs on every request.
+function compile(template: string): { pattern: RegExp; names: string[] } {
+  let hit = compiled.get(template);
+  if (!hit) {
+    const names: string[] = [];
+    const source = template
+      .replace(/[.*+?^$()|\\]/g, '\\$&')
+      .replace(/\{([a-z_]+)\}/g, (_, n: string) => {
+        names.push(n);
+        return '([^/]+)';
+      });
+    hit = { pattern: new RegExp(`^${source}/?$`), names };
+    compiled.set(template, hit);
+  }
+  return hit;
+}
+
 /** Matches a concrete path against a template; returns the path parameters, or null. */
 export function matchPath(template: string, path: string): Record<string, string> | null {
-  const names: string[] = [];
-  const pattern = template
-    .replace(/[.*+?^$()|\\]/g, '\\$&')
-    .replace(/\{([a-z_]+)\}/g, (_, n: string) => {
-      names.push(n);
-      return '([^/]+)';
-    });
-  const m = new RegExp(`^${pattern}/?$`).exec(path);
+  const { pattern, names } = compile(template);
+  const m = pattern.exec(path);
   if (!m) return null;
   const out: Record<string, string> = {};
-  names.forEach((n, i) => {
-    out[n] = decodeURIComponent(m[i + 1]!);
-  });
+  for (let i = 0; i < names.length; i++) {
+    try {
+      out[names[i]!] = decodeURIComponent(m[i + 1]!);
+    } catch {
+      return null; // malformed percent-encoding is no match, not a crash
+    }
+  }
   return out;
 }
 

@@ -1,10 +1,6 @@
 import { once } from 'node:events';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 
-import { loadConfig, type Config } from '../config/config.js';
-import { createLogger } from '../app/logger.js';
-import { openStore, type StoreServices } from '../app/services.js';
-
 /** What a command may touch of the outside world; tests pass an in-memory one. */
 export interface CliIO {
   out(text: string): void;
@@ -57,37 +53,6 @@ export function parse<T extends NonNullable<ParseArgsConfig['options']>>(
       `${(e as Error).message.split('\n')[0]} (see gatehouse ${command} --help)`,
       2,
     );
-  }
-}
-
-/** Options every store-backed command accepts. */
-export const storeOptions = {
-  db: { type: 'string' },
-  json: { type: 'boolean', default: false },
-  help: { type: 'boolean', short: 'h', default: false },
-} as const;
-
-/** Loads configuration and opens the store for one command, closing it afterwards. */
-export async function withStore<T>(
-  io: CliIO,
-  flags: { db?: string | undefined },
-  run: (store: StoreServices, config: Config) => Promise<T>,
-): Promise<T> {
-  const config = loadConfig({
-    env: io.env,
-    file: 'gatehouse.config.json',
-    flags: { db: flags.db },
-  });
-  // Commands print results on stdout; operational warnings go to stderr.
-  const logger = createLogger({
-    level: 'warn',
-    destination: { write: (s: string) => io.err(s.trimEnd()) },
-  });
-  const store = await openStore(config, logger);
-  try {
-    return await run(store, config);
-  } finally {
-    await store.close();
   }
 }
 

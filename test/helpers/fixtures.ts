@@ -1,14 +1,22 @@
 // A valid call for every catalog action, with ids taken from the sandbox the way an agent finds them.
 import { actions, getAction } from '../../src/catalog/index.js';
 
-import type { Harness } from './harness.js';
-
 type Row = Record<string, unknown>;
 
+/** Calls Apollo (the sandbox) with a master key and returns the JSON body of a 200. */
+export type ApolloCaller = (
+  method: string,
+  path: string,
+  body?: unknown,
+) => Promise<Record<string, unknown>>;
+
 /** Parameters (path parameters included) that Apollo accepts, for each of the 20 actions. */
-export async function sampleInputs(h: Harness): Promise<Record<string, Record<string, unknown>>> {
-  const post = (id: string, body: object = {}) =>
-    h.apollo(getAction(id)!.method === 'GET' ? 'POST' : 'POST', getAction(id)!.path, body);
+export async function sampleInputs(
+  apollo: ApolloCaller | { apollo: ApolloCaller },
+): Promise<Record<string, Record<string, unknown>>> {
+  const call = typeof apollo === 'function' ? apollo : apollo.apollo;
+  // Every search in the catalog also accepts POST with a JSON body, even those documented as GET.
+  const post = (id: string, body: object = {}) => call('POST', getAction(id)!.path, body);
   const people = (await post('people.search', { person_titles: ['Director'], per_page: 2 }))
     .people as Row[];
   const orgs = (await post('organizations.search', { per_page: 1 })).organizations as Row[];
@@ -87,7 +95,9 @@ export function requestFor(
     else body[k] = v;
   }
   if (action.method === 'GET') {
-    const qs = new URLSearchParams(Object.entries(body).map(([k, v]) => [k, String(v)])).toString();
+    const qs = new URLSearchParams(
+      Object.entries(body).map(([k, v]): [string, string] => [k, String(v)]),
+    ).toString();
     return { method: 'GET', path: qs ? `${path}?${qs}` : path, body: undefined };
   }
   return { method: action.method, path, body };

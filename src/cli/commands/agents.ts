@@ -2,7 +2,8 @@ import { getAction } from '../../catalog/index.js';
 import { effectiveLevels, explain, isGrantTarget, levels, type Level } from '../../core/index.js';
 import type { StoreServices } from '../../app/services.js';
 import type { Agent, Grant } from '../../store/index.js';
-import { ago, CliError, parse, storeOptions, table, withStore, type CliIO } from '../io.js';
+import { ago, CliError, parse, table, type CliIO } from '../io.js';
+import { storeOptions, withStore } from '../with-store.js';
 
 const agentHelp = `Usage: gatehouse agent <create|list|show|rotate|revoke> …
 

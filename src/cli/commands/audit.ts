@@ -7,7 +7,8 @@ import {
   type AuditFilters,
   type AuditRecord,
 } from '../../store/index.js';
-import { CliError, parse, storeOptions, withStore, type CliIO } from '../io.js';
+import { CliError, parse, type CliIO } from '../io.js';
+import { storeOptions, withStore } from '../with-store.js';
 
 const help = `Usage: gatehouse audit <tail|search|export> [filters]
 

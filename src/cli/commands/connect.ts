@@ -2,7 +2,8 @@ import { readFile } from 'node:fs/promises';
 
 import { getAction } from '../../catalog/index.js';
 import { createApolloClient } from '../../upstream/index.js';
-import { CliError, parse, storeOptions, withStore, type CliIO } from '../io.js';
+import { CliError, parse, type CliIO } from '../io.js';
+import { storeOptions, withStore } from '../with-store.js';
 
 const help = `Usage: gatehouse connect apikey [--file <path>]
 

@@ -3,7 +3,8 @@ import { once } from 'node:events';
 import { createLogger } from '../../app/logger.js';
 import { demoAgent, exampleCurl, startGatehouse } from '../../app/start.js';
 import { loadConfig } from '../../config/config.js';
-import { CliError, parse, storeOptions, withStore, type CliIO } from '../io.js';
+import { CliError, parse, type CliIO } from '../io.js';
+import { storeOptions, withStore } from '../with-store.js';
 
 const startHelp = `Usage: gatehouse start [--port 8787] [--host 127.0.0.1] [--sandbox] [--db <path|url>]
 

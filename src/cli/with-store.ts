@@ -1,0 +1,38 @@
+// Store-backed commands load configuration and open the database through here; kept apart from
+// io.ts so commands that need no database (sandbox) never load it.
+import { createLogger } from '../app/logger.js';
+import { openStore, type StoreServices } from '../app/services.js';
+import { loadConfig, type Config } from '../config/config.js';
+
+import type { CliIO } from './io.js';
+
+/** Options every store-backed command accepts. */
+export const storeOptions = {
+  db: { type: 'string' },
+  json: { type: 'boolean', default: false },
+  help: { type: 'boolean', short: 'h', default: false },
+} as const;
+
+/** Loads configuration and opens the store for one command, closing it afterwards. */
+export async function withStore<T>(
+  io: CliIO,
+  flags: { db?: string | undefined },
+  run: (store: StoreServices, config: Config) => Promise<T>,
+): Promise<T> {
+  const config = loadConfig({
+    env: io.env,
+    file: 'gatehouse.config.json',
+    flags: { db: flags.db },
+  });
+  // Commands print results on stdout; operational warnings go to stderr.
+  const logger = createLogger({
+    level: 'warn',
+    destination: { write: (s: string) => io.err(s.trimEnd()) },
+  });
+  const store = await openStore(config, logger);
+  try {
+    return await run(store, config);
+  } finally {
+    await store.close();
+  }
+}

@@ -1,0 +1,164 @@
+// Pins the sandbox end to end over HTTP with the real world: every catalog action's happy path
+// answers 200 with a body that parses with the action's output schema.
+import { beforeAll, describe, expect, it } from 'vitest';
+
+import { actions, encodeQuery, fillPath, getAction, webhookResult } from '../catalog/index.js';
+
+import { createSandbox, type Sandbox } from './index.js';
+import { manualClock, recordingFetch, type RecordedRequest } from './testing.js';
+
+type Body = Record<string, unknown>;
+type Row = Record<string, unknown>;
+
+let sb: Sandbox;
+let sink: { fetch: typeof fetch; requests: RecordedRequest[] };
+const exercised = new Set<string>();
+
+beforeAll(() => {
+  sink = recordingFetch();
+  sb = createSandbox({ seed: 42, clock: manualClock(), masterKeys: ['mk'], fetch: sink.fetch });
+});
+
+/** Calls an action over HTTP, checks 200 and the output schema, returns the body. */
+async function call(id: string, input: Body = {}, method?: string): Promise<Body> {
+  const action = getAction(id)!;
+  const verb = method ?? action.method;
+  const rest = Object.fromEntries(
+    Object.entries(input).filter(([k]) => !action.pathParams.includes(k)),
+  );
+  const path = fillPath(action.path, input);
+  const query = verb === 'GET' ? `?${encodeQuery(rest).toString()}` : '';
+  const res = await sb.app.request(`${path}${query}`, {
+    method: verb,
+    headers: { 'x-api-key': 'mk', 'content-type': 'application/json' },
+    ...(verb === 'GET' ? {} : { body: JSON.stringify(rest) }),
+  });
+  const text = await res.text();
+  expect(res.status, `${verb} ${id}: ${text.slice(0, 300)}`).toBe(200);
+  expect(res.headers.get('x-rate-limit-minute'), id).toMatch(/^\d+$/);
+  const body = JSON.parse(text) as Body;
+  const parsed = action.output.safeParse(body);
+  expect(parsed.success, `${id} output: ${parsed.error?.message ?? ''}`).toBe(true);
+  exercised.add(id);
+  return body;
+}
+
+const rows = (body: Body, key: string) => body[key] as Row[];
+
+describe('every action over HTTP with the real world', () => {
+  it('searches and enriches people', async () => {
+    const search = await call('people.search', { per_page: 5 });
+    const person = rows(search, 'people')[0]!;
+    const viaGet = await call('people.search', { per_page: 5 }, 'GET');
+    expect(viaGet).toEqual(search);
+    const match = await call('people.match', { id: person.id });
+    expect((match.person as Row).id).toBe(person.id);
+    const bulk = await call('people.bulk_match', { details: [{ id: person.id }] });
+    expect(bulk.status).toBe('success');
+  });
+
+  it('searches and enriches organizations, charging the ledger', async () => {
+    const before = sb.credits().total;
+    const search = await call('organizations.search', { per_page: 3 });
+    const org = rows(search, 'organizations')[0]!;
+    const enriched = await call('organizations.enrich', { domain: org.primary_domain }, 'GET');
+    expect((enriched.organization as Row).id).toBe(org.id);
+    expect(sb.credits().total).toBe(before + 2);
+  });
+
+  it('creates, updates and searches contacts and accounts', async () => {
+    await call('contacts.search', { per_page: 5 });
+    const created = await call('contacts.create', {
+      first_name: 'Ada',
+      last_name: 'Lovelace',
+      email: 'ada@analytical.example',
+      title: 'Engineer',
+    });
+    const contactId = (created.contact as Row).id;
+    const updated = await call('contacts.update', { contact_id: contactId, title: 'CTO' });
+    expect((updated.contact as Row).title).toBe('CTO');
+    await call('contacts.update', { contact_id: contactId, title: 'CEO' }, 'PUT');
+
+    await call('accounts.search', { per_page: 5 });
+    const account = await call('accounts.create', {
+      name: 'Analytical Engines',
+      domain: 'ae.example',
+    });
+    const accountId = (account.account as Row).id;
+    const renamed = await call('accounts.update', { account_id: accountId, name: 'AE Ltd' });
+    expect((renamed.account as Row).name).toBe('AE Ltd');
+  });
+
+  it('adds a contact to a sequence, creates a task and works on deals', async () => {
+    const sequences = await call('sequences.search', {});
+    const sequence = rows(sequences, 'emailer_campaigns')[0]!;
+    const contacts = await call('contacts.search', { per_page: 100 });
+    const mailbox = rows(contacts, 'contacts')
+      .flatMap((c) => (c.contact_campaign_statuses as Row[] | undefined) ?? [])
+      .map((s) => s.send_email_from_email_account_id)
+      .find((id): id is string => typeof id === 'string');
+    expect(mailbox).toBeDefined();
+    const contact = rows(contacts, 'contacts')[0]!;
+    await call('sequences.add_contacts', {
+      sequence_id: sequence.id,
+      contact_ids: [contact.id],
+      send_email_from_email_account_id: mailbox,
+    });
+
+    const users = await call('users.list', {});
+    const user = rows(users, 'users')[0]!;
+    await call('tasks.create', {
+      user_id: user.id,
+      contact_id: contact.id,
+      type: 'call',
+      status: 'scheduled',
+      due_at: '2026-02-01T10:00:00.000Z',
+    });
+    await call('tasks.search', { per_page: 5 });
+
+    await call('deals.list', {});
+    const deal = await call('deals.create', { name: 'Pilot', amount: '12000' });
+    const dealId = (deal.opportunity as Row).id;
+    await call('deals.update', { opportunity_id: dealId, is_won: true, is_closed: true });
+  });
+
+  it('answers usage stats for the calls made', async () => {
+    const stats = await call('usage.stats');
+    const key = '["api/v1/mixed_people", "api_search"]';
+    expect((stats[key] as { minute: { consumed: number } }).minute.consumed).toBe(2);
+  });
+
+  it('delivers an asynchronous phone reveal by webhook and keeps it for polling', async () => {
+    const search = await call('people.search', { per_page: 1, page: 3 });
+    const person = rows(search, 'people')[0]!;
+    const before = sb.credits().total;
+    const hook = 'https://hooks.example.com/apollo';
+    const res = await sb.app.request(getAction('people.match')!.path, {
+      method: 'POST',
+      headers: { 'x-api-key': 'mk', 'content-type': 'application/json' },
+      body: JSON.stringify({ id: person.id, reveal_phone_number: true, webhook_url: hook }),
+    });
+    const text = await res.text();
+    const requestId = /"request_id":(-?\d+)/.exec(text)?.[1];
+    expect(requestId).toBeDefined();
+    const poll = () =>
+      sb.app.request(fillPath(webhookResult.path, { request_id: requestId }), {
+        headers: { 'x-api-key': 'mk' },
+      });
+    const pending = await poll();
+    expect(pending.status).toBe(404);
+    expect(await pending.json()).toMatchObject({ error_code: 'result_pending' });
+
+    await sb.flushDeliveries();
+    const delivered = sink.requests.filter((r) => r.url === hook);
+    expect(delivered).toHaveLength(1);
+    const ready = await poll();
+    expect(ready.status).toBe(200);
+    expect(await ready.text()).toBe(delivered[0]?.body);
+    expect(sb.credits().total).toBeGreaterThan(before);
+  });
+
+  it('covered every catalog action', () => {
+    expect([...exercised].sort()).toEqual(actions.map((a) => a.id).sort());
+  });
+});

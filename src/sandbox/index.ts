@@ -1,0 +1,13 @@
+export { createSandbox } from './sandbox.js';
+export type { Sandbox, SandboxOptions, SandboxServer, SandboxState } from './sandbox.js';
+export type { AsyncDelivery, Clock, SandboxWorld, WorldFactory, WorldResult } from './types.js';
+export type { FaultSpec, Faults } from './faults.js';
+export { faultSpecSchema } from './faults.js';
+export type { OAuthClient } from './oauth.js';
+export { loopbackRedirects } from './oauth.js';
+export type { CreditTotals } from './ledger.js';
+export type { DeliveryStatus } from './deliveries.js';
+export { resolveKeyScope } from './keys.js';
+export { buildRoutes } from './routes.js';
+export type { ApiRoute } from './routes.js';
+export { RawNumber, toJson } from './json.js';

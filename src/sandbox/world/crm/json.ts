@@ -1,0 +1,563 @@
+// CRM records as Apollo's JSON (SPEC §3.4 Contact, §4.4 Account, §5 Sequence, §6.3 Task,
+// §7.4 Opportunity, §8.1 User). Fields Apollo sends that the sandbox has no data for are null.
+
+import { createHash } from 'node:crypto';
+
+import { iso, isoOffset } from '../format.js';
+import { organizationSummary } from '../org-json.js';
+import { orgFromId } from '../orgs.js';
+import type {
+  AccountRecord,
+  CampaignStatusRecord,
+  ContactRecord,
+  Crm,
+  CrmContext,
+  DealRecord,
+  LabelRecord,
+  SequenceRecord,
+  StepRecord,
+  TaskRecord,
+  UserRecord,
+} from './state.js';
+
+type Json = Record<string, unknown>;
+
+const freeDomains = new Set([
+  'gmail.com',
+  'yahoo.com',
+  'outlook.com',
+  'hotmail.com',
+  'icloud.com',
+  'aol.com',
+  'proton.me',
+]);
+
+const isoOrNull = (ms: number | null): string | null => (ms === null ? null : iso(ms));
+
+function isFree(email: string | null): boolean {
+  return email ? freeDomains.has(email.split('@')[1]?.toLowerCase() ?? '') : false;
+}
+
+/** A list (label) with its current member count. */
+export function labelJson(crm: Crm, l: LabelRecord): Json {
+  let count = 0;
+  const records = l.modality === 'contacts' ? crm.contacts.values() : crm.accounts.values();
+  for (const r of records) if (r.labelIds.includes(l.id)) count++;
+  return {
+    id: l.id,
+    modality: l.modality,
+    cached_count: count,
+    name: l.name,
+    created_at: iso(l.createdAt),
+    updated_at: iso(l.updatedAt),
+    user_id: l.userId,
+  };
+}
+
+function campaignStatusJson(s: CampaignStatusRecord): Json {
+  return {
+    id: s.id,
+    emailer_campaign_id: s.sequenceId,
+    send_email_from_user_id: s.sendFromUserId,
+    inactive_reason: s.status === 'active' ? null : s.status === 'failed' ? 'Bounced' : null,
+    status: s.status,
+    added_at: iso(s.addedAt),
+    added_by_user_id: s.addedBy,
+    finished_at: isoOrNull(s.finishedAt),
+    paused_at: isoOrNull(s.pausedAt),
+    auto_unpause_at: s.autoUnpauseAt,
+    send_email_from_email_address: s.sendFromAddress,
+    send_email_from_email_account_id: s.mailboxId,
+    manually_set_unpause: null,
+    failure_reason: s.failureReason,
+    current_step_id: s.currentStepId,
+    in_response_to_emailer_message_id: null,
+    cc_emails: null,
+    bcc_emails: null,
+    to_emails: null,
+    current_step_position: s.currentStepPosition,
+  };
+}
+
+function emailEntry(
+  email: string,
+  status: string | null,
+  position: number,
+  fromCustomer: boolean,
+): Json {
+  const lower = email.toLowerCase();
+  return {
+    email,
+    email_md5: createHash('md5').update(lower).digest('hex'),
+    email_sha256: createHash('sha256').update(lower).digest('hex'),
+    email_status: status,
+    email_source: null,
+    extrapolated_email_confidence: null,
+    position,
+    email_from_customer: fromCustomer,
+    free_domain: isFree(email),
+  };
+}
+
+/** A contact (§3.4); search rows and enrollments also embed the account. */
+export function contactJson(ctx: CrmContext, c: ContactRecord, embedAccount = false): Json {
+  const name = [c.firstName, c.lastName].filter(Boolean).join(' ') || null;
+  const fromCustomer = c.source !== 'crm';
+  const account = c.accountId ? ctx.crm.accounts.get(c.accountId) : undefined;
+  return {
+    id: c.id,
+    contact_roles: [],
+    first_name: c.firstName,
+    last_name: c.lastName,
+    name,
+    linkedin_url: c.linkedinUrl,
+    linkedin_uid: null,
+    twitter_url: null,
+    photo_url: null,
+    headline: c.title,
+    title: c.title,
+    contact_stage_id: c.stageId,
+    owner_id: c.ownerId,
+    creator_id: c.creatorId,
+    person_id: c.personId,
+    organization_name: c.organizationName,
+    organization_id: c.organizationId,
+    account_id: c.accountId,
+    ...(embedAccount ? { account: account ? accountJson(ctx, account, true) : null } : {}),
+    source: c.source,
+    original_source: c.source,
+    source_display_name:
+      c.source === 'api'
+        ? 'Created from API'
+        : c.source === 'crm'
+          ? 'Imported from CRM'
+          : 'CSV Import',
+    present_raw_address: c.presentRawAddress,
+    city: c.city,
+    state: c.state,
+    country: c.country,
+    time_zone: c.timeZone,
+    email: c.email,
+    email_status: c.email ? c.emailStatus : null,
+    email_true_status: c.email ? (c.source === 'api' ? 'User Managed' : 'Verified') : null,
+    updated_email_true_status: true,
+    email_source: null,
+    email_status_unavailable_reason: null,
+    email_unsubscribed: false,
+    email_needs_tickling: null,
+    email_from_customer: fromCustomer,
+    extrapolated_email_confidence: null,
+    contact_emails: [
+      ...(c.email ? [emailEntry(c.email, c.emailStatus, 0, fromCustomer)] : []),
+      ...c.otherEmails.map((e, i) => emailEntry(e, 'unverified', i + 1, fromCustomer)),
+    ],
+    phone_numbers: c.phones.map((p, position) => ({
+      raw_number: p.raw,
+      sanitized_number: p.sanitized,
+      type: p.type,
+      position,
+      status: 'no_status',
+      dnc_status: null,
+      dnc_other_info: null,
+      dialer_flags: null,
+    })),
+    sanitized_phone: c.phones[0]?.sanitized ?? null,
+    direct_dial_status: null,
+    direct_dial_enrichment_failed_at: null,
+    salesforce_id: null,
+    salesforce_lead_id: null,
+    salesforce_contact_id: null,
+    salesforce_account_id: null,
+    hubspot_vid: null,
+    hubspot_company_id: null,
+    crm_id: null,
+    crm_owner_id: null,
+    merged_crm_ids: null,
+    crm_record_url: null,
+    emailer_campaign_ids: [...new Set(c.campaigns.map((s) => s.sequenceId))],
+    contact_campaign_statuses: c.campaigns.map(campaignStatusJson),
+    label_ids: [...c.labelIds],
+    typed_custom_fields: { ...c.typedCustomFields },
+    custom_field_errors: null,
+    existence_level: 'full',
+    created_at: iso(c.createdAt),
+    updated_at: iso(c.updatedAt),
+    last_activity_date: isoOrNull(c.lastActivityAt),
+    queued_for_crm_push: false,
+    suggested_from_rule_engine_config_id: null,
+    has_pending_email_arcgate_request: false,
+    has_email_arcgate_request: false,
+    contact_rule_config_statuses: [],
+    next_contact_id: null,
+    show_intent: false,
+    free_domain: isFree(c.email),
+    is_likely_to_engage: c.emailStatus === 'likely to engage',
+    email_domain_catchall: false,
+    account_phone_note: null,
+  };
+}
+
+/** An account (§4.4). With `orgFields`, the linked organization's fields ride along. */
+export function accountJson(ctx: CrmContext, a: AccountRecord, orgFields = false): Json {
+  const o = a.organizationId ? orgFromId(ctx.index, a.organizationId) : -1;
+  const org = orgFields && o >= 0 ? organizationSummary(ctx.index, o) : {};
+  return {
+    ...org,
+    id: a.id,
+    name: a.name,
+    domain: a.domain,
+    team_id: ctx.crm.team.id,
+    organization_id: a.organizationId,
+    account_stage_id: a.stageId,
+    source: a.source,
+    original_source: a.source,
+    source_display_name: a.source === 'api' ? 'Created from API' : 'Imported from CRM',
+    creator_id: a.creatorId,
+    owner_id: a.ownerId,
+    created_at: iso(a.createdAt),
+    updated_at: iso(a.updatedAt),
+    phone: a.phone,
+    sanitized_phone: a.sanitizedPhone,
+    phone_status: 'no_status',
+    raw_address: a.rawAddress,
+    hubspot_id: null,
+    salesforce_id: null,
+    crm_owner_id: null,
+    crm_record_url: null,
+    salesforce_record_url: null,
+    parent_account_id: null,
+    linkedin_url: a.linkedinUrl ?? (org.linkedin_url as string | undefined) ?? null,
+    account_playbook_statuses: [],
+    account_rule_config_statuses: [],
+    existence_level: 'full',
+    label_ids: [...a.labelIds],
+    typed_custom_fields: { ...a.typedCustomFields },
+    custom_field_errors: null,
+    modality: 'account',
+    show_intent: false,
+    has_intent_signal_account: false,
+    intent_signal_account: null,
+  };
+}
+
+/** The search-only fields of an account row (§4.3). */
+export function accountSearchExtras(ctx: CrmContext, a: AccountRecord): Json {
+  const campaigns = new Set<string>();
+  const tally: Record<string, number> = {};
+  let contacts = 0;
+  let last = a.lastActivityAt;
+  for (const c of ctx.crm.contacts.values()) {
+    if (c.accountId !== a.id) continue;
+    contacts++;
+    for (const s of c.campaigns) {
+      campaigns.add(s.sequenceId);
+      tally[s.status] = (tally[s.status] ?? 0) + 1;
+    }
+    if (c.lastActivityAt !== null && (last === null || c.lastActivityAt > last))
+      last = c.lastActivityAt;
+  }
+  return {
+    contact_emailer_campaign_ids: [...campaigns],
+    contact_campaign_status_tally: tally,
+    num_contacts: contacts,
+    last_activity_date: isoOrNull(last),
+  };
+}
+
+/** Live enrollment counts of a sequence, by status. */
+export function sequenceCounts(crm: Crm, sequenceId: string): Record<string, number> {
+  const counts = { active: 0, paused: 0, finished: 0, failed: 0, bounced: 0 };
+  for (const c of crm.contacts.values()) {
+    for (const s of c.campaigns) {
+      if (s.sequenceId !== sequenceId) continue;
+      counts[s.status]++;
+      if (s.failureReason === 'bounced' || s.failureReason === 'hard_bounced') counts.bounced++;
+    }
+  }
+  return counts;
+}
+
+/** A sequence (§5.1). */
+export function sequenceJson(crm: Crm, q: SequenceRecord): Json {
+  const counts = sequenceCounts(crm, q.id);
+  const h = q.history;
+  const delivered = h.unique_delivered ?? 0;
+  const rate = (n: number) => (delivered ? Math.round((n / delivered) * 1000) / 1000 : 0);
+  return {
+    id: q.id,
+    name: q.name,
+    archived: q.archived,
+    active: q.active,
+    created_at: iso(q.createdAt),
+    emailer_schedule_id: q.scheduleId,
+    max_emails_per_day: null,
+    user_id: q.userId,
+    same_account_reply_policy_cd: null,
+    excluded_account_stage_ids: [],
+    excluded_contact_stage_ids: [],
+    contact_email_event_to_stage_mapping: {},
+    label_ids: [...q.labelIds],
+    create_task_if_email_open: false,
+    email_open_trigger_task_threshold: 3,
+    mark_finished_if_click: false,
+    mark_finished_if_reply: true,
+    mark_finished_if_interested: true,
+    mark_paused_if_ooo: true,
+    days_to_wait_before_mark_as_response: 5,
+    starred_by_user_ids: [],
+    sequence_by_exact_daytime: null,
+    last_used_at: isoOrNull(q.lastUsedAt),
+    sequence_ruleset_id: null,
+    folder_id: null,
+    same_account_reply_delay_days: 30,
+    is_performing_poorly: false,
+    num_contacts_email_status_extrapolated: 0,
+    remind_ab_test_results: false,
+    ab_test_step_ids: [],
+    prioritized_by_user: null,
+    creation_type: 'new',
+    num_steps: q.steps.length,
+    unique_scheduled: h.unique_scheduled ?? 0,
+    unique_delivered: delivered,
+    unique_bounced: h.unique_bounced ?? 0,
+    unique_opened: h.unique_opened ?? 0,
+    unique_hard_bounced: h.unique_hard_bounced ?? 0,
+    unique_spam_blocked: h.unique_spam_blocked ?? 0,
+    unique_replied: h.unique_replied ?? 0,
+    unique_demoed: h.unique_demoed ?? 0,
+    unique_clicked: h.unique_clicked ?? 0,
+    unique_unsubscribed: h.unique_unsubscribed ?? 0,
+    bounce_rate: rate(h.unique_bounced ?? 0),
+    hard_bounce_rate: rate(h.unique_hard_bounced ?? 0),
+    open_rate: rate(h.unique_opened ?? 0),
+    click_rate: rate(h.unique_clicked ?? 0),
+    reply_rate: rate(h.unique_replied ?? 0),
+    spam_block_rate: rate(h.unique_spam_blocked ?? 0),
+    opt_out_rate: rate(h.unique_unsubscribed ?? 0),
+    demo_rate: rate(h.unique_demoed ?? 0),
+    loaded_stats: true,
+    cc_emails: '',
+    bcc_emails: '',
+    underperforming_touches_count: 0,
+    contact_statuses: counts,
+    sharing_permission: {
+      visibility: 'everyone',
+      access_type: 'can_view',
+      object_type: 'EmailerCampaign',
+      object_id: q.id,
+      is_owner: false,
+      owner_id: q.userId,
+      sharing_accesses: [],
+    },
+  };
+}
+
+/** The steps of a sequence with live counts (§5.2). */
+export function stepJson(crm: Crm, q: SequenceRecord, step: StepRecord): Json {
+  const counts = { active: 0, paused: 0, finished: 0, bounced: 0 };
+  for (const c of crm.contacts.values()) {
+    for (const s of c.campaigns) {
+      if (s.sequenceId !== q.id || s.currentStepId !== step.id) continue;
+      if (s.status === 'failed') counts.bounced++;
+      else counts[s.status]++;
+    }
+  }
+  return {
+    id: step.id,
+    emailer_campaign_id: q.id,
+    position: step.position,
+    wait_time: step.waitTime,
+    type: step.type,
+    wait_mode: step.waitMode,
+    note: step.note,
+    max_emails_per_day: null,
+    exact_datetime: null,
+    priority: step.priority,
+    auto_skip_in_x_days: null,
+    counts,
+    unique_scheduled: counts.active,
+    unique_skipped: 0,
+    unique_completed: counts.finished,
+  };
+}
+
+/** The email touches of a sequence's steps (§5.2). */
+export function touchesJson(q: SequenceRecord): Json[] {
+  return q.steps.flatMap((step) =>
+    step.touches.map((t) => ({
+      id: t.id,
+      emailer_step_id: step.id,
+      emailer_template_id: t.templateId,
+      emailer_template: {
+        id: t.templateId,
+        name: t.subject,
+        subject: t.subject,
+        archived: false,
+      },
+      status: t.status,
+      type: t.type,
+      include_signature: true,
+      has_personalized_attachments: false,
+      personalized_attachment_id: null,
+      unique_scheduled: 0,
+      unique_delivered: 0,
+      unique_bounced: 0,
+      unique_opened: 0,
+      unique_replied: 0,
+    })),
+  );
+}
+
+/** A task (§6.3); search rows embed the contact and account. */
+export function taskJson(ctx: CrmContext, t: TaskRecord, embed = false): Json {
+  const contact = ctx.crm.contacts.get(t.contactId);
+  const account = t.accountId ? ctx.crm.accounts.get(t.accountId) : undefined;
+  return {
+    id: t.id,
+    user_id: t.userId,
+    creator_id: t.creatorId,
+    completed_by_user_id: t.completedAt !== null ? t.userId : null,
+    emailer_campaign_id: t.sequenceId,
+    created_at: iso(t.createdAt),
+    due_at: isoOffset(t.dueAt),
+    completed_at: isoOrNull(t.completedAt),
+    skipped_at: isoOrNull(t.skippedAt),
+    type: t.type,
+    priority: t.priority,
+    status: t.status,
+    answered: null,
+    contact_id: t.contactId,
+    person_id: contact?.personId ?? null,
+    account_id: t.accountId,
+    organization_id: contact?.organizationId ?? null,
+    opportunity_id: null,
+    persona_ids: [],
+    playbook_step_ids: [],
+    starred_by_user_ids: [],
+    recommendation_reasons: [],
+    subject: null,
+    title: t.title,
+    note: t.note,
+    note_text: t.note,
+    created_from: t.createdFrom,
+    salesforce_type: null,
+    salesforce_id: null,
+    hubspot_id: null,
+    playbook_id: null,
+    needs_playbook_autoprospecting: false,
+    rule_config_id: null,
+    call_script: null,
+    relevant_fields: null,
+    ai_variables_status: null,
+    pending_send: false,
+    recommended: false,
+    relevant_field_values: {},
+    ...(embed
+      ? {
+          contact: contact ? contactJson(ctx, contact) : null,
+          account: account ? accountJson(ctx, account, true) : null,
+          opportunity: null,
+        }
+      : {}),
+  };
+}
+
+/** A deal (§7.4); lists embed the account. */
+export function dealJson(ctx: CrmContext, d: DealRecord, embedAccount = false): Json {
+  const stage = ctx.crm.opportunityStages.find((s) => s.id === d.stageId);
+  const probability = stage?.probability ?? 0;
+  const account = d.accountId ? ctx.crm.accounts.get(d.accountId) : undefined;
+  const currencies: Record<string, { name: string; symbol: string }> = {
+    USD: { name: 'US Dollar', symbol: '$' },
+    EUR: { name: 'Euro', symbol: '€' },
+    GBP: { name: 'British Pound', symbol: '£' },
+  };
+  const currency = currencies[d.currency] ?? { name: d.currency, symbol: d.currency };
+  return {
+    id: d.id,
+    team_id: ctx.crm.team.id,
+    owner_id: d.ownerId,
+    created_by_id: d.createdById,
+    salesforce_owner_id: null,
+    salesforce_id: null,
+    crm_id: null,
+    crm_record_url: null,
+    crm_owner_id: null,
+    name: d.name,
+    amount: d.amount,
+    amount_in_team_currency: d.amount,
+    forecasted_revenue: d.amount === null ? null : (d.amount * probability) / 100,
+    closed_date: d.closedDate ? `${d.closedDate}T00:00:00.000+00:00` : null,
+    actual_close_date: d.isClosed && d.closedDate ? `${d.closedDate}T00:00:00.000+00:00` : null,
+    account_id: d.accountId,
+    ...(embedAccount ? { account: account ? accountJson(ctx, account, true) : null } : {}),
+    description: d.description,
+    is_closed: d.isClosed,
+    is_won: d.isWon,
+    stage_name: stage?.name ?? null,
+    opportunity_stage_id: d.stageId,
+    opportunity_pipeline_id: ctx.crm.pipelineId,
+    source: d.source,
+    next_step: null,
+    next_step_date: null,
+    next_step_last_updated_at: null,
+    closed_lost_reason: null,
+    closed_won_reason: null,
+    forecast_category: d.isClosed ? (d.isWon ? 'closed' : 'omitted') : 'pipeline',
+    deal_probability: probability,
+    probability: null,
+    manually_updated_probability: null,
+    manually_updated_forecast: null,
+    current_solutions: null,
+    deal_source: null,
+    stage_updated_at: iso(d.stageUpdatedAt),
+    last_activity_date: isoOrNull(d.lastActivityAt),
+    created_at: iso(d.createdAt),
+    exchange_rate_code: d.currency,
+    exchange_rate_value: 1,
+    existence_level: d.freshlyCreated ? 'none' : 'full',
+    typed_custom_fields: { ...d.typedCustomFields },
+    opportunity_rule_config_statuses: [],
+    opportunity_contact_roles: [],
+    currency: { name: currency.name, iso_code: d.currency, symbol: currency.symbol },
+  };
+}
+
+/** A user of the team (§8.1). */
+export function userJson(crm: Crm, u: UserRecord): Json {
+  return {
+    id: u.id,
+    team_id: crm.team.id,
+    first_name: u.firstName,
+    last_name: u.lastName,
+    name: `${u.firstName} ${u.lastName}`,
+    title: u.title,
+    email: u.email,
+    created_at: iso(u.createdAt),
+    deleted: false,
+    credit_limit: null,
+    direct_dial_credit_limit: null,
+    export_credit_limit: null,
+    ai_credit_limit: null,
+    salesforce_account: null,
+    salesforce_id: null,
+    permission_set_id: u.admin
+      ? `${crm.team.id.slice(0, 16)}00000001`
+      : `${crm.team.id.slice(0, 16)}00000002`,
+    current_email_verified: true,
+    email_oauth_signin_only: false,
+    password_needs_reset: false,
+    referral_code: u.id.slice(-8),
+    zp_contact_id: null,
+    typed_custom_fields: {},
+    subteam_ids: [],
+    prospect_territory_ids: [],
+    linked_salesforce: false,
+    linked_hubspot: false,
+    linked_salesloft: false,
+    linked_crm_name: null,
+    enable_click_tracking: true,
+    enable_open_tracking: true,
+    opt_out_html_template: 'If you prefer not to hear from me, <%Click here%> to unsubscribe.',
+  };
+}

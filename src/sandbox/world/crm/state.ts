@@ -1,0 +1,239 @@
+// The team's CRM: typed records, mutable for the life of the world. Apollo's JSON is derived from
+// these records by json.ts, so the state holds only what has meaning.
+
+import type { OrgIndex } from '../orgs.js';
+import type { IdGen } from './ids.js';
+
+export interface UserRecord {
+  id: string;
+  firstName: string;
+  lastName: string;
+  title: string;
+  email: string;
+  admin: boolean;
+  createdAt: number;
+}
+
+export interface MailboxRecord {
+  id: string;
+  userId: string;
+  email: string;
+  provider: 'gmail' | 'outlook';
+  isDefault: boolean;
+  createdAt: number;
+}
+
+export interface LabelRecord {
+  id: string;
+  modality: 'contacts' | 'accounts';
+  name: string;
+  userId: string;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface StageRecord {
+  id: string;
+  name: string;
+  order: number;
+  /** Opportunity stages only. */
+  probability?: number;
+  isWon?: boolean;
+  isClosed?: boolean;
+}
+
+export interface PhoneRecord {
+  raw: string;
+  sanitized: string | null;
+  type: string | null;
+}
+
+export interface CampaignStatusRecord {
+  id: string;
+  sequenceId: string;
+  status: 'active' | 'paused' | 'finished' | 'failed';
+  sendFromUserId: string;
+  mailboxId: string;
+  sendFromAddress: string;
+  addedAt: number;
+  addedBy: string;
+  finishedAt: number | null;
+  pausedAt: number | null;
+  autoUnpauseAt: string | null;
+  currentStepId: string | null;
+  currentStepPosition: number;
+  failureReason: string | null;
+}
+
+export interface ContactRecord {
+  id: string;
+  firstName: string | null;
+  lastName: string | null;
+  title: string | null;
+  organizationName: string | null;
+  organizationId: string | null;
+  accountId: string | null;
+  email: string | null;
+  emailStatus: string | null;
+  /** Additional emails (Apollo's contact_emails beyond the primary). */
+  otherEmails: string[];
+  websiteUrl: string | null;
+  linkedinUrl: string | null;
+  ownerId: string | null;
+  creatorId: string | null;
+  /** Write-once link to a database person. */
+  personId: string | null;
+  stageId: string;
+  labelIds: string[];
+  phones: PhoneRecord[];
+  presentRawAddress: string | null;
+  city: string | null;
+  state: string | null;
+  country: string | null;
+  timeZone: string | null;
+  source: 'api' | 'crm' | 'csv_import';
+  typedCustomFields: Record<string, string>;
+  createdAt: number;
+  updatedAt: number;
+  lastActivityAt: number | null;
+  emailLastOpenedAt: number | null;
+  emailLastClickedAt: number | null;
+  campaigns: CampaignStatusRecord[];
+  /** Apollo detected a job change (blocks sequencing unless sequence_job_change). */
+  jobChange: boolean;
+}
+
+export interface AccountRecord {
+  id: string;
+  name: string;
+  domain: string | null;
+  organizationId: string | null;
+  stageId: string;
+  ownerId: string | null;
+  creatorId: string | null;
+  phone: string | null;
+  sanitizedPhone: string | null;
+  rawAddress: string | null;
+  linkedinUrl: string | null;
+  labelIds: string[];
+  typedCustomFields: Record<string, string>;
+  source: 'api' | 'crm' | 'csv_import';
+  createdAt: number;
+  updatedAt: number;
+  lastActivityAt: number | null;
+}
+
+export interface TouchRecord {
+  id: string;
+  templateId: string;
+  type: 'new_thread' | 'reply';
+  status: 'approved' | 'pending' | 'draft';
+  subject: string;
+}
+
+export interface StepRecord {
+  id: string;
+  position: number;
+  type: 'auto_email' | 'call' | 'action_item' | 'manual_email';
+  waitTime: number;
+  waitMode: 'hour' | 'day' | 'week';
+  priority: 'high' | 'medium' | 'low';
+  note: string | null;
+  touches: TouchRecord[];
+}
+
+export interface SequenceRecord {
+  id: string;
+  name: string;
+  archived: boolean;
+  active: boolean;
+  userId: string;
+  scheduleId: string;
+  labelIds: string[];
+  steps: StepRecord[];
+  createdAt: number;
+  lastUsedAt: number | null;
+  /** Historical engagement counts (unique_*), fixed at seeding. */
+  history: Record<string, number>;
+}
+
+export interface TaskRecord {
+  id: string;
+  userId: string;
+  creatorId: string;
+  contactId: string;
+  accountId: string | null;
+  type: string;
+  priority: string;
+  status: string;
+  dueAt: number;
+  title: string;
+  note: string | null;
+  createdAt: number;
+  completedAt: number | null;
+  skippedAt: number | null;
+  sequenceId: string | null;
+  createdFrom: 'api' | 'zp_ui';
+}
+
+export interface DealRecord {
+  id: string;
+  name: string;
+  ownerId: string;
+  createdById: string;
+  accountId: string | null;
+  amount: number | null;
+  stageId: string;
+  closedDate: string | null;
+  isClosed: boolean;
+  isWon: boolean;
+  source: string;
+  description: string | null;
+  currency: string;
+  typedCustomFields: Record<string, unknown>;
+  createdAt: number;
+  updatedAt: number;
+  stageUpdatedAt: number;
+  lastActivityAt: number | null;
+  freshlyCreated: boolean;
+}
+
+/** The whole CRM of one team. Maps keep insertion (creation) order. */
+export interface Crm {
+  readonly team: { id: string; name: string; domain: string; createdAt: number };
+  readonly users: Map<string, UserRecord>;
+  readonly mailboxes: Map<string, MailboxRecord>;
+  readonly labels: Map<string, LabelRecord>;
+  readonly contactStages: StageRecord[];
+  readonly accountStages: StageRecord[];
+  readonly opportunityStages: StageRecord[];
+  readonly pipelineId: string;
+  readonly contacts: Map<string, ContactRecord>;
+  readonly accounts: Map<string, AccountRecord>;
+  readonly sequences: Map<string, SequenceRecord>;
+  readonly tasks: Map<string, TaskRecord>;
+  readonly deals: Map<string, DealRecord>;
+  /** Database person id → the first contact saved for that person. */
+  readonly contactByPerson: Map<string, string>;
+  /** Database organization id → the first account saved for that organization. */
+  readonly accountByOrg: Map<string, string>;
+}
+
+/** What CRM actions need besides the CRM itself. */
+export interface CrmContext {
+  readonly crm: Crm;
+  readonly index: OrgIndex;
+  readonly ids: IdGen;
+  readonly now: () => number;
+}
+
+/** Records a contact's links to the database person and organization. */
+export function indexContact(crm: Crm, c: ContactRecord): void {
+  if (c.personId && !crm.contactByPerson.has(c.personId)) crm.contactByPerson.set(c.personId, c.id);
+}
+
+/** Records an account's link to a database organization. */
+export function indexAccount(crm: Crm, a: AccountRecord): void {
+  if (a.organizationId && !crm.accountByOrg.has(a.organizationId))
+    crm.accountByOrg.set(a.organizationId, a.id);
+}

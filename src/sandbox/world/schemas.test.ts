@@ -1,0 +1,123 @@
+// Pins output conformance: every action's 200 body parses with the catalog's output schema as it
+// travels on the wire; usage.stats is left to the server (a 422 from the world).
+import { describe, expect, it } from 'vitest';
+
+import { actions, getAction } from '../../catalog/index.js';
+import { toJson } from '../json.js';
+import { newWorld } from './testing.js';
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+const w = newWorld(13);
+const user = w.team.ownerUserId;
+const hook = 'https://hooks.example.com/x';
+
+function raw(id: string, input: Record<string, unknown>) {
+  const action = getAction(id)!;
+  const parsed = action.input.parse(input) as Record<string, unknown>;
+  return w.run(id, parsed, { userId: user });
+}
+
+function body(id: string, input: Record<string, unknown>): any {
+  const r = raw(id, input);
+  if (!r.ok) throw new Error(`${id}: ${r.status} ${JSON.stringify(r.body)}`);
+  return JSON.parse(toJson(r.body));
+}
+
+const person = body('people.search', { person_titles: ['sales'], per_page: 1 }).people[0];
+const contactRows = body('contacts.search', { per_page: 100 }).contacts;
+const contact = contactRows[0];
+const mailbox = contactRows
+  .flatMap((c: any) => c.contact_campaign_statuses)
+  .map((s: any) => s.send_email_from_email_account_id)[0];
+const account = body('accounts.search', { per_page: 1 }).accounts[0];
+const sequence = body('sequences.search', {}).emailer_campaigns[0];
+const deal = body('deals.list', {}).opportunities[0];
+
+const calls: Record<string, Array<Record<string, unknown>>> = {
+  'people.search': [{}, { person_titles: ['nobody-has-this-title'] }],
+  'people.match': [
+    { id: person.id },
+    { id: person.id, reveal_personal_emails: true, reveal_phone_number: true, webhook_url: hook },
+    { id: person.id, run_waterfall_email: true, webhook_url: hook },
+    { email: 'no.one@nowhere.example' },
+  ],
+  'people.bulk_match': [
+    {
+      details: [{ id: person.id }, { email: 'no.one@nowhere.example' }],
+      reveal_phone_number: true,
+      webhook_url: hook,
+    },
+    { details: [{ id: person.id }], run_waterfall_phone: true, webhook_url: hook },
+  ],
+  'organizations.search': [
+    { organization_locations: ['Texas'] },
+    { q_organization_name: 'zzzz-none' },
+  ],
+  'organizations.enrich': [
+    {
+      domain: person
+        ? body('people.match', { id: person.id }).person.organization.primary_domain
+        : 'x.com',
+    },
+    { domain: 'none.example' },
+  ],
+  'contacts.search': [
+    { q_keywords: 'a' },
+    { sort_by_field: 'contact_updated_at', sort_ascending: true },
+  ],
+  'contacts.create': [
+    { first_name: 'Schema', last_name: 'Check', email: 'schema@check.example', label_names: ['x'] },
+  ],
+  'contacts.update': [{ contact_id: contact.id, title: 'Checked' }],
+  'accounts.search': [{ q_organization_name: 'a' }],
+  'accounts.create': [{ name: 'Schema Co' }],
+  'accounts.update': [{ account_id: account.id, raw_address: 'Berlin, Germany' }],
+  'sequences.search': [{ q_name: 'out' }],
+  'sequences.add_contacts': [
+    {
+      sequence_id: sequence.id,
+      contact_ids: [contact.id],
+      send_email_from_email_account_id: mailbox,
+    },
+  ],
+  'tasks.search': [{ sort_by_field: 'task_priority', open_factor_names: ['task_types'] }],
+  'tasks.create': [
+    {
+      user_id: user,
+      contact_id: contact.id,
+      type: 'action_item',
+      status: 'completed',
+      due_at: '2026-11-01T00:00:00Z',
+    },
+  ],
+  'deals.list': [{ sort_by_field: 'is_won' }],
+  'deals.create': [{ name: 'Schema deal', amount: '100', closed_date: '2026-12-31' }],
+  'deals.update': [{ opportunity_id: deal.id, name: 'Renamed' }],
+  'users.list': [{ page: '1', per_page: '2' }],
+};
+
+describe('output schemas', () => {
+  it('covers every catalog action but usage.stats', () => {
+    expect(Object.keys(calls).sort()).toEqual(
+      actions
+        .map((a) => a.id)
+        .filter((id) => id !== 'usage.stats')
+        .sort(),
+    );
+    expect(Object.keys(calls)).toHaveLength(19);
+  });
+
+  for (const [id, inputs] of Object.entries(calls)) {
+    it(`answers ${id} with a body its output schema accepts`, () => {
+      for (const input of inputs) {
+        const parsed = getAction(id)!.output.safeParse(body(id, input));
+        expect(parsed.success, JSON.stringify(parsed.error?.issues.slice(0, 3))).toBe(true);
+      }
+    });
+  }
+
+  it('leaves usage.stats to the server with a 422', () => {
+    expect(raw('usage.stats', {})).toMatchObject({ ok: false, status: 422 });
+    expect(() => w.run('nope.nothing', {}, { userId: user })).toThrow(/no action/);
+  });
+});
