@@ -1,14 +1,20 @@
 // Shared benchmark helpers: child processes, a keep-alive HTTP client, percentiles.
 import { spawn, type ChildProcess } from 'node:child_process';
 import http from 'node:http';
+import { join } from 'node:path';
 
-/** Starts `node --import tsx <script>` and resolves with the first stdout line matching `pattern`. */
+import { createLogger } from '../src/app/logger.js';
+import { openStore } from '../src/app/services.js';
+import { loadConfig } from '../src/config/config.js';
+
+/** Starts `node --import tsx <script>` (or `node <nodeArgs> <script>`) and resolves with the first stdout line matching `pattern`. */
 export function startChild(
   script: string,
   env: Record<string, string | undefined>,
   pattern: RegExp,
+  nodeArgs: readonly string[] = ['--import', 'tsx'],
 ): Promise<{ child: ChildProcess; match: RegExpExecArray }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', script], {
+  const child = spawn(process.execPath, [...nodeArgs, script], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -65,3 +71,58 @@ export function percentile(values: number[], q: number): number {
 
 /** Rounds for display. */
 export const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits;
+
+/** An upstream for benchmarks (replaying or live sandbox) in its own process. */
+export interface Upstream {
+  child: ChildProcess;
+  url: string;
+  key: string;
+}
+
+/** Starts the benchmark upstream (see bench/servers/sandbox.ts). */
+export async function startUpstream(kind: 'replay' | 'sandbox'): Promise<Upstream> {
+  const started = await startChild(
+    'bench/servers/sandbox.ts',
+    { BENCH_UPSTREAM: kind },
+    /^(\{.*\})$/m,
+  );
+  const { url, key } = JSON.parse(started.match[1]!) as { url: string; key: string };
+  return { child: started.child, url, key };
+}
+
+/** Starts the built gateway on `upstream`, with the database in `dir`, as its own process. */
+export async function startGateway(dir: string, upstream: Upstream) {
+  const env = {
+    GATEHOUSE_DB: join(dir, 'gatehouse.db'),
+    GATEHOUSE_KEY_FILE: join(dir, 'secret.key'),
+    GATEHOUSE_UPSTREAM_URL: upstream.url,
+    GATEHOUSE_PORT: '0',
+    GATEHOUSE_LOG_LEVEL: 'silent',
+    // The overhead benches repeat the same few calls: the enrichment cache would answer them
+    // without Apollo, and batching would hold each lone match 25 ms for companions. Both are
+    // measured by bench:credits; here every call takes the full path to the upstream.
+    GATEHOUSE_CACHE_TTL_DAYS: '0',
+    GATEHOUSE_BATCH_WINDOW_MS: '0',
+  };
+  const config = loadConfig({ env });
+  const store = await openStore(config, createLogger({ level: 'silent' }));
+  await store.connection.save({ kind: 'apikey', credential: { key: upstream.key } });
+  await store.close();
+  const started = await startChild('bench/servers/gateway.mjs', env, /LISTENING (\S+)/, []);
+  return { child: started.child, url: started.match[1]! };
+}
+
+/** Creates the benchmark agent with read on `groups` in the database in `dir`; returns its token. */
+export async function createBenchAgent(dir: string, groups: readonly string[]): Promise<string> {
+  const config = loadConfig({
+    env: { GATEHOUSE_DB: join(dir, 'gatehouse.db'), GATEHOUSE_KEY_FILE: join(dir, 'secret.key') },
+  });
+  const store = await openStore(config, createLogger({ level: 'silent' }));
+  const created = await store.agents.create({
+    name: 'bench',
+    grants: groups.map((target) => ({ target, level: 'read' as const, requiresApproval: false })),
+  });
+  await store.close();
+  if (!created.ok) throw new Error(created.error.message);
+  return created.value.token;
+}

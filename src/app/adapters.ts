@@ -1,12 +1,17 @@
 // Adapters from the store's repositories to the ports the pipeline needs. Kept in the composition
 // root, so neither the store nor the gateway knows about the other.
-import type { AuditRecord } from '../core/index.js';
+import { cacheableActionIds, mergeBulk, splitBulk, type EnrichmentCache } from '../cache/index.js';
+import { learnReach, type AuditRecord, type KeyReach } from '../core/index.js';
+import { createAuditWriter, type Connection } from '../store/index.js';
 import type {
   AgentDirectory,
   AgentIdentity,
+  AuditReader,
   AuditSink,
   Credential,
+  CreditLedger,
   CredentialSource,
+  EnrichmentCachePort,
   GrantRow,
   GrantSource,
   Logger,
@@ -35,7 +40,13 @@ export function createAgentDirectory(
     async authenticate(token: string): Promise<AgentIdentity | null> {
       const agent = await store.agents.findByToken(token);
       return agent
-        ? { id: agent.id, name: agent.name, redactedFields: agent.redactedFields }
+        ? {
+            id: agent.id,
+            name: agent.name,
+            redactedFields: agent.redactedFields,
+            creditBudgetDay: agent.creditBudgetDay,
+            creditBudgetMonth: agent.creditBudgetMonth,
+          }
         : null;
     },
     noteUse(agentId, ip, at) {
@@ -59,8 +70,30 @@ export function createGrantSource(store: StoreServices): GrantSource {
   };
 }
 
-/** The audit sink over the append-only audit repository. */
+/** The credit ledger: the credits recorded on the agent's audit records. */
+export function createCreditLedger(store: StoreServices): CreditLedger {
+  return { spent: (agentId, since) => store.audit.sumCredits({ agentId, since }) };
+}
+
+/** An agent's own recent audit records. */
+export function createAuditReader(store: StoreServices): AuditReader {
+  return {
+    async recent(agentId, limit) {
+      const page = await store.audit.query({ agentId, limit });
+      return page.records.map((r) => ({
+        id: r.id,
+        time: r.time,
+        action: r.action,
+        decision: r.decision,
+        sentence: r.sentence,
+      }));
+    },
+  };
+}
+
+/** The audit sink over the append-only audit repository, with group commit. */
 export function createAuditSink(store: StoreServices, now: () => number): AuditSink {
+  const writer = createAuditWriter(store.audit);
   const fields = (r: AuditRecord) => ({
     rule: r.rule,
     reason: r.reason,
@@ -72,7 +105,7 @@ export function createAuditSink(store: StoreServices, now: () => number): AuditS
   });
   return {
     async open(r) {
-      const result = await store.audit.open({
+      const result = await writer.open({
         time: r.time,
         agentId: r.agentId,
         agentName: r.agentName,
@@ -88,7 +121,7 @@ export function createAuditSink(store: StoreServices, now: () => number): AuditS
       return result.value.id;
     },
     async complete(id, r) {
-      const result = await store.audit.complete(id, { ...fields(r), completedAt: now() });
+      const result = await writer.complete(id, { ...fields(r), completedAt: now() });
       if (!result.ok) throw new Error(`audit record ${id} not completed: ${result.error.message}`);
     },
   };
@@ -99,21 +132,122 @@ export function fixedCredential(credential: Credential): CredentialSource {
   return { current: async () => credential };
 }
 
-/** The stored, sealed Apollo connection. */
+/**
+ * The stored connection with its credential unsealed (undefined when Apollo is not connected);
+ * throws when it cannot be opened, which only an operator can fix.
+ */
+export async function loadConnection(
+  store: Pick<StoreServices, 'connection' | 'reloadKeys'>,
+): Promise<Connection | undefined> {
+  let loaded = await store.connection.load();
+  if (!loaded.ok && loaded.error.code === 'vault_unknown_key') {
+    // Sealed by a `gatehouse secrets rotate` since this process loaded its keys.
+    await store.reloadKeys();
+    loaded = await store.connection.load();
+  }
+  if (!loaded.ok)
+    throw new Error(`cannot open the stored Apollo credential: ${loaded.error.message}`);
+  return loaded.value;
+}
+
+/**
+ * The stored, sealed Apollo connection. Unsealing costs a decryption per call, so the unsealed
+ * credential is kept while the stored row is unchanged (same update time and key id); a
+ * `gatehouse connect` from another process changes both and is seen on the next call.
+ */
 export function storedCredential(store: StoreServices): CredentialSource {
+  let cached: { stamp: string; credential: Credential | null } | null = null;
   return {
     async current(): Promise<Credential | null> {
-      const loaded = await store.connection.load();
-      if (!loaded.ok)
-        throw new Error(`cannot open the stored Apollo credential: ${loaded.error.message}`);
-      const c = loaded.value;
-      if (!c) return null;
-      if (c.kind === 'apikey' && typeof c.credential.key === 'string')
-        return { kind: 'apikey', key: c.credential.key };
-      if (c.kind === 'oauth' && typeof c.credential.accessToken === 'string') {
-        return { kind: 'oauth', accessToken: c.credential.accessToken };
+      const info = await store.connection.info();
+      if (!info) return null;
+      const stamp = `${info.updatedAt}:${info.keyId}`;
+      if (cached?.stamp === stamp) return cached.credential;
+      const c = await loadConnection(store);
+      let credential: Credential | null = null;
+      if (c?.kind === 'apikey' && typeof c.credential.key === 'string')
+        credential = { kind: 'apikey', key: c.credential.key };
+      if (c?.kind === 'oauth' && typeof c.credential.accessToken === 'string') {
+        credential = { kind: 'oauth', accessToken: c.credential.accessToken };
       }
-      return null;
+      cached = c ? { stamp: `${c.updatedAt}:${c.keyId}`, credential } : null;
+      return credential;
+    },
+  };
+}
+
+/**
+ * Records in the connection's metadata which actions the team's API key reached or was refused,
+ * so `gatehouse explain` and the console can say so. Writes only when something is new, one at a
+ * time, off the call's path.
+ */
+export function createReachRecorder(
+  store: StoreServices,
+  logger: Logger,
+): { note(actionId: string, reachable: boolean): void; settled(): Promise<void> } {
+  const known = new Map<string, boolean>();
+  let chain: Promise<void> = Promise.resolve();
+  return {
+    note(actionId, reachable) {
+      if (known.get(actionId) === reachable) return;
+      known.set(actionId, reachable);
+      chain = chain
+        .then(async () => {
+          const info = await store.connection.info();
+          if (info?.kind !== 'apikey') return;
+          const next = learnReach(info.metadata as KeyReach, actionId, reachable);
+          if (next) {
+            await store.connection.updateMetadata({
+              ...info.metadata,
+              ...next,
+              reachableActions: [...(next.reachableActions ?? [])],
+              unreachableActions: [...(next.unreachableActions ?? [])],
+            });
+          }
+        })
+        .catch((e: unknown) => logger.warn({ err: e, actionId }, 'could not record key reach'));
+    },
+    settled: () => chain,
+  };
+}
+
+/** The enrichment cache behind the pipeline's port (single lookups and bulk split/merge). */
+export function enrichmentCachePort(cache: EnrichmentCache): EnrichmentCachePort {
+  const cacheable: ReadonlySet<string> = new Set(cache.enabled ? cacheableActionIds : []);
+  return {
+    handles: (actionId) => cacheable.has(actionId),
+    async lookup(actionId, input, now) {
+      const found = await cache.lookup(actionId, input, now);
+      if (found.kind === 'hit') {
+        return {
+          kind: 'hit',
+          body: found.body,
+          savedCredits: found.savedCredits,
+          matchedBy: found.matchedBy,
+        };
+      }
+      if (found.kind !== 'bulk' || found.hits === 0) return { kind: 'miss' };
+      const split = splitBulk(input, found);
+      const count = Array.isArray(input.details) ? input.details.length : 0;
+      if (split.missingInput === null) {
+        return {
+          kind: 'hit',
+          body: mergeBulk(split.hits, undefined, count),
+          savedCredits: split.savedCredits,
+          matchedBy: 'bulk',
+        };
+      }
+      const sendInput = split.missingInput;
+      return {
+        kind: 'partial',
+        sendInput,
+        savedCredits: split.savedCredits,
+        hits: split.hits.size,
+        merge: (upstreamBody) => mergeBulk(split.hits, upstreamBody, count, sendInput),
+      };
+    },
+    async remember(actionId, sentInput, body, credits, now) {
+      await cache.remember(actionId, sentInput, body, credits, now);
     },
   };
 }

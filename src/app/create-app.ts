@@ -3,13 +3,31 @@ import { Hono, type Context } from 'hono';
 import { secureHeaders } from 'hono/secure-headers';
 
 import type { Config } from '../config/config.js';
+import { alignMatches, createEnrichmentCache, type EnrichmentCache } from '../cache/index.js';
+import { getAction, planLimits } from '../catalog/index.js';
+import { createMatchBatcher } from '../gateway/match-batcher.js';
+import { createPacedUpstream } from '../gateway/paced-upstream.js';
+import { createPacer, type Pacer } from '../gateway/pacer.js';
+import { createEnrichmentCacheRepository } from '../store/index.js';
 import { createGateway, type Gateway } from '../gateway/pipeline.js';
-import type { Clock, CredentialSource, Logger } from '../ports/index.js';
+import type { Clock, CredentialSource, Logger, Upstream } from '../ports/index.js';
 import { createOpsRoutes, type ReadinessCheck } from '../surfaces/ops/routes.js';
+import { createMcpRoutes, type McpHttp } from '../surfaces/mcp/http.js';
 import { createRestRoutes } from '../surfaces/rest/routes.js';
 import { createApolloClient } from '../upstream/index.js';
 
-import { createAgentDirectory, createAuditSink, createGrantSource } from './adapters.js';
+import {
+  createAgentDirectory,
+  createAuditReader,
+  createAuditSink,
+  createCreditLedger,
+  createGrantSource,
+  createReachRecorder,
+  enrichmentCachePort,
+} from './adapters.js';
+import { createOAuthCallbackRoutes } from './oauth-connect.js';
+import { oauthRefreshWarning } from './oauth-credential.js';
+import { staleSecrets } from './secret-ages.js';
 import type { StoreServices } from './services.js';
 
 /** Where Apollo is and how to reach it. */
@@ -29,15 +47,27 @@ export interface AppOptions {
   readonly store: StoreServices;
   readonly upstream: UpstreamWiring;
   readonly clock?: Clock;
+  /** How often open MCP sessions re-read their grants (ms; tests shorten it). */
+  readonly mcpRefreshMs?: number;
 }
 
 /** The assembled application. */
 export interface GatehouseApp {
   readonly app: Hono;
   readonly gateway: Gateway;
+  readonly mcp: McpHttp;
+  /** Paces calls under Apollo's windows (snapshots for whoami and admin views). */
+  readonly pacer: Pacer;
+  /** Apollo through the pacer, for Gatehouse's own calls (usage stats). */
+  readonly pacedUpstream: Upstream;
+  /** The enrichment cache (pruned by the server's retention job). */
+  readonly enrichment: EnrichmentCache;
   /** Stops accepting work, waits for calls in flight, flushes pending writes. */
   drain(): Promise<void>;
 }
+
+/** HSTS for a year, subdomains included (Apollo's Marketplace bar). */
+export const hstsValue = 'max-age=31536000; includeSubDomains';
 
 const systemClock: Clock = { now: () => Date.now(), monotonic: () => performance.now() };
 
@@ -46,11 +76,44 @@ export function createApp(options: AppOptions): GatehouseApp {
   const { config, logger, store } = options;
   const clock = options.clock ?? systemClock;
   const agents = createAgentDirectory(store, logger);
-  const upstream = createApolloClient({
+  const client = createApolloClient({
     baseUrl: options.upstream.baseUrl,
     timeoutMs: config.upstreamTimeoutMs,
     ...(options.upstream.fetch ? { fetch: options.upstream.fetch } : {}),
     userAgent: 'gatehouse/0.1',
+  });
+  // Requests leave for Apollo through the pacer (so Apollo never answers 429), and concurrent
+  // single matches are batched above it (so a bulk call is paced under bulk_match's windows).
+  const pacer = createPacer({
+    clock: { now: () => clock.monotonic() },
+    setTimer: (fn, ms) => {
+      const t = setTimeout(fn, ms);
+      t.unref();
+      return () => clearTimeout(t);
+    },
+    defaults: (bucket) => {
+      const action = getAction(bucket);
+      return planLimits[config.apolloPlan][action?.rateClass ?? 'default'];
+    },
+  });
+  const paced = createPacedUpstream(
+    { call: (action, input, credential) => client.call(action, input, credential) },
+    pacer,
+    { maxWaitMs: config.maxQueueWaitMs },
+  );
+  const upstream = createMatchBatcher(paced, {
+    windowMs: config.batchWindowMs,
+    align: (details, matches) => alignMatches(details, matches).aligned,
+  });
+  const reach = createReachRecorder(store, logger);
+  // Cached answers are namespaced by upstream, so sandbox people never answer for real Apollo.
+  const enrichment = createEnrichmentCache({
+    store: createEnrichmentCacheRepository(store.handle.db),
+    enabled: config.cacheTtlDays > 0,
+    // The TTL must be positive even when the cache is off (0 days means "off").
+    ttlMs: (config.cacheTtlDays || 30) * 86_400_000,
+    namespace: cacheNamespace(options.upstream.baseUrl),
+    logger,
   });
   const gateway = createGateway({
     agents,
@@ -61,6 +124,10 @@ export function createApp(options: AppOptions): GatehouseApp {
     clock,
     logger,
     auditKeepPersonal: config.auditKeepPersonal,
+    reach,
+    ledger: createCreditLedger(store),
+    cache: enrichmentCachePort(enrichment),
+    pacer,
   });
   let draining = false;
 
@@ -80,7 +147,8 @@ export function createApp(options: AppOptions): GatehouseApp {
   app.use(
     '*',
     secureHeaders({
-      strictTransportSecurity: 'max-age=31536000; includeSubDomains',
+      // Sent below, on HTTPS only: browsers ignore it over plain HTTP.
+      strictTransportSecurity: false,
       referrerPolicy: 'no-referrer',
       xFrameOptions: 'DENY',
       xContentTypeOptions: 'nosniff',
@@ -92,6 +160,13 @@ export function createApp(options: AppOptions): GatehouseApp {
       },
     }),
   );
+  app.use('*', async (c, next) => {
+    await next();
+    const forwarded = config.trustProxy ? c.req.header('x-forwarded-proto') : undefined;
+    if (c.req.url.startsWith('https:') || forwarded?.split(',')[0]?.trim() === 'https') {
+      c.header('strict-transport-security', hstsValue);
+    }
+  });
   app.use('*', async (c, next) => {
     const started = performance.now();
     await next();
@@ -109,9 +184,24 @@ export function createApp(options: AppOptions): GatehouseApp {
   });
   app.route(
     '/',
-    createOpsRoutes({ draining: () => draining, checks: () => readiness(store, options.upstream) }),
+    createOpsRoutes({
+      draining: () => draining,
+      checks: () => readiness(store, options.upstream, config, clock.now()),
+    }),
   );
   app.route('/', createRestRoutes({ gateway, maxBodyBytes: config.maxBodyBytes, clientIp }));
+  app.route('/', createOAuthCallbackRoutes({ store, config, logger }));
+  const mcp = createMcpRoutes({
+    gateway,
+    audit: createAuditReader(store),
+    logger,
+    clientIp,
+    allowedOrigins: config.mcpAllowedOrigins,
+    loopbackOnly: isLoopback(config.host),
+    maxBodyBytes: config.maxBodyBytes,
+    ...(options.mcpRefreshMs ? { refreshMs: options.mcpRefreshMs } : {}),
+  });
+  app.route('/', mcp.app);
   app.notFound((c) =>
     c.json(
       { error: `Nothing at ${new URL(c.req.url).pathname}. Apollo's API is under /api/v1.` },
@@ -129,18 +219,64 @@ export function createApp(options: AppOptions): GatehouseApp {
   return {
     app,
     gateway,
+    mcp,
+    enrichment,
+    pacer,
+    pacedUpstream: paced,
     async drain() {
       draining = true;
       await gateway.drain();
+      await reach.settled();
+      pacer.close();
+      // Open MCP sessions hold event streams; calls in flight have finished, so close them.
+      await mcp.closeAll();
       await agents.flush();
       agents.stop();
     },
   };
 }
 
+/** " (scoped key, as ann@acme.com)": what the stored connection's metadata says about it. */
+export function describeConnection(metadata: Record<string, unknown>): string {
+  const parts: string[] = [];
+  if (metadata.keyType === 'master' || metadata.keyType === 'scoped') {
+    parts.push(`${metadata.keyType} key`);
+  }
+  const oauthUser = metadata.oauthUser as { name?: unknown; email?: unknown } | undefined;
+  const who =
+    typeof oauthUser?.email === 'string'
+      ? oauthUser.email
+      : typeof metadata.user === 'string'
+        ? metadata.user
+        : null;
+  if (who) parts.push(`as ${who}`);
+  if (typeof metadata.expiresAt === 'number') {
+    parts.push(`token expires ${new Date(metadata.expiresAt).toISOString()}`);
+  }
+  return parts.length ? ` (${parts.join(', ')})` : '';
+}
+
+/** The cache namespace for an upstream: its host, in the characters the cache allows. */
+export function cacheNamespace(baseUrl: string): string {
+  let host = 'upstream';
+  try {
+    host = new URL(baseUrl).host;
+  } catch {
+    // keep the fallback
+  }
+  return host.replace(/[^A-Za-z0-9_.-]/g, '_').slice(0, 64) || 'upstream';
+}
+
+/** True for addresses only this machine can reach. */
+export function isLoopback(host: string): boolean {
+  return ['127.0.0.1', 'localhost', '::1', '[::1]'].includes(host.toLowerCase());
+}
+
 async function readiness(
   store: StoreServices,
   upstream: UpstreamWiring,
+  config: Config,
+  now: number,
 ): Promise<ReadinessCheck[]> {
   const checks: ReadinessCheck[] = [];
   try {
@@ -150,12 +286,23 @@ async function readiness(
     checks.push({ name: 'store', ok: false, detail: `store unreachable: ${(e as Error).message}` });
   }
   const credential = await upstream.credential.current().catch(() => null);
+  const info = await store.connection.info().catch(() => undefined);
   checks.push({
     name: 'upstream',
     ok: credential !== null,
     detail: credential
-      ? `connected to ${upstream.label} with ${credential.kind === 'apikey' ? 'an API key' : 'OAuth'}`
+      ? `connected to ${upstream.label} with ${credential.kind === 'apikey' ? 'an API key' : 'OAuth'}${info ? describeConnection(info.metadata) : ''}`
       : 'Apollo is not connected (gatehouse connect)',
+    ...(await oauthRefreshWarning(store)),
   });
+  const ages = await staleSecrets(store, config, now).catch(() => null);
+  if (ages) {
+    checks.push({
+      name: 'secrets',
+      ok: true,
+      detail: `${ages.checked} credential${ages.checked === 1 ? '' : 's'} checked against a ${config.maxSecretAgeDays}-day rotation period`,
+      ...(ages.warnings.length ? { warning: ages.warnings.map((w) => w.message).join(' ') } : {}),
+    });
+  }
   return checks;
 }

@@ -1,3 +1,6 @@
+import { readFileSync } from 'node:fs';
+import { createServer as createHttpsServer } from 'node:https';
+
 import { serve, type ServerType } from '@hono/node-server';
 
 import type { Logger } from '../ports/index.js';
@@ -12,18 +15,49 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** Listens on host:port; port 0 picks a free one. */
+/** Certificate and key files for built-in HTTPS. */
+export interface TlsFiles {
+  readonly cert: string;
+  readonly key: string;
+}
+
+/** The oldest TLS version Gatehouse accepts (Apollo's Marketplace bar: TLS 1.2 or later). */
+export const minTlsVersion = 'TLSv1.2';
+
+function readPem(path: string, setting: string): Buffer {
+  try {
+    return readFileSync(path);
+  } catch (e) {
+    throw new Error(`cannot read the ${setting} file ${path}: ${(e as Error).message}`, {
+      cause: e,
+    });
+  }
+}
+
+/** Listens on host:port (HTTPS when `tls` is given); port 0 picks a free one. */
 export function listen(
   app: GatehouseApp,
   port: number,
   host: string,
   logger: Logger,
+  tls?: TlsFiles,
 ): Promise<RunningServer> {
   return new Promise((resolve, reject) => {
     let server: ServerType;
     try {
-      server = serve({ fetch: app.app.fetch, port, hostname: host }, (info) => {
-        const url = `http://${host.includes(':') ? `[${host}]` : host}:${info.port}`;
+      const secure = tls
+        ? {
+            createServer: createHttpsServer,
+            serverOptions: {
+              cert: readPem(tls.cert, 'GATEHOUSE_TLS_CERT'),
+              key: readPem(tls.key, 'GATEHOUSE_TLS_KEY'),
+              minVersion: minTlsVersion,
+            } as const,
+          }
+        : {};
+      server = serve({ fetch: app.app.fetch, port, hostname: host, ...secure }, (info) => {
+        const scheme = tls ? 'https' : 'http';
+        const url = `${scheme}://${host.includes(':') ? `[${host}]` : host}:${info.port}`;
         let closing: Promise<void> | null = null;
         resolve({
           url,

@@ -19,7 +19,20 @@ export interface StoreServices extends Store {
   readonly vault: Vault;
   /** Migrations this open applied (empty when the schema was current). */
   readonly migrated: readonly string[];
+  /**
+   * Re-reads the data keys (key file or variables) into the vault, for values sealed by a
+   * `gatehouse secrets rotate` run in another process since this one started.
+   */
+  reloadKeys(): Promise<void>;
   close(): Promise<void>;
+}
+
+function keySources(config: Config) {
+  return {
+    secretKey: config.secretKey,
+    previousSecretKeys: config.previousSecretKeys,
+    keyFile: config.keyFile,
+  };
 }
 
 /** Opens the database, runs pending migrations, loads the data key and builds the repositories. */
@@ -28,7 +41,7 @@ export async function openStore(
   logger: Logger,
   now: () => number = Date.now,
 ): Promise<StoreServices> {
-  const keyring = await loadKeyring({ secretKey: config.secretKey, keyFile: config.keyFile });
+  const keyring = await loadKeyring(keySources(config));
   if (!keyring.ok) throw new Error(keyring.error.message);
   if (keyring.value.created) {
     logger.warn(
@@ -49,6 +62,11 @@ export async function openStore(
     handle,
     vault,
     migrated: migrated.value,
+    async reloadKeys() {
+      const reloaded = await loadKeyring(keySources(config));
+      if (!reloaded.ok) throw new Error(reloaded.error.message);
+      vault.useKeyring(reloaded.value.keyring);
+    },
     close: () => handle.close(),
   };
 }

@@ -1,11 +1,16 @@
 import { getAction } from '../catalog/index.js';
-import type { Config } from '../config/config.js';
+import { loadConfig, type Config } from '../config/config.js';
 import type { Logger } from '../ports/index.js';
 import { createSandbox, type Sandbox, type SandboxOptions } from '../sandbox/index.js';
 import { createWorld } from '../sandbox/world/index.js';
 
 import { fixedCredential, storedCredential } from './adapters.js';
+import { createOAuthCredentialSource } from './oauth-credential.js';
+import { createLogger } from './logger.js';
 import { createApp, type GatehouseApp, type UpstreamWiring } from './create-app.js';
+import { retentionIntervalMs, startAuditRetention } from './retention.js';
+import { recordAdminToken, staleSecrets } from './secret-ages.js';
+import { startUsagePolling } from './usage-poller.js';
 import { listen, type RunningServer } from './server.js';
 import { openStore, type StoreServices } from './services.js';
 
@@ -33,6 +38,8 @@ export interface StartOptions {
   readonly sandboxOptions?: SandboxOptions;
   /** Create the demo agent when running on the sandbox (default true). */
   readonly createDemoAgent?: boolean;
+  /** How often open MCP sessions re-read their grants (ms). */
+  readonly mcpRefreshMs?: number;
 }
 
 /** An upstream answered by the in-process sandbox: no port, no network. */
@@ -44,6 +51,69 @@ export function sandboxUpstream(sandbox: Sandbox): UpstreamWiring {
     fetch: async (input, init) => sandbox.app.fetch(new Request(input, init)),
     credential: fixedCredential({ kind: 'apikey', key: sandbox.keys.master[0]! }),
   };
+}
+
+/**
+ * The upstream Gatehouse calls: the embedded sandbox when no Apollo connection is stored (or the
+ * configuration asks for it), otherwise the configured Apollo host with the stored credential.
+ */
+export async function chooseUpstream(
+  config: Config,
+  store: StoreServices,
+  sandboxOptions?: SandboxOptions,
+  logger?: Logger,
+): Promise<{ upstream: UpstreamWiring; sandbox: Sandbox | null }> {
+  const connection = await store.connection.info();
+  if (config.sandbox || !connection) {
+    const sandbox = createSandbox({ seed: config.sandboxSeed, createWorld, ...sandboxOptions });
+    return { upstream: sandboxUpstream(sandbox), sandbox };
+  }
+  return {
+    upstream: {
+      baseUrl: config.upstreamUrl,
+      label: new URL(config.upstreamUrl).host,
+      // An OAuth connection refreshes its token; an API key is used as stored.
+      credential:
+        connection.kind === 'oauth'
+          ? createOAuthCredentialSource({
+              store,
+              upstreamUrl: config.upstreamUrl,
+              timeoutMs: config.upstreamTimeoutMs,
+              logger: logger ?? createLogger({ level: 'silent' }),
+            })
+          : storedCredential(store),
+    },
+    sandbox: null,
+  };
+}
+
+/** The gateway assembled without a listener, for commands that act in process (mcp, enrich). */
+export interface OpenGateway {
+  readonly app: GatehouseApp;
+  readonly store: StoreServices;
+  /** Drains calls in flight and closes the sandbox (if embedded) and the store. */
+  close(): Promise<void>;
+}
+
+/** Opens the store, picks the upstream like `start` does, and wires the app (no HTTP listener). */
+export async function openGateway(config: Config, logger: Logger): Promise<OpenGateway> {
+  const store = await openStore(config, logger);
+  try {
+    const { upstream, sandbox } = await chooseUpstream(config, store, undefined, logger);
+    const app = createApp({ config, logger, store, upstream });
+    return {
+      app,
+      store,
+      async close() {
+        await app.drain();
+        sandbox?.close();
+        await store.close();
+      },
+    };
+  } catch (e) {
+    await store.close();
+    throw e;
+  }
 }
 
 /**
@@ -59,18 +129,9 @@ export async function startGatehouse(
   const store = await openStore(config, logger);
   let sandbox: Sandbox | null = null;
   try {
-    const connection = await store.connection.info();
-    let upstream: UpstreamWiring;
-    if (config.sandbox || !connection) {
-      sandbox = createSandbox({ seed: config.sandboxSeed, createWorld, ...options.sandboxOptions });
-      upstream = sandboxUpstream(sandbox);
-    } else {
-      upstream = {
-        baseUrl: config.upstreamUrl,
-        label: new URL(config.upstreamUrl).host,
-        credential: storedCredential(store),
-      };
-    }
+    const chosen = await chooseUpstream(config, store, options.sandboxOptions, logger);
+    sandbox = chosen.sandbox;
+    const upstream = chosen.upstream;
     let demoToken: string | null = null;
     if (sandbox && options.createDemoAgent !== false && !(await store.agents.get(demoAgent.name))) {
       const created = await store.agents.create({
@@ -85,8 +146,37 @@ export async function startGatehouse(
       });
       if (created.ok) demoToken = created.value.token;
     }
-    const app = createApp({ config, logger, store, upstream });
-    const server = await listen(app, config.port, config.host, logger);
+    const app = createApp({
+      config,
+      logger,
+      store,
+      upstream,
+      ...(options.mcpRefreshMs ? { mcpRefreshMs: options.mcpRefreshMs } : {}),
+    });
+    const tls =
+      config.tlsCert && config.tlsKey ? { cert: config.tlsCert, key: config.tlsKey } : undefined;
+    const server = await listen(app, config.port, config.host, logger, tls);
+    const retention = startAuditRetention({ store, days: config.auditRetentionDays, logger });
+    const usage = startUsagePolling({
+      upstream: app.pacedUpstream,
+      credentials: upstream.credential,
+      pacer: app.pacer,
+      logger,
+      monotonic: () => performance.now(),
+    });
+    void usage.pollOnce().catch(() => 0);
+    const cachePrune = setInterval(
+      () =>
+        void app.enrichment
+          .prune(Date.now())
+          .catch((e: unknown) => logger.warn({ err: e }, 'could not prune the enrichment cache')),
+      retentionIntervalMs,
+    );
+    cachePrune.unref();
+    await recordAdminToken(store, config.adminToken, Date.now());
+    for (const w of (await staleSecrets(store, config, Date.now())).warnings) {
+      logger.warn({ subject: w.subject, ageDays: w.ageDays }, w.message);
+    }
     let closing: Promise<void> | null = null;
     return {
       url: server.url,
@@ -98,6 +188,9 @@ export async function startGatehouse(
       upstreamLabel: upstream.label,
       close() {
         closing ??= (async () => {
+          retention.stop();
+          clearInterval(cachePrune);
+          usage.stop();
           await server.close();
           sandbox?.close();
           await store.close();
@@ -116,4 +209,17 @@ export async function startGatehouse(
 export function exampleCurl(baseUrl: string, token: string): string {
   const path = getAction('people.search')!.path;
   return `curl -s ${baseUrl}${path} -H 'X-Api-Key: ${token}' -H 'Content-Type: application/json' -d '{"person_titles":["VP Sales"],"person_locations":["Germany"],"per_page":5}'`;
+}
+
+/**
+ * Runs Gatehouse as a child process for tests and benchmarks: configuration from GATEHOUSE_*
+ * variables, silent logs, "LISTENING <url>" on stdout once it accepts calls, SIGTERM stops it.
+ */
+export async function serveFromEnv(env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  const started = await startGatehouse(loadConfig({ env }), {
+    logger: createLogger({ level: 'silent' }),
+    createDemoAgent: false,
+  });
+  process.stdout.write(`LISTENING ${started.url}\n`);
+  process.once('SIGTERM', () => void started.close().then(() => process.exit(0)));
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import { clauses, defineAction, quoted, searchTarget, shown } from './define.js';
+import { clauses, defineAction, quoted, searchPagination, searchTarget, shown } from './define.js';
 import { accountSchema, breadcrumbSchema, labelSchema, paginationSchema } from './objects.js';
 import { apolloId, boolParam, domainParam, list, pageParam, perPageParam, text } from './params.js';
 
@@ -33,13 +33,7 @@ export const accountsSearch = defineAction({
   oauthScope: 'accounts_search',
   rateClass: 'default',
   credits: { kind: 'none' },
-  pagination: {
-    maxPerPage: 100,
-    maxPage: 500,
-    maxRecords: 50_000,
-    style: 'pagination_object',
-    rowsKey: 'accounts',
-  },
+  pagination: searchPagination('accounts'),
   input: z.object({
     q_organization_name: text(200).optional(),
     account_stage_ids: list(apolloId).optional(),

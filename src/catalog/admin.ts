@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import { clauses, defineAction, quoted, searchTarget } from './define.js';
+import { clauses, defineAction, quoted, searchPagination, searchTarget } from './define.js';
 import { paginationSchema, usageWindowSchema, userSchema } from './objects.js';
 import { intParam, text } from './params.js';
 
@@ -19,13 +19,7 @@ export const usersList = defineAction({
   masterKeyOnly: true,
   rateClass: 'default',
   credits: { kind: 'none' },
-  pagination: {
-    maxPerPage: 100,
-    maxPage: 500,
-    maxRecords: 50_000,
-    style: 'pagination_object',
-    rowsKey: 'users',
-  },
+  pagination: searchPagination('users'),
   input: z.object({
     q_keywords: text(200).optional(),
     page: intParam(1, 500, 'page').optional(),

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import { clauses, defineAction, quoted, searchTarget, shown } from './define.js';
+import { clauses, defineAction, quoted, searchPagination, searchTarget, shown } from './define.js';
 import { breadcrumbSchema, contactSchema, labelSchema, paginationSchema } from './objects.js';
 import {
   apolloId,
@@ -78,13 +78,7 @@ export const contactsSearch = defineAction({
   oauthScope: 'contacts_search',
   rateClass: 'default',
   credits: { kind: 'none' },
-  pagination: {
-    maxPerPage: 100,
-    maxPage: 500,
-    maxRecords: 50_000,
-    style: 'pagination_object',
-    rowsKey: 'contacts',
-  },
+  pagination: searchPagination('contacts'),
   input: z.object({
     q_keywords: text(500).optional(),
     contact_stage_ids: list(apolloId).optional(),

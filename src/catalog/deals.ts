@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import { clauses, defineAction, quoted, searchTarget, shown } from './define.js';
+import { clauses, defineAction, quoted, searchPagination, searchTarget, shown } from './define.js';
 import { breadcrumbSchema, opportunitySchema, paginationSchema } from './objects.js';
 import { apolloId, boolParam, dateParam, pageParam, perPageParam, text } from './params.js';
 
@@ -38,13 +38,7 @@ export const dealsList = defineAction({
   oauthScope: 'opportunities_list',
   rateClass: 'default',
   credits: { kind: 'none' },
-  pagination: {
-    maxPerPage: 100,
-    maxPage: 500,
-    maxRecords: 50_000,
-    style: 'pagination_object',
-    rowsKey: 'opportunities',
-  },
+  pagination: searchPagination('opportunities'),
   input: z.object({
     sort_by_field: z.enum(['amount', 'is_closed', 'is_won']).optional(),
     sort_ascending: boolParam.optional(),

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 
-import type { ActionHints, ActionSpec } from './types.js';
+import type { ActionHints, ActionSpec, PaginationRule } from './types.js';
 import { pathParamNames } from './wire.js';
 
 type Declared<I extends z.ZodType, O extends z.ZodType, Id extends string> = Omit<
@@ -99,4 +99,15 @@ export function rangeText(r: unknown): string {
   if (min !== undefined && max !== undefined) return `${String(min)}–${String(max)}`;
   if (min !== undefined) return `at least ${String(min)}`;
   return `at most ${String(max)}`;
+}
+
+/**
+ * Apollo's pagination caps, the same on every search (SPEC.md §0.4): 100 per page, page 500,
+ * 50,000 records reachable; `rowsKey` names the array of rows in the answer.
+ */
+export function searchPagination(
+  rowsKey: string,
+  style: PaginationRule['style'] = 'pagination_object',
+): PaginationRule {
+  return { maxPerPage: 100, maxPage: 500, maxRecords: 50_000, style, rowsKey };
 }

@@ -1,6 +1,13 @@
 import { z } from 'zod';
 
-import { clauses, defineAction, quoted, rangeText, searchTarget } from './define.js';
+import {
+  clauses,
+  defineAction,
+  quoted,
+  rangeText,
+  searchPagination,
+  searchTarget,
+} from './define.js';
 import {
   accountSchema,
   breadcrumbSchema,
@@ -32,13 +39,7 @@ export const organizationsSearch = defineAction({
   oauthScope: 'mixed_companies_search',
   rateClass: 'search',
   credits: { kind: 'per_page', perPage: 1 },
-  pagination: {
-    maxPerPage: 100,
-    maxPage: 500,
-    maxRecords: 50_000,
-    style: 'pagination_object',
-    rowsKey: 'organizations',
-  },
+  pagination: searchPagination('organizations'),
   input: z.object({
     ...employerFilters,
     organization_not_locations: list(text(200)).optional(),

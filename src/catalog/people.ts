@@ -6,6 +6,7 @@ import {
   employeeRanges,
   quoted,
   rangeText,
+  searchPagination,
   searchTarget,
 } from './define.js';
 import { personSchema, personSearchRowSchema } from './objects.js';
@@ -128,13 +129,7 @@ export const peopleSearch = defineAction({
   oauthScope: 'mixed_people_api_search',
   rateClass: 'search',
   credits: { kind: 'none' },
-  pagination: {
-    maxPerPage: 100,
-    maxPage: 500,
-    maxRecords: 50_000,
-    style: 'total_entries_only',
-    rowsKey: 'people',
-  },
+  pagination: searchPagination('people', 'total_entries_only'),
   input: peopleSearchInput,
   output: z.looseObject({ total_entries: z.number(), people: z.array(personSearchRowSchema) }),
   description:

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import { clauses, defineAction, quoted, searchTarget, shown } from './define.js';
+import { clauses, defineAction, quoted, searchPagination, searchTarget, shown } from './define.js';
 import { breadcrumbSchema, contactSchema, paginationSchema, sequenceSchema } from './objects.js';
 import { apolloId, boolParam, dateTimeParam, intParam, list, text } from './params.js';
 
@@ -31,13 +31,7 @@ export const sequencesSearch = defineAction({
   oauthScope: 'emailer_campaigns_search',
   rateClass: 'default',
   credits: { kind: 'none' },
-  pagination: {
-    maxPerPage: 100,
-    maxPage: 500,
-    maxRecords: 50_000,
-    style: 'pagination_object',
-    rowsKey: 'emailer_campaigns',
-  },
+  pagination: searchPagination('emailer_campaigns'),
   input: z.object({
     q_name: text(200).optional(),
     // Apollo's schema types these as strings; intParam accepts both forms.

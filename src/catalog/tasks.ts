@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import { clauses, defineAction, quoted, searchTarget, shown } from './define.js';
+import { clauses, defineAction, quoted, searchPagination, searchTarget, shown } from './define.js';
 import { breadcrumbSchema, paginationSchema, taskSchema } from './objects.js';
 import {
   apolloId,
@@ -39,13 +39,7 @@ export const tasksSearch = defineAction({
   oauthScope: 'tasks_list',
   rateClass: 'default',
   credits: { kind: 'none' },
-  pagination: {
-    maxPerPage: 100,
-    maxPage: 500,
-    maxRecords: 50_000,
-    style: 'pagination_object',
-    rowsKey: 'tasks',
-  },
+  pagination: searchPagination('tasks'),
   input: z.object({
     sort_by_field: z.enum(['task_due_at', 'task_priority']).optional(),
     sort_ascending: boolParam.optional(),

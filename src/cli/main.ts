@@ -24,6 +24,11 @@ export const commands: readonly Command[] = [
     run: async (args, io) => (await import('./commands/server.js')).startCommand(args, io),
   },
   {
+    name: 'mcp',
+    summary: 'Serve MCP over stdio for one agent (token from a file or GATEHOUSE_AGENT_TOKEN).',
+    run: async (args, io) => (await import('./commands/mcp.js')).mcpCommand(args, io),
+  },
+  {
     name: 'agent',
     summary: 'Create, list, show, rotate or revoke agents and their tokens.',
     run: async (args, io) => (await import('./commands/agents.js')).agentCommand(args, io),
@@ -39,14 +44,29 @@ export const commands: readonly Command[] = [
     run: async (args, io) => (await import('./commands/agents.js')).explainCommand(args, io),
   },
   {
+    name: 'usage',
+    summary: 'Credits each agent spent today and this month, beside its budgets.',
+    run: async (args, io) => (await import('./commands/usage.js')).usageCommand(args, io),
+  },
+  {
+    name: 'enrich',
+    summary: 'Enrich the people of a CSV file as one agent, through the gateway (resumable).',
+    run: async (args, io) => (await import('./commands/enrich.js')).enrichCommand(args, io),
+  },
+  {
     name: 'audit',
     summary: 'Tail, search or export the audit trail (CSV or JSONL).',
     run: async (args, io) => (await import('./commands/audit.js')).auditCommand(args, io),
   },
   {
     name: 'connect',
-    summary: 'Connect Gatehouse to Apollo with an API key (read from stdin or a file).',
+    summary: 'Connect Gatehouse to Apollo with an API key or OAuth (secrets from stdin or a file).',
     run: async (args, io) => (await import('./commands/connect.js')).connectCommand(args, io),
+  },
+  {
+    name: 'secrets',
+    summary: 'Rotate the data key that seals the Apollo credential, with no downtime.',
+    run: async (args, io) => (await import('./commands/secrets.js')).secretsCommand(args, io),
   },
   {
     name: 'migrate',

@@ -48,6 +48,20 @@ export const configSchema = z.object({
     .describe(
       'GATEHOUSE_SECRET_KEY: 32 bytes, base64; the data key that seals credentials (else a key file)',
     ),
+  previousSecretKeys: z
+    .union([
+      z.array(z.string()),
+      z.string().transform((v) =>
+        v
+          .split(',')
+          .map((k) => k.trim())
+          .filter(Boolean),
+      ),
+    ])
+    .default([])
+    .describe(
+      'GATEHOUSE_PREVIOUS_SECRET_KEYS: comma-separated older data keys (base64) that still open values sealed before a rotation',
+    ),
   keyFile: z
     .string()
     .default('./.gatehouse/secret.key')
@@ -78,6 +92,70 @@ export const configSchema = z.object({
   auditRetentionDays: positiveInt
     .default(400)
     .describe('GATEHOUSE_AUDIT_RETENTION_DAYS: audit records older than this are pruned'),
+  mcpAllowedOrigins: z
+    .union([
+      z.array(z.url()),
+      z
+        .string()
+        .transform((v) =>
+          v
+            .split(',')
+            .map((o) => o.trim())
+            .filter(Boolean),
+        )
+        .pipe(z.array(z.url())),
+    ])
+    .default([])
+    .describe(
+      'GATEHOUSE_MCP_ALLOWED_ORIGINS: comma-separated browser origins allowed on /mcp besides loopback ones',
+    ),
+  tlsCert: z
+    .string()
+    .optional()
+    .describe(
+      'GATEHOUSE_TLS_CERT: PEM certificate (chain) file; with GATEHOUSE_TLS_KEY, serve HTTPS',
+    ),
+  tlsKey: z
+    .string()
+    .optional()
+    .describe('GATEHOUSE_TLS_KEY: PEM private key file for GATEHOUSE_TLS_CERT'),
+  apolloPlan: z
+    .enum(['free', 'basic', 'professional', 'organization'])
+    .default('basic')
+    .describe(
+      "GATEHOUSE_APOLLO_PLAN: the team's Apollo plan, whose rate windows apply until Apollo's headers say otherwise",
+    ),
+  maxQueueWaitMs: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(3_600_000)
+    .default(30_000)
+    .describe(
+      "GATEHOUSE_MAX_QUEUE_WAIT_MS: the longest a call waits for room in Apollo's windows before Gatehouse answers 429 with Retry-After",
+    ),
+  cacheTtlDays: z.coerce
+    .number()
+    .min(0)
+    .max(3650)
+    .default(30)
+    .describe(
+      'GATEHOUSE_CACHE_TTL_DAYS: how long enrichment answers are reused instead of paying again (0: cache off)',
+    ),
+  batchWindowMs: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(1000)
+    .default(25)
+    .describe(
+      'GATEHOUSE_BATCH_WINDOW_MS: concurrent people matches within this many ms share one bulk call (0: off)',
+    ),
+  maxSecretAgeDays: positiveInt
+    .default(90)
+    .describe(
+      'GATEHOUSE_MAX_SECRET_AGE_DAYS: agent tokens, the admin token and the Apollo credential older than this are flagged for rotation',
+    ),
   trustProxy: bool
     .default(false)
     .describe('GATEHOUSE_TRUST_PROXY: believe X-Forwarded-For/-Proto from a proxy in front'),
@@ -96,6 +174,7 @@ export const envNames: Readonly<Record<keyof Config, string>> = Object.freeze({
   sandbox: 'GATEHOUSE_SANDBOX',
   sandboxSeed: 'GATEHOUSE_SANDBOX_SEED',
   secretKey: 'GATEHOUSE_SECRET_KEY',
+  previousSecretKeys: 'GATEHOUSE_PREVIOUS_SECRET_KEYS',
   keyFile: 'GATEHOUSE_KEY_FILE',
   adminToken: 'GATEHOUSE_ADMIN_TOKEN',
   redisUrl: 'GATEHOUSE_REDIS_URL',
@@ -103,6 +182,14 @@ export const envNames: Readonly<Record<keyof Config, string>> = Object.freeze({
   maxBodyBytes: 'GATEHOUSE_MAX_BODY_BYTES',
   auditKeepPersonal: 'GATEHOUSE_AUDIT_KEEP_PERSONAL',
   auditRetentionDays: 'GATEHOUSE_AUDIT_RETENTION_DAYS',
+  mcpAllowedOrigins: 'GATEHOUSE_MCP_ALLOWED_ORIGINS',
+  tlsCert: 'GATEHOUSE_TLS_CERT',
+  tlsKey: 'GATEHOUSE_TLS_KEY',
+  apolloPlan: 'GATEHOUSE_APOLLO_PLAN',
+  maxQueueWaitMs: 'GATEHOUSE_MAX_QUEUE_WAIT_MS',
+  cacheTtlDays: 'GATEHOUSE_CACHE_TTL_DAYS',
+  batchWindowMs: 'GATEHOUSE_BATCH_WINDOW_MS',
+  maxSecretAgeDays: 'GATEHOUSE_MAX_SECRET_AGE_DAYS',
   trustProxy: 'GATEHOUSE_TRUST_PROXY',
 });
 
@@ -147,6 +234,11 @@ export function loadConfig(sources: ConfigSources = {}): Config {
         'GATEHOUSE_SECRET_KEY must be 32 bytes, base64 (e.g. `openssl rand -base64 32`)',
       );
     }
+  }
+  if ((parsed.data.tlsCert === undefined) !== (parsed.data.tlsKey === undefined)) {
+    throw new ConfigError(
+      'GATEHOUSE_TLS_CERT and GATEHOUSE_TLS_KEY go together: give both to serve HTTPS, or neither.',
+    );
   }
   return Object.freeze(parsed.data);
 }

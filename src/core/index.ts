@@ -59,4 +59,10 @@ export type {
 export { maskInput, maskPersonal, personalKindOf, redactFields } from './redact.js';
 export type { MaskOptions, PersonalKind, Redacted } from './redact.js';
 export { err, ok } from './result.js';
+export { ageInDays, secretAgeWarnings } from './secret-age.js';
+export { dayMs, utcDay, utcMonth } from './periods.js';
+export type { Period } from './periods.js';
+export { learnReach, reachNote, reachOf } from './key-reach.js';
+export type { KeyReach, Reach } from './key-reach.js';
+export type { SecretAgeWarning, WatchedSecret } from './secret-age.js';
 export type { Result } from './result.js';

@@ -1,4 +1,9 @@
-import { creditsFromResponse, getAction, type ActionSpec } from '../catalog/index.js';
+import {
+  creditsFromResponse,
+  estimateCredits,
+  getAction,
+  type ActionSpec,
+} from '../catalog/index.js';
 import {
   completeAuditRecord,
   decide,
@@ -8,14 +13,21 @@ import {
   type AuditOutcome,
   type AuditRecord,
   type GatewayError,
+  type GatewayErrorOf,
+  utcDay,
+  utcMonth,
 } from '../core/index.js';
 import { err, ok, type Result } from '../core/result.js';
 import type {
   AgentDirectory,
   AgentIdentity,
   AuditSink,
+  CachedAnswer,
   Clock,
+  CreditLedger,
   CredentialSource,
+  EnrichmentCachePort,
+  GrantRow,
   GrantSource,
   Logger,
   RateLimitInfo,
@@ -23,6 +35,8 @@ import type {
   Upstream,
 } from '../ports/index.js';
 
+import { pacedErrorCode } from './paced-upstream.js';
+import type { Pacer, PacerSnapshot } from './pacer.js';
 import { explainUpstreamError } from './upstream-errors.js';
 
 /** What every surface hands the pipeline. */
@@ -50,6 +64,10 @@ export interface GatewaySuccess {
   readonly agent: AgentIdentity;
   /** How many response fields the agent's redaction settings removed. */
   readonly redacted: number;
+  /** How long the call waited for Apollo's windows (ms). */
+  readonly waitedMs?: number;
+  /** Set when the enrichment cache answered all or part of the call. */
+  readonly cache?: { readonly hit: 'full' | 'partial'; readonly savedCredits: number };
 }
 
 /** A refused or failed call, with the id of its audit record. */
@@ -70,6 +88,14 @@ export interface GatewayDeps {
   readonly upstream: Upstream;
   readonly clock: Clock;
   readonly logger: Logger;
+  /** The pacer, for headroom reports (the pacing itself happens in the upstream chain). */
+  readonly pacer?: Pick<Pacer, 'snapshot'>;
+  /** The enrichment cache; without it every call goes to Apollo. */
+  readonly cache?: EnrichmentCachePort;
+  /** Credits spent per agent, for budgets; without it budgets are not enforced. */
+  readonly ledger?: CreditLedger;
+  /** Told which actions the team's Apollo API key reached or was refused (403 API_INACCESSIBLE). */
+  readonly reach?: { note(actionId: string, reachable: boolean): void };
   /** Keep personal data unmasked in audit records (off by default). */
   readonly auditKeepPersonal?: boolean;
 }
@@ -81,6 +107,14 @@ export interface Gateway {
   drain(): Promise<void>;
   /** Calls in flight now. */
   inFlight(): number;
+  /** The agent behind a token, without auditing (surfaces that hold sessions re-check with it). */
+  identify(token: string): Promise<AgentIdentity | null>;
+  /** The agent's current grants (tool lists, whoami). */
+  grantsFor(agentId: string): Promise<readonly GrantRow[]>;
+  /** Credits the agent spent this UTC day and month (calls in flight included), null without a ledger. */
+  spentCredits(agentId: string): Promise<{ day: number; month: number } | null>;
+  /** The pacer's view of an action's windows (sent, left, resets, queue), when pacing is on. */
+  headroom(actionId: string): PacerSnapshot | null;
 }
 
 /**
@@ -92,12 +126,20 @@ export function createGateway(deps: GatewayDeps): Gateway {
   const keepPersonal = deps.auditKeepPersonal ?? false;
   let active = 0;
   let idle: Array<() => void> = [];
+  /** Credit estimates of calls in flight, per agent (counted against budgets until recorded). */
+  const inFlightCredits = new Map<string, number>();
 
   async function handle(req: GatewayRequest): Promise<GatewayOutcome> {
     active += 1;
+    const held: Held = { agentId: null, credits: 0 };
     try {
-      return await run(req);
+      return await run(req, held);
     } finally {
+      if (held.agentId && held.credits) {
+        const left = (inFlightCredits.get(held.agentId) ?? 0) - held.credits;
+        if (left > 1e-9) inFlightCredits.set(held.agentId, left);
+        else inFlightCredits.delete(held.agentId);
+      }
       active -= 1;
       if (active === 0) {
         const waiting = idle;
@@ -107,7 +149,34 @@ export function createGateway(deps: GatewayDeps): Gateway {
     }
   }
 
-  async function run(req: GatewayRequest): Promise<GatewayOutcome> {
+  async function budgetRefusal(
+    agent: AgentIdentity,
+    needed: number,
+    now: number,
+  ): Promise<GatewayErrorOf<'budget_exhausted'> | null> {
+    if (!deps.ledger) return null;
+    const periods = [
+      { period: 'day' as const, limit: agent.creditBudgetDay, ...utcDay(now) },
+      { period: 'month' as const, limit: agent.creditBudgetMonth, ...utcMonth(now) },
+    ];
+    for (const p of periods) {
+      if (p.limit === null || p.limit === undefined) continue;
+      const spent =
+        (await deps.ledger.spent(agent.id, p.start)) + (inFlightCredits.get(agent.id) ?? 0);
+      if (spent + needed > p.limit + 1e-9) {
+        return gatewayError.budgetExhausted({
+          limit: p.limit,
+          spent: Math.round(spent * 100) / 100,
+          needed,
+          period: p.period,
+          retryAfterSeconds: Math.ceil((p.end - now) / 1000),
+        });
+      }
+    }
+    return null;
+  }
+
+  async function run(req: GatewayRequest, held: Held): Promise<GatewayOutcome> {
     const started = deps.clock.monotonic();
     const now = deps.clock.now();
     const elapsed = () => Math.round((deps.clock.monotonic() - started) * 10) / 10;
@@ -199,34 +268,109 @@ export function createGateway(deps: GatewayDeps): Gateway {
       );
     }
 
-    // 5. A credential to call Apollo with.
+    // The record of an allowed call, opened before Apollo is called (or completed from cache).
+    const allowedRecord = () =>
+      openAuditRecord({
+        id: '',
+        now,
+        agent,
+        surface: req.surface,
+        action: action.id,
+        input,
+        keepPersonal,
+        decision: 'allowed',
+        rule: decision.rule,
+      });
+
+    // 5. The enrichment cache: what Gatehouse already knows costs nothing and never reaches Apollo.
+    // (After the decision, so the people.reveal grant was checked; before budget and pacing.)
+    // Most actions are never cached: they skip the lookup (and its await) entirely.
+    const cached: CachedAnswer = deps.cache?.handles(action.id)
+      ? await deps.cache.lookup(action.id, input, now).catch((e: unknown) => {
+          deps.logger.warn({ err: e, action: action.id }, 'enrichment cache lookup failed');
+          return { kind: 'miss' } as const;
+        })
+      : { kind: 'miss' };
+    if (cached.kind === 'hit') {
+      const fromCache = allowedRecord();
+      const auditId = await deps.audit.open(fromCache);
+      await deps.audit.complete(
+        auditId,
+        completeAuditRecord(
+          { ...fromCache, id: auditId },
+          { credits: 0, durationMs: elapsed(), cacheHit: true, savedCredits: cached.savedCredits },
+        ),
+      );
+      const redacted =
+        agent.redactedFields.length > 0
+          ? redactFields(cached.body, [...agent.redactedFields])
+          : { value: cached.body, removed: 0 };
+      return ok({
+        status: 200,
+        body: redacted.value,
+        rate: null,
+        auditId,
+        credits: 0,
+        action,
+        agent,
+        redacted: redacted.removed,
+        cache: { hit: 'full', savedCredits: cached.savedCredits },
+      });
+    }
+    const sendInput = cached.kind === 'partial' ? cached.sendInput : input;
+
+    // 6. Credit budget: a call that could take the agent past its daily or monthly budget is
+    // refused before it reaches Apollo. Estimates of the agent's calls in flight count as spent.
+    const estimate = estimateCredits(action, sendInput);
+    if (estimate > 0) {
+      const over = await budgetRefusal(agent, estimate, now);
+      if (over) return refuse(over, agent, `credit budget per ${over.budget.period}`, input);
+      inFlightCredits.set(agent.id, (inFlightCredits.get(agent.id) ?? 0) + estimate);
+      held.agentId = agent.id;
+      held.credits = estimate;
+    }
+
+    // 7. A credential to call Apollo with.
     const credential = await deps.credentials.current();
     if (!credential) return refuse(gatewayError.credentialMissing(), agent, decision.rule, input);
 
-    // 6. Open the audit record before anything reaches Apollo.
-    const opened = openAuditRecord({
-      id: '',
-      now,
-      agent,
-      surface: req.surface,
-      action: action.id,
-      input,
-      keepPersonal,
-      decision: 'allowed',
-      rule: decision.rule,
-    });
+    // 8. Open the audit record before anything reaches Apollo.
+    const opened = allowedRecord();
     const auditId = await deps.audit.open(opened);
     const finish = (outcome: AuditOutcome) =>
       deps.audit.complete(auditId, completeAuditRecord({ ...opened, id: auditId }, outcome));
 
     try {
-      // 7. Call Apollo.
-      const result = await deps.upstream.call(action, input, credential);
+      // 9. Call Apollo. An OAuth token Apollo rejects (expired early, revoked) is refreshed and the
+      // call retried once: Apollo refuses a bad credential before acting, so even a write is safe
+      // to repeat, and the call keeps its one audit record.
+      let result = await deps.upstream.call(action, sendInput, credential, { agentId: agent.id });
+      if (
+        !result.ok &&
+        result.error.kind === 'unauthorized' &&
+        deps.credentials.refreshAfterRejection
+      ) {
+        const renewed = await deps.credentials.refreshAfterRejection(credential);
+        if (renewed) {
+          result = await deps.upstream.call(action, sendInput, renewed, { agentId: agent.id });
+        }
+      }
+      if (deps.reach && credential.kind === 'apikey') {
+        if (result.ok) deps.reach.note(action.id, true);
+        else if (
+          result.error.kind === 'forbidden' &&
+          result.error.errorCode === 'API_INACCESSIBLE'
+        ) {
+          deps.reach.note(action.id, false);
+        }
+      }
       if (!result.ok) {
         const error = explainUpstreamError(result.error);
         const e = result.error;
+        // Refused by Gatehouse's pacer: Apollo was never called.
+        const paced = e.kind === 'rate_limited' && e.errorCode === pacedErrorCode;
         await finish({
-          upstreamStatus: 'status' in e ? e.status : null,
+          upstreamStatus: paced ? null : 'status' in e ? e.status : null,
           upstreamErrorCode: 'errorCode' in e ? e.errorCode : null,
           credits: 0,
           durationMs: elapsed(),
@@ -234,13 +378,28 @@ export function createGateway(deps: GatewayDeps): Gateway {
         });
         return err({ error, auditId, action });
       }
-      // 8. Redact what this agent may not see, then complete the record.
-      const credits = creditsFromResponse(action, result.value.body);
+      // 10. Remember what Apollo said (unredacted, for any agent allowed to see it), merge cached
+      // parts back in, redact what this agent may not see, then complete the record.
+      if (deps.cache?.handles(action.id)) {
+        const paid = creditsFromResponse(action, result.value.body);
+        void deps.cache
+          .remember(action.id, sendInput, result.value.body, paid, now)
+          .catch((e: unknown) => deps.logger.warn({ err: e }, 'enrichment cache write failed'));
+      }
+      const body = cached.kind === 'partial' ? cached.merge(result.value.body) : result.value.body;
+      const credits = creditsFromResponse(action, body);
       const redacted =
         agent.redactedFields.length > 0
-          ? redactFields(result.value.body, [...agent.redactedFields])
-          : { value: result.value.body, removed: 0 };
-      await finish({ upstreamStatus: result.value.status, credits, durationMs: elapsed() });
+          ? redactFields(body, [...agent.redactedFields])
+          : { value: body, removed: 0 };
+      await finish({
+        upstreamStatus: result.value.status,
+        credits,
+        durationMs: elapsed(),
+        ...(result.value.waitedMs ? { waitedMs: result.value.waitedMs } : {}),
+        ...(result.value.waitedFor ? { waitedFor: result.value.waitedFor } : {}),
+        ...(cached.kind === 'partial' ? { savedCredits: cached.savedCredits } : {}),
+      });
       return ok({
         status: result.value.status,
         body: redacted.value,
@@ -250,6 +409,10 @@ export function createGateway(deps: GatewayDeps): Gateway {
         action,
         agent,
         redacted: redacted.removed,
+        ...(result.value.waitedMs ? { waitedMs: result.value.waitedMs } : {}),
+        ...(cached.kind === 'partial'
+          ? { cache: { hit: 'partial' as const, savedCredits: cached.savedCredits } }
+          : {}),
       });
     } catch (e) {
       deps.logger.error(
@@ -264,9 +427,27 @@ export function createGateway(deps: GatewayDeps): Gateway {
   return {
     handle,
     inFlight: () => active,
+    identify: (token) => deps.agents.authenticate(token),
+    grantsFor: (agentId) => deps.grants.grantsFor(agentId),
+    headroom: (actionId) => (deps.pacer ? deps.pacer.snapshot(actionId) : null),
+    async spentCredits(agentId) {
+      if (!deps.ledger) return null;
+      const now = deps.clock.now();
+      const pending = inFlightCredits.get(agentId) ?? 0;
+      return {
+        day: (await deps.ledger.spent(agentId, utcDay(now).start)) + pending,
+        month: (await deps.ledger.spent(agentId, utcMonth(now).start)) + pending,
+      };
+    },
     drain: () =>
       active === 0 ? Promise.resolve() : new Promise<void>((resolve) => idle.push(resolve)),
   };
+}
+
+/** What one call holds against its agent's budget while in flight. */
+interface Held {
+  agentId: string | null;
+  credits: number;
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {

@@ -1,6 +1,8 @@
 import { gatewayError, type GatewayError } from '../core/index.js';
 import type { UpstreamError } from '../ports/index.js';
 
+import { pacedErrorCode } from './paced-upstream.js';
+
 /**
  * Turns Apollo's failure into the error an agent sees, saying whose fault it is (the agent's input,
  * the team's Apollo key or plan, Apollo's limits, Apollo itself). Apollo's status, error_code and
@@ -23,7 +25,10 @@ export function explainUpstreamError(e: UpstreamError): GatewayError {
         scope: 'apollo',
         retryAfterSeconds: e.retryAfterSeconds,
         ...(e.window ? { window: e.window } : {}),
-        upstream: { status: e.status, errorCode: e.errorCode, body: e.body },
+        // Gatehouse's own pacing refusal never reached Apollo: no upstream details to show.
+        ...(e.errorCode === pacedErrorCode
+          ? {}
+          : { upstream: { status: e.status, errorCode: e.errorCode, body: e.body } }),
       });
     default:
       return gatewayError.upstreamError({

@@ -16,6 +16,49 @@ export interface AgentIdentity {
   readonly name: string;
   /** Response fields removed before the agent sees them (e.g. email, phone_numbers). */
   readonly redactedFields: readonly string[];
+  /** Credit budgets (null or absent: none). */
+  readonly creditBudgetDay?: number | null;
+  readonly creditBudgetMonth?: number | null;
+}
+
+/** What the enrichment cache knows about a call before it goes to Apollo. */
+export type CachedAnswer =
+  | { readonly kind: 'miss' }
+  /** Everything is known: answer with `body`, Apollo is not called. */
+  | {
+      readonly kind: 'hit';
+      readonly body: unknown;
+      readonly savedCredits: number;
+      readonly matchedBy: string;
+    }
+  /** Part of a bulk request is known: send `sendInput`, then `merge` Apollo's answer. */
+  | {
+      readonly kind: 'partial';
+      readonly sendInput: Record<string, unknown>;
+      readonly savedCredits: number;
+      readonly hits: number;
+      merge(upstreamBody: unknown): unknown;
+    };
+
+/** The enrichment cache, as the pipeline uses it. */
+export interface EnrichmentCachePort {
+  /** Whether the cache keeps answers for this action at all (checked before any lookup). */
+  handles(actionId: string): boolean;
+  lookup(actionId: string, input: Record<string, unknown>, now: number): Promise<CachedAnswer>;
+  /** Stores what Apollo answered to `sentInput` (unredacted), for later calls. */
+  remember(
+    actionId: string,
+    sentInput: Record<string, unknown>,
+    body: unknown,
+    credits: number,
+    now: number,
+  ): Promise<void>;
+}
+
+/** The per-agent credit ledger (what completed calls spent). */
+export interface CreditLedger {
+  /** Credits the agent's calls spent since `since` (epoch ms). */
+  spent(agentId: string, since: number): Promise<number>;
 }
 
 /** One grant row. */
@@ -47,9 +90,35 @@ export interface AuditSink {
   complete(id: string, record: AuditRecord): Promise<void>;
 }
 
+/** One audit record as an agent may see its own (the MCP resource of recent calls). */
+export interface AuditEntry {
+  readonly id: string;
+  readonly time: number;
+  readonly action: string;
+  readonly decision: string;
+  readonly sentence: string;
+}
+
+/** Reads the audit trail for an agent's own view of its calls. */
+export interface AuditReader {
+  /** The agent's latest records, newest first. */
+  recent(agentId: string, limit: number): Promise<readonly AuditEntry[]>;
+}
+
 /** The team's current Apollo credential, or null when Apollo is not connected. */
 export interface CredentialSource {
   current(): Promise<Credential | null>;
+  /**
+   * After Apollo answered 401 to `rejected`: a credential worth one retry (an OAuth token refreshed
+   * once however many calls ask, or one already refreshed meanwhile), or null when there is none.
+   * Absent for credentials that cannot be renewed (API keys).
+   */
+  refreshAfterRejection?(rejected: Credential): Promise<Credential | null>;
+}
+
+/** Who a call is for, so shared limits can be fair between agents. */
+export interface UpstreamCallContext {
+  readonly agentId?: string;
 }
 
 /** Calls Apollo. */
@@ -58,6 +127,7 @@ export interface Upstream {
     action: ActionSpec<I, O>,
     input: Record<string, unknown>,
     credential: Credential,
+    context?: UpstreamCallContext,
   ): Promise<Result<UpstreamSuccess<z.output<O>>, UpstreamError>>;
 }
 

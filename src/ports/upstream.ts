@@ -23,6 +23,9 @@ export interface UpstreamSuccess<T = unknown> {
   readonly durationMs: number;
   /** Non-empty when the body did not match the catalog's output schema (passed through as is). */
   readonly schemaWarnings: readonly string[];
+  /** How long the call waited for Apollo's windows before it was sent (ms), and for which. */
+  readonly waitedMs?: number;
+  readonly waitedFor?: Window;
 }
 
 interface HttpFailure<K extends string, S extends number> {

@@ -41,6 +41,8 @@ describeEachDatabase('audit repository', (t) => {
       'prune',
       'query',
       'stream',
+      'sumCredits',
+      'writeBatch',
     ]);
   });
 
@@ -310,5 +312,24 @@ describeEachDatabase('audit repository', (t) => {
     expect(await audit.count()).toBe(14);
     expect(await audit.count({ until: start + 3 * 86_400_000 })).toBe(0);
     expect(await audit.prune({ olderThan: start })).toBe(0);
+  });
+});
+
+describeEachDatabase('audit credit ledger', (t) => {
+  it('sums the credits of matching records, zero when none match', async () => {
+    const clock = createTestClock();
+    const audit = createAuditRepository(t.handle.db, clock);
+    const at = clock.now();
+    for (const [agentId, credits, age] of [
+      ['agt_a', 3, 0],
+      ['agt_a', 2.5, 1000],
+      ['agt_a', 7, 100_000],
+      ['agt_b', 4, 0],
+    ] as const) {
+      must(await audit.open({ ...base, agentId, credits, time: at - age }));
+    }
+    expect(await audit.sumCredits({ agentId: 'agt_a' })).toBe(12.5);
+    expect(await audit.sumCredits({ agentId: 'agt_a', since: at - 5000 })).toBe(5.5);
+    expect(await audit.sumCredits({ agentId: 'agt_c' })).toBe(0);
   });
 });

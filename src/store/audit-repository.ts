@@ -1,6 +1,8 @@
 import { sql } from 'kysely';
 import type { Kysely, Selectable, SelectQueryBuilder, Updateable } from 'kysely';
 
+import { auditDecisions, surfaces as auditSurfaces } from '../core/index.js';
+import type { AuditDecision, Surface as AuditSurface } from '../core/index.js';
 import { ok } from '../core/result.js';
 import type { Result } from '../core/result.js';
 
@@ -11,20 +13,9 @@ import type { StoreError } from './errors.js';
 import { createUlidFactory } from './ids.js';
 import type { RandomBytes } from './ids.js';
 
-/** Where a call came in. */
-export const auditSurfaces = ['rest', 'mcp', 'cli', 'admin'] as const;
-export type AuditSurface = (typeof auditSurfaces)[number];
-
-/** What became of a call; `pending` is the only decision a record stays open with. */
-export const auditDecisions = [
-  'allowed',
-  'denied',
-  'pending',
-  'approved',
-  'rejected',
-  'expired',
-] as const;
-export type AuditDecision = (typeof auditDecisions)[number];
+// The vocabulary is core's (design.md "Audit record"); the store keeps what core defines.
+export { auditDecisions, surfaces as auditSurfaces } from '../core/index.js';
+export type { AuditDecision, Surface as AuditSurface } from '../core/index.js';
 
 /** One audit record: one call, as it was decided and (once completed) as it ended. */
 export interface AuditRecord {
@@ -135,15 +126,28 @@ export interface AuditRepository {
   open(record: OpenAuditInput): Promise<Result<AuditRecord, StoreError>>;
   /** Completes an open record once; a second completion is refused. */
   complete(id: string, fields: AuditCompletion): Promise<Result<AuditRecord, StoreError>>;
+  /**
+   * Runs several opens and completions in one transaction, in order, with one commit (group
+   * commit). Each write gets its own result; if the transaction itself fails, it throws and none
+   * of them is written.
+   */
+  writeBatch(writes: readonly AuditWrite[]): Promise<Array<Result<AuditRecord, StoreError>>>;
   get(id: string): Promise<AuditRecord | undefined>;
   /** One page, newest first, by keyset (`before`), so deep pages cost the same as the first. */
   query(query: AuditQuery): Promise<AuditPage>;
   /** Every matching record, read lazily in keyset batches. */
   stream(filters?: AuditFilters, options?: AuditStreamOptions): AsyncGenerator<AuditRecord>;
   count(filters?: AuditFilters): Promise<number>;
+  /** Credits spent by the matching records (the per-agent credit ledger). */
+  sumCredits(filters?: AuditFilters): Promise<number>;
   /** Deletes records with `time` before `olderThan`; returns how many. */
   prune(options: { olderThan: number }): Promise<number>;
 }
+
+/** One write for {@link AuditRepository.writeBatch}. */
+export type AuditWrite =
+  | { readonly kind: 'open'; readonly record: OpenAuditInput }
+  | { readonly kind: 'complete'; readonly id: string; readonly fields: AuditCompletion };
 
 /** Dependencies of the audit repository. */
 export interface AuditRepositoryDeps {
@@ -176,83 +180,111 @@ export function createAuditRepository(
     return qb.orderBy('id', order).limit(limit).execute();
   }
 
+  async function open(
+    db: Kysely<Database>,
+    input: OpenAuditInput,
+  ): Promise<Result<AuditRecord, StoreError>> {
+    const invalid = validateOpen(input);
+    if (invalid) return { ok: false, error: invalid };
+    const params = stringifyJson(input.params ?? {});
+    if (params === undefined) {
+      return storeError('invalid_input', 'audit params must be JSON-serialisable');
+    }
+    const time = input.time ?? deps.now();
+    const row: Selectable<AuditRecordsTable> = {
+      id: nextId(time),
+      time,
+      agent_id: input.agentId,
+      agent_name: input.agentName,
+      surface: input.surface,
+      action: truncate(input.action, maxActionLength),
+      target: truncate(input.target ?? '', maxTargetLength),
+      params,
+      decision: input.decision,
+      rule: input.rule ?? null,
+      reason: input.reason ?? null,
+      upstream_status: input.upstreamStatus ?? null,
+      credits: input.credits ?? 0,
+      duration_ms: input.durationMs ?? null,
+      sentence: input.sentence ?? '',
+      completed_at: input.completedAt ?? null,
+      error_code: input.errorCode ?? null,
+    };
+    await db.insertInto('audit_records').values(row).execute();
+    return ok(toRecord(row));
+  }
+
+  async function complete(
+    db: Kysely<Database>,
+    id: string,
+    fields: AuditCompletion,
+  ): Promise<Result<AuditRecord, StoreError>> {
+    const invalid = validateCompletion(fields);
+    if (invalid) return { ok: false, error: invalid };
+    const changes: Updateable<AuditRecordsTable> = {
+      completed_at: fields.completedAt ?? deps.now(),
+    };
+    if (fields.decision !== undefined) changes.decision = fields.decision;
+    if (fields.rule !== undefined) changes.rule = fields.rule;
+    if (fields.reason !== undefined) changes.reason = fields.reason;
+    if (fields.upstreamStatus !== undefined) changes.upstream_status = fields.upstreamStatus;
+    if (fields.credits !== undefined) changes.credits = fields.credits;
+    if (fields.durationMs !== undefined) changes.duration_ms = fields.durationMs;
+    if (fields.sentence !== undefined) changes.sentence = fields.sentence;
+    if (fields.errorCode !== undefined) changes.error_code = fields.errorCode;
+
+    // The guards live in the WHERE clause, so two racing completions cannot both succeed: only
+    // an open record is written, and only a pending one may change its decision (a pending one
+    // must, since pending is not an outcome).
+    let update = db
+      .updateTable('audit_records')
+      .set(changes)
+      .where('id', '=', id)
+      .where('completed_at', 'is', null);
+    update =
+      fields.decision === undefined
+        ? update.where('decision', '<>', 'pending')
+        : update.where('decision', 'in', [fields.decision, 'pending']);
+    const row = await update.returningAll().executeTakeFirst();
+    if (row) return ok(toRecord(row));
+
+    const current = await db
+      .selectFrom('audit_records')
+      .select(['decision', 'completed_at'])
+      .where('id', '=', id)
+      .executeTakeFirst();
+    if (!current) return storeError('audit_not_found', `no audit record ${id}`);
+    if (current.completed_at !== null) {
+      return storeError('audit_already_completed', `audit record ${id} is already completed`);
+    }
+    return storeError(
+      'audit_invalid_transition',
+      current.decision === 'pending'
+        ? `audit record ${id} is pending; complete it with a decision (approved, rejected, expired …)`
+        : `audit record ${id} was ${current.decision}; its decision cannot become ${fields.decision ?? ''}`,
+    );
+  }
+
   return {
-    async open(input) {
-      const invalid = validateOpen(input);
-      if (invalid) return { ok: false, error: invalid };
-      const params = stringifyJson(input.params ?? {});
-      if (params === undefined) {
-        return storeError('invalid_input', 'audit params must be JSON-serialisable');
+    open: (input) => open(db, input),
+    complete: (id, fields) => complete(db, id, fields),
+
+    async writeBatch(writes) {
+      if (writes.length === 0) return [];
+      if (writes.length === 1) {
+        // One statement commits atomically on its own; BEGIN/COMMIT would only add round trips.
+        const [w] = writes as [AuditWrite];
+        return [w.kind === 'open' ? await open(db, w.record) : await complete(db, w.id, w.fields)];
       }
-      const time = input.time ?? deps.now();
-      const row: Selectable<AuditRecordsTable> = {
-        id: nextId(time),
-        time,
-        agent_id: input.agentId,
-        agent_name: input.agentName,
-        surface: input.surface,
-        action: truncate(input.action, maxActionLength),
-        target: truncate(input.target ?? '', maxTargetLength),
-        params,
-        decision: input.decision,
-        rule: input.rule ?? null,
-        reason: input.reason ?? null,
-        upstream_status: input.upstreamStatus ?? null,
-        credits: input.credits ?? 0,
-        duration_ms: input.durationMs ?? null,
-        sentence: input.sentence ?? '',
-        completed_at: input.completedAt ?? null,
-        error_code: input.errorCode ?? null,
-      };
-      await db.insertInto('audit_records').values(row).execute();
-      return ok(toRecord(row));
-    },
-
-    async complete(id, fields) {
-      const invalid = validateCompletion(fields);
-      if (invalid) return { ok: false, error: invalid };
-      const changes: Updateable<AuditRecordsTable> = {
-        completed_at: fields.completedAt ?? deps.now(),
-      };
-      if (fields.decision !== undefined) changes.decision = fields.decision;
-      if (fields.rule !== undefined) changes.rule = fields.rule;
-      if (fields.reason !== undefined) changes.reason = fields.reason;
-      if (fields.upstreamStatus !== undefined) changes.upstream_status = fields.upstreamStatus;
-      if (fields.credits !== undefined) changes.credits = fields.credits;
-      if (fields.durationMs !== undefined) changes.duration_ms = fields.durationMs;
-      if (fields.sentence !== undefined) changes.sentence = fields.sentence;
-      if (fields.errorCode !== undefined) changes.error_code = fields.errorCode;
-
-      // The guards live in the WHERE clause, so two racing completions cannot both succeed: only
-      // an open record is written, and only a pending one may change its decision (a pending one
-      // must, since pending is not an outcome).
-      let update = db
-        .updateTable('audit_records')
-        .set(changes)
-        .where('id', '=', id)
-        .where('completed_at', 'is', null);
-      update =
-        fields.decision === undefined
-          ? update.where('decision', '<>', 'pending')
-          : update.where('decision', 'in', [fields.decision, 'pending']);
-      const row = await update.returningAll().executeTakeFirst();
-      if (row) return ok(toRecord(row));
-
-      const current = await db
-        .selectFrom('audit_records')
-        .select(['decision', 'completed_at'])
-        .where('id', '=', id)
-        .executeTakeFirst();
-      if (!current) return storeError('audit_not_found', `no audit record ${id}`);
-      if (current.completed_at !== null) {
-        return storeError('audit_already_completed', `audit record ${id} is already completed`);
-      }
-      return storeError(
-        'audit_invalid_transition',
-        current.decision === 'pending'
-          ? `audit record ${id} is pending; complete it with a decision (approved, rejected, expired …)`
-          : `audit record ${id} was ${current.decision}; its decision cannot become ${fields.decision ?? ''}`,
-      );
+      return db.transaction().execute(async (trx) => {
+        const results: Array<Result<AuditRecord, StoreError>> = [];
+        for (const w of writes) {
+          results.push(
+            w.kind === 'open' ? await open(trx, w.record) : await complete(trx, w.id, w.fields),
+          );
+        }
+        return results;
+      });
     },
 
     async get(id) {
@@ -283,6 +315,16 @@ export function createAuditRepository(
         if (rows.length < batchSize || !last) return;
         cursor = last.id;
       }
+    },
+
+    async sumCredits(filters = {}) {
+      const row = await applyFilters(
+        db
+          .selectFrom('audit_records')
+          .select((eb) => eb.fn.coalesce(eb.fn.sum<number>('credits'), eb.lit(0)).as('total')),
+        filters,
+      ).executeTakeFirstOrThrow();
+      return Number(row.total);
     },
 
     async count(filters = {}) {

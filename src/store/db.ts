@@ -90,6 +90,23 @@ export interface SettingsTable {
   updated_at: EpochMs;
 }
 
+/**
+ * Enrichment cache: an Apollo Person or Organization under one of its identity keys, until
+ * `expires_at`. Personal data, pruned at TTL (see enrichment-cache-repository.ts).
+ */
+export interface EnrichmentCacheTable {
+  /** `person:email:…`, `organization:domain:…`: a normalised identity. */
+  key: string;
+  kind: string;
+  reveal_personal_emails: IntBool;
+  reveal_phone_number: IntBool;
+  /** JSON: the Person or Organization object. */
+  body: string;
+  credits: number;
+  created_at: EpochMs;
+  expires_at: EpochMs;
+}
+
 /** The whole schema, for `Kysely<Database>`. */
 export interface Database {
   agents: AgentsTable;
@@ -97,4 +114,5 @@ export interface Database {
   audit_records: AuditRecordsTable;
   connection: ConnectionTable;
   settings: SettingsTable;
+  enrichment_cache: EnrichmentCacheTable;
 }

@@ -1,6 +1,6 @@
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
-import type { LogConfig } from 'kysely';
+import type { LogConfig, SqliteDatabase as KyselySqliteDatabase } from 'kysely';
 import pg from 'pg';
 
 import type { Database } from './db.js';
@@ -59,10 +59,39 @@ function openSqlite(path: string, options: OpenDatabaseOptions): DatabaseHandle 
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma(`busy_timeout = ${Math.max(0, Math.trunc(busyTimeoutMs))}`);
   const db = new Kysely<Database>({
-    dialect: new SqliteDialect({ database: sqlite }),
+    dialect: new SqliteDialect({ database: withStatementCache(sqlite) }),
     ...(options.log ? { log: options.log } : {}),
   });
   return { db, dialect: 'sqlite', close: closeOnce(db) };
+}
+
+/** How many distinct prepared statements a SQLite handle keeps (the app issues a few dozen). */
+export const statementCacheSize = 256;
+
+/**
+ * Kysely's SQLite driver prepares every query afresh; preparing costs more than running the small
+ * statements the request path issues. This keeps prepared statements by SQL text (bounded, oldest
+ * dropped first). A statement still being iterated (a streamed export) is busy, so a second use of
+ * the same SQL meanwhile gets a fresh statement rather than the busy one.
+ */
+export function withStatementCache(
+  sqlite: SqliteDatabase.Database,
+  size = statementCacheSize,
+): KyselySqliteDatabase {
+  const cache = new Map<string, SqliteDatabase.Statement>();
+  return {
+    close: () => sqlite.close(),
+    prepare(sqlText: string) {
+      const cached = cache.get(sqlText);
+      if (cached && !cached.busy) return cached;
+      const statement = sqlite.prepare(sqlText);
+      if (!cached) {
+        if (cache.size >= size) cache.delete(cache.keys().next().value!);
+        cache.set(sqlText, statement);
+      }
+      return statement;
+    },
+  };
 }
 
 function openPostgres(url: string, options: OpenDatabaseOptions): DatabaseHandle {

@@ -56,6 +56,8 @@ export type {
   IssuedToken,
 } from './agent-repository.js';
 export { auditDecisions, auditSurfaces, createAuditRepository } from './audit-repository.js';
+export { createAuditWriter, maxAuditBatch } from './audit-writer.js';
+export type { AuditWriter } from './audit-writer.js';
 export type {
   AuditCompletion,
   AuditDecision,
@@ -67,6 +69,7 @@ export type {
   AuditRepositoryDeps,
   AuditStreamOptions,
   AuditSurface,
+  AuditWrite,
   OpenAuditInput,
 } from './audit-repository.js';
 export type { JsonValue } from './codec.js';
@@ -83,6 +86,20 @@ export type {
   ConnectionRepository,
 } from './connection-repository.js';
 export type { Database } from './db.js';
+export {
+  createEnrichmentCacheRepository,
+  enrichmentCacheKinds,
+  maxEnrichmentKeyLength,
+  maxEnrichmentKeys,
+} from './enrichment-cache-repository.js';
+export type {
+  CachedEnrichment,
+  EnrichmentCacheEntry,
+  EnrichmentCacheKind,
+  EnrichmentCacheRepository,
+  EnrichmentCacheRequirement,
+  EnrichmentCacheStats,
+} from './enrichment-cache-repository.js';
 export { isPostgresUrl, openDatabase } from './dialect.js';
 export type { DatabaseHandle, DialectName, OpenDatabaseOptions } from './dialect.js';
 export type { StoreError, StoreErrorCode } from './errors.js';
@@ -104,5 +121,6 @@ export {
   keyIdOf,
   loadKeyring,
   rotateKeyFile,
+  dropPreviousKeys,
 } from './vault.js';
 export type { Keyring, LoadedKeyring, LoadKeyringOptions, Vault, VaultKey } from './vault.js';

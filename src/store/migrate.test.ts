@@ -42,7 +42,10 @@ describe('migrateToLatest', () => {
   it('returns the names of the migrations it ran, then nothing', async () => {
     const handle = openDatabase(':memory:');
     try {
-      expect(await migrateToLatest(handle.db)).toEqual({ ok: true, value: ['0001_initial'] });
+      expect(await migrateToLatest(handle.db)).toEqual({
+        ok: true,
+        value: ['0001_initial', '0002_enrichment_cache'],
+      });
       expect(await migrateToLatest(handle.db)).toEqual({ ok: true, value: [] });
     } finally {
       await handle.close();
@@ -88,12 +91,15 @@ describeEachDatabase('migrations and column types', (t) => {
       await admin.query(`create schema ${schema}`);
       const other = openDatabase(postgresUrl, { schema });
       try {
-        expect(await migrateToLatest(other.db)).toEqual({ ok: true, value: ['0001_initial'] });
+        expect(await migrateToLatest(other.db)).toEqual({
+          ok: true,
+          value: ['0001_initial', '0002_enrichment_cache'],
+        });
         const { rows } = await admin.query<{ n: string }>(
           `select count(*) as n from information_schema.tables where table_schema = $1`,
           [schema],
         );
-        expect(Number(rows[0]?.n)).toBe(7);
+        expect(Number(rows[0]?.n)).toBe(8);
       } finally {
         await other.close();
         await admin.query(`drop schema ${schema} cascade`);

@@ -102,6 +102,20 @@ describe('vault', () => {
     });
     expect(during.reseal(sealed, 'other')).toMatchObject({ ok: false });
   });
+
+  it('switches keyrings in place: new seals use the new key, older values still open', () => {
+    const oldKey = randomBytes(32);
+    const newKey = randomBytes(32);
+    const v = createVault(createKeyring(oldKey));
+    const before = v.seal(secret, aad);
+    v.useKeyring(createKeyring(newKey, [oldKey]));
+    expect(v.currentKeyId).toBe(keyIdOf(newKey));
+    expect(v.sealedKeyId(v.seal(secret, aad))).toBe(keyIdOf(newKey));
+    expect(v.open(before, aad)).toEqual({ ok: true, value: secret });
+    v.useKeyring(createKeyring(newKey));
+    const gone = v.open(before, aad);
+    expect(gone.ok ? 'opened' : gone.error.code).toBe('vault_unknown_key');
+  });
 });
 
 describe('loadKeyring', () => {

@@ -44,6 +44,11 @@ export interface Vault {
   reseal(sealed: string, aad: string): Result<string, StoreError>;
   /** The key id a sealed value names, without opening it; undefined if malformed. */
   sealedKeyId(sealed: string): string | undefined;
+  /**
+   * Switches to another keyring (after `gatehouse secrets rotate` in another process): values
+   * sealed under any of its keys open from now on, and new ones are sealed under its current key.
+   */
+  useKeyring(keyring: Keyring): void;
 }
 
 const version = 'gh1';
@@ -77,9 +82,14 @@ export function createKeyring(current: Uint8Array, previous: readonly Uint8Array
 }
 
 /** Creates a vault over a keyring. */
-export function createVault(keyring: Keyring, randomBytes: RandomBytes = nodeRandomBytes): Vault {
-  const byId = new Map<string, Buffer>([[keyring.current.id, keyring.current.key]]);
-  for (const k of keyring.previous) byId.set(k.id, k.key);
+export function createVault(initial: Keyring, randomBytes: RandomBytes = nodeRandomBytes): Vault {
+  let keyring = initial;
+  let byId = new Map<string, Buffer>();
+  const index = () => {
+    byId = new Map([[keyring.current.id, keyring.current.key]]);
+    for (const k of keyring.previous) byId.set(k.id, k.key);
+  };
+  index();
 
   // The header is authenticated too, so neither the version nor the key id can be swapped.
   const additionalData = (keyId: string, aad: string): Buffer =>
@@ -143,7 +153,9 @@ export function createVault(keyring: Keyring, randomBytes: RandomBytes = nodeRan
   }
 
   return {
-    currentKeyId: keyring.current.id,
+    get currentKeyId() {
+      return keyring.current.id;
+    },
     seal,
     open: openSealed,
     reseal(sealed, aad) {
@@ -153,6 +165,10 @@ export function createVault(keyring: Keyring, randomBytes: RandomBytes = nodeRan
     sealedKeyId(sealed) {
       const [v, keyId] = sealed.split('.');
       return v === version && keyId !== undefined && keyIdPattern.test(keyId) ? keyId : undefined;
+    },
+    useKeyring(next) {
+      keyring = next;
+      index();
     },
   };
 }
@@ -221,19 +237,24 @@ export async function rotateKeyFile(
   if (!loaded.ok) return loaded;
   const fresh = Buffer.from(randomBytes(keyBytes));
   const keys = [fresh, loaded.value.current.key, ...loaded.value.previous.map((k) => k.key)];
-  const temp = `${keyFile}.${Buffer.from(randomBytes(6)).toString('hex')}.tmp`;
-  try {
-    await writeNewFile(temp, keys.map((k) => k.toString('base64')).join('\n') + '\n');
-    await rename(temp, keyFile);
-  } catch (error) {
-    await unlink(temp).catch(() => {});
-    return storeError(
-      'key_file_unreadable',
-      `cannot write key file ${keyFile}: ${message(error)}`,
-      error,
-    );
-  }
+  const written = await replaceKeyFile(keyFile, keys, randomBytes);
+  if (!written.ok) return written;
   return ok({ keyring: createKeyring(fresh, keys.slice(1)), source: 'file', created: false });
+}
+
+/**
+ * Rewrites the key file with its current key only (atomically), retiring the previous keys once
+ * every secret has been resealed. Values still sealed under a dropped key no longer open.
+ */
+export async function dropPreviousKeys(
+  keyFile: string,
+  randomBytes: RandomBytes = nodeRandomBytes,
+): Promise<Result<number, StoreError>> {
+  const loaded = await readKeyFile(keyFile);
+  if (!loaded.ok) return loaded;
+  const written = await replaceKeyFile(keyFile, [loaded.value.current.key], randomBytes);
+  if (!written.ok) return written;
+  return ok(loaded.value.previous.length);
 }
 
 /** A new random key, base64: what GATEHOUSE_SECRET_KEY or a key file line holds. */
@@ -317,6 +338,27 @@ async function readKeyFile(keyFile: string): Promise<Result<Keyring, StoreError>
     return ok(createKeyring(current, previous));
   } finally {
     await handle.close();
+  }
+}
+
+/** Replaces the key file atomically (write a 0600 temp file, fsync, rename). */
+async function replaceKeyFile(
+  keyFile: string,
+  keys: readonly Buffer[],
+  randomBytes: RandomBytes,
+): Promise<Result<void, StoreError>> {
+  const temp = `${keyFile}.${Buffer.from(randomBytes(6)).toString('hex')}.tmp`;
+  try {
+    await writeNewFile(temp, keys.map((k) => k.toString('base64')).join('\n') + '\n');
+    await rename(temp, keyFile);
+    return ok(undefined);
+  } catch (error) {
+    await unlink(temp).catch(() => {});
+    return storeError(
+      'key_file_unreadable',
+      `cannot write key file ${keyFile}: ${message(error)}`,
+      error,
+    );
   }
 }
 

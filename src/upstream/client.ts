@@ -12,15 +12,26 @@ import { err, ok, type Result } from '../core/result.js';
 
 import { parseRateLimitHeaders } from './headers.js';
 import { buildRequest, type BuiltRequest } from './request.js';
+import {
+  fetchTransport,
+  httpTransport,
+  TransportTimeout,
+  type Transport,
+  type TransportResponse,
+} from './transport.js';
 import type { Credential, RateLimitInfo, UpstreamError, UpstreamSuccess } from './types.js';
 
-/** Options for the Apollo client; `fetch` and `now` are injectable for tests. */
+/**
+ * Options for the Apollo client. Requests go over node:http(s) unless a `transport` or a `fetch`
+ * function (the embedded sandbox, tests) is given.
+ */
 export interface ApolloClientOptions {
   /** The API host, e.g. https://api.apollo.io (paths in the catalog start with /api/v1). */
   readonly baseUrl: string;
   /** Milliseconds before a call is abandoned as a timeout. Default 30 s. */
   readonly timeoutMs?: number;
   readonly fetch?: typeof fetch;
+  readonly transport?: Transport;
   readonly now?: () => number;
   readonly userAgent?: string;
 }
@@ -68,7 +79,8 @@ const defaultTimeoutMs = 30_000;
 
 /** Creates the client. */
 export function createApolloClient(options: ApolloClientOptions): ApolloClient {
-  const doFetch = options.fetch ?? globalThis.fetch;
+  const transport =
+    options.transport ?? (options.fetch ? fetchTransport(options.fetch) : httpTransport());
   const now = options.now ?? (() => performance.now());
   const userAgent = options.userAgent ?? 'gatehouse';
 
@@ -78,23 +90,13 @@ export function createApolloClient(options: ApolloClientOptions): ApolloClient {
     callOptions: CallOptions = {},
   ): Promise<Result<UpstreamSuccess<unknown>, UpstreamError>> {
     const timeoutMs = callOptions.timeoutMs ?? options.timeoutMs ?? defaultTimeoutMs;
-    const timeout = AbortSignal.timeout(timeoutMs);
-    const signal = callOptions.signal ? AbortSignal.any([callOptions.signal, timeout]) : timeout;
     const started = now();
-    let response: Response;
-    let text: string;
+    let response: TransportResponse;
     try {
-      response = await doFetch(built.url, {
-        method: built.method,
-        headers: built.headers,
-        body: built.body,
-        signal,
-        redirect: 'manual',
-      });
-      text = await response.text();
+      response = await transport({ ...built, timeoutMs, signal: callOptions.signal });
     } catch (e) {
       const durationMs = now() - started;
-      if (timeout.aborted) {
+      if (e instanceof TransportTimeout) {
         return err({
           kind: 'timeout',
           message: `Apollo did not answer within ${timeoutMs} ms`,
@@ -109,7 +111,7 @@ export function createApolloClient(options: ApolloClientOptions): ApolloClient {
         durationMs,
       });
     }
-    return interpret(response, text, now() - started, output);
+    return interpret(response, now() - started, output);
   }
 
   return {
@@ -172,6 +174,7 @@ function describeCause(e: unknown): string {
 // Apollo's request_id is a signed int64 that JS numbers cannot hold (SPEC.md §1.3): read it as a
 // string before JSON.parse rounds it.
 function parseJson(text: string): unknown {
+  if (!text.includes('"request_id"')) return JSON.parse(text);
   return JSON.parse(text.replace(/("request_id"\s*:\s*)(-?\d+)/g, '$1"$2"'));
 }
 
@@ -193,12 +196,11 @@ const windowFromMessage = (message: string): Window | null => {
 };
 
 function interpret(
-  response: Response,
-  text: string,
+  response: TransportResponse,
   durationMs: number,
   output: z.ZodType | null,
 ): Result<UpstreamSuccess<unknown>, UpstreamError> {
-  const status = response.status;
+  const { status, text } = response;
   const rate: RateLimitInfo | null = parseRateLimitHeaders(response.headers);
   const isJson = (response.headers.get('content-type') ?? '').includes('json');
   let body: unknown = text;

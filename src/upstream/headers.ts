@@ -1,8 +1,9 @@
 import { rateLimitHeaders, windows, type Window } from '../catalog/index.js';
 
+import type { HeaderReader } from './transport.js';
 import type { RateLimitInfo } from './types.js';
 
-function readNumber(headers: Headers, name: string): number | null {
+function readNumber(headers: HeaderReader, name: string): number | null {
   const raw = headers.get(name);
   if (raw === null || raw.trim() === '') return null;
   const n = Number(raw.trim());
@@ -13,14 +14,14 @@ function readNumber(headers: Headers, name: string): number | null {
  * Reads Apollo's rate-limit headers (SPEC.md §9.2). Returns null when none is present (401/403
  * answers carry none). A limit header that is present but empty means the window is unlimited.
  */
-export function parseRateLimitHeaders(headers: Headers): RateLimitInfo | null {
+export function parseRateLimitHeaders(headers: HeaderReader): RateLimitInfo | null {
   const names = [
     ...Object.values(rateLimitHeaders.limit),
     ...Object.values(rateLimitHeaders.usage),
     ...Object.values(rateLimitHeaders.left),
     rateLimitHeaders.retryAfter,
   ];
-  if (!names.some((n) => headers.has(n))) return null;
+  if (!names.some((n) => headers.get(n) !== null)) return null;
   const per = (group: Record<Window, string>) =>
     Object.fromEntries(windows.map((w) => [w, readNumber(headers, group[w])])) as Record<
       Window,

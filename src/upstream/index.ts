@@ -10,3 +10,25 @@ export type {
   UpstreamErrorKind,
   UpstreamSuccess,
 } from './types.js';
+export {
+  buildAuthorizationUrl,
+  checkCallback,
+  defaultAccessTokenLifetimeMs,
+  exchangeCode,
+  newAuthorizationSecrets,
+  oauthEndpoints,
+  refreshTokens,
+  sameSecret,
+} from './oauth.js';
+export type {
+  AuthorizationSecrets,
+  CheckedCallback,
+  OAuthClientCredentials,
+  OAuthEndpoints,
+  OAuthFailure,
+  OAuthFailureCode,
+  TokenRequestOptions,
+  TokenSet,
+} from './oauth.js';
+export { fetchTransport, httpTransport, maxResponseBytes, TransportTimeout } from './transport.js';
+export type { HeaderReader, Transport, TransportRequest, TransportResponse } from './transport.js';

@@ -12,8 +12,11 @@ let counter = 0;
 
 beforeAll(async () => {
   const unlimited = { minute: null, hour: null, day: null };
+  // The cache would answer repeats of the same enrichment without Apollo; this suite checks that
+  // every allowed call reaches Apollo, so it runs without it (the cache has its own tests).
   h = await createHarness({
     sandbox: { limits: Object.fromEntries(actions.map((a) => [a.id, unlimited])) },
+    config: { cacheTtlDays: 0 },
   });
   inputs = await sampleInputs(h);
 });

@@ -90,6 +90,7 @@ function useDatabase(dialect: DialectName): TestDatabase {
         'audit_records',
         'connection',
         'settings',
+        'enrichment_cache',
       ] as const) {
         await db.deleteFrom(table).execute();
       }

@@ -1,11 +1,21 @@
 import { getAction } from '../../catalog/index.js';
-import { effectiveLevels, explain, isGrantTarget, levels, type Level } from '../../core/index.js';
+import {
+  ageInDays,
+  effectiveLevels,
+  explain,
+  isGrantTarget,
+  levels,
+  reachNote,
+  reachOf,
+  type KeyReach,
+  type Level,
+} from '../../core/index.js';
 import type { StoreServices } from '../../app/services.js';
 import type { Agent, Grant } from '../../store/index.js';
 import { ago, CliError, parse, table, type CliIO } from '../io.js';
 import { storeOptions, withStore } from '../with-store.js';
 
-const agentHelp = `Usage: gatehouse agent <create|list|show|rotate|revoke> …
+const agentHelp = `Usage: gatehouse agent <create|list|show|rotate|revoke|limits> …
 
   agent create <name> [--grant target=level …] [--description text]
       Creates an agent and prints its token once. target is a group (people, contacts …),
@@ -14,8 +24,22 @@ const agentHelp = `Usage: gatehouse agent <create|list|show|rotate|revoke> …
   agent show <name|id>       one agent in full
   agent rotate <name|id>     issues a new token; the old one stops working at once
   agent revoke <name|id>     the agent's token stops working at once
+  agent limits <name|id> [--credits-per-day N|none] [--credits-per-month N|none]
+                             credit budgets: a call that could exceed one is refused before
+                             it reaches Apollo (see gatehouse usage)
 
 Options: --db <path|url>  --json  --help`;
+
+/** Parses a budget flag: a non-negative number, or `none` to remove the budget. */
+function budgetFlag(flag: string, text: string | undefined): number | null | undefined {
+  if (text === undefined) return undefined;
+  if (text.trim().toLowerCase() === 'none') return null;
+  const n = Number(text);
+  if (!Number.isFinite(n) || n < 0 || text.trim() === '') {
+    throw new CliError(`${flag} ${text}: expected a number of credits (e.g. 500) or none`, 2);
+  }
+  return n;
+}
 
 /** Parses "people=read" into a grant, with a clear error. */
 export function parseGrantFlag(text: string): { target: string; level: Level } {
@@ -76,6 +100,8 @@ export async function agentCommand(args: string[], io: CliIO): Promise<number> {
     ...storeOptions,
     grant: { type: 'string', multiple: true },
     description: { type: 'string' },
+    'credits-per-day': { type: 'string' },
+    'credits-per-month': { type: 'string' },
   });
   if (values.help) {
     io.out(agentHelp);
@@ -116,7 +142,7 @@ export async function agentCommand(args: string[], io: CliIO): Promise<number> {
       });
     }
     case 'list':
-      return withStore(io, values, async (store) => {
+      return withStore(io, values, async (store, config) => {
         const agents = await store.agents.list();
         const rows = await Promise.all(
           agents.map(async (a) => ({ a, grants: await store.grants.list(a.id) })),
@@ -128,24 +154,34 @@ export async function agentCommand(args: string[], io: CliIO): Promise<number> {
             'No agents yet. Create one with: gatehouse agent create <name> --grant people=read',
           );
         } else {
+          const now = Date.now();
+          const stale = (a: Agent) =>
+            !a.revokedAt && ageInDays(a.tokenCreatedAt, now) > config.maxSecretAgeDays;
           io.out(
             table(
-              ['NAME', 'ID', 'STATUS', 'LAST USED', 'FROM', 'GRANTS'],
+              ['NAME', 'ID', 'STATUS', 'TOKEN AGE', 'LAST USED', 'FROM', 'GRANTS'],
               rows.map(({ a, grants }) => [
                 a.name,
                 a.id,
                 a.revokedAt ? 'revoked' : 'active',
+                `${ageInDays(a.tokenCreatedAt, now)} d${stale(a) ? ' (rotate)' : ''}`,
                 ago(a.lastUsedAt),
                 a.lastUsedIp ?? '-',
                 grantText(grants),
               ]),
             ),
           );
+          const old = rows.filter(({ a }) => stale(a));
+          if (old.length) {
+            io.err(
+              `Warning: ${old.length} token${old.length === 1 ? ' is' : 's are'} older than ${config.maxSecretAgeDays} days (GATEHOUSE_MAX_SECRET_AGE_DAYS); rotate with: gatehouse agent rotate <name>`,
+            );
+          }
         }
         return 0;
       });
     case 'show':
-      return withStore(io, values, async (store) => {
+      return withStore(io, values, async (store, config) => {
         const agent = await mustGet(store, needName());
         const grants = await store.grants.list(agent.id);
         const j = agentJson(agent, grants);
@@ -154,7 +190,12 @@ export async function agentCommand(args: string[], io: CliIO): Promise<number> {
           io.out(
             [
               `${agent.name} (${agent.id}), ${j.status}`,
-              `  token       ${agent.tokenPrefix}… issued ${ago(agent.tokenCreatedAt)}`,
+              `  token       ${agent.tokenPrefix}… issued ${ago(agent.tokenCreatedAt)}${
+                !agent.revokedAt &&
+                ageInDays(agent.tokenCreatedAt, Date.now()) > config.maxSecretAgeDays
+                  ? ` — older than ${config.maxSecretAgeDays} days, rotate it: gatehouse agent rotate ${agent.name}`
+                  : ''
+              }`,
               `  last used   ${ago(agent.lastUsedAt)}${agent.lastUsedIp ? ` from ${agent.lastUsedIp}` : ''}`,
               `  grants      ${grantText(grants)}`,
               `  budgets     ${agent.creditBudgetDay ?? 'no'} credits/day, ${agent.creditBudgetMonth ?? 'no'} credits/month`,
@@ -192,6 +233,35 @@ export async function agentCommand(args: string[], io: CliIO): Promise<number> {
         else io.out(`Revoked '${revoked.value.name}'. Its token no longer works.`);
         return 0;
       });
+    case 'limits': {
+      const agentName = needName();
+      const limits: { creditBudgetDay?: number | null; creditBudgetMonth?: number | null } = {};
+      const day = budgetFlag('--credits-per-day', values['credits-per-day']);
+      const month = budgetFlag('--credits-per-month', values['credits-per-month']);
+      if (day !== undefined) limits.creditBudgetDay = day;
+      if (month !== undefined) limits.creditBudgetMonth = month;
+      if (day === undefined && month === undefined) {
+        throw new CliError('agent limits needs --credits-per-day and/or --credits-per-month', 2);
+      }
+      return withStore(io, values, async (store) => {
+        const updated = await store.agents.setLimits(agentName, limits);
+        if (!updated.ok) throw new CliError(updated.error.message);
+        const a = updated.value;
+        if (values.json)
+          io.out(
+            JSON.stringify({
+              name: a.name,
+              credit_budget_day: a.creditBudgetDay,
+              credit_budget_month: a.creditBudgetMonth,
+            }),
+          );
+        else
+          io.out(
+            `'${a.name}' may spend ${a.creditBudgetDay ?? 'unlimited'} credits a day and ${a.creditBudgetMonth ?? 'unlimited'} a month (UTC).`,
+          );
+        return 0;
+      });
+    }
     default:
       throw new CliError(`unknown subcommand 'agent ${sub}' (see gatehouse agent --help)`, 2);
   }
@@ -252,7 +322,8 @@ const explainHelp = `Usage: gatehouse explain <agent> <action> [--params JSON]
 Says whether the agent may make this call and which rule decides, using the same function as
 the gateway. Example: gatehouse explain outreach-bot people.match --params '{"email":"a@b.co","reveal_personal_emails":true}'
 
-Exits 0 when the call would be allowed, 3 when it would be denied or held.
+Exits 0 when the call would be allowed, 3 when it would be denied or held, or when the team's
+Apollo API key is known not to reach the endpoint (a scoped key; see gatehouse connect apikey).
 
 Options: --params JSON  --db  --json  --help`;
 
@@ -292,6 +363,16 @@ export async function explainCommand(args: string[], io: CliIO): Promise<number>
     const notes: string[] = [];
     if (agent.revokedAt)
       notes.push('Note: this agent is revoked, so every call is refused before policy.');
+    const connection = await store.connection.info();
+    const reach =
+      action && connection?.kind === 'apikey'
+        ? reachNote(connection.metadata as KeyReach, action.id, action.keyScope)
+        : null;
+    const unreachable =
+      action && connection?.kind === 'apikey'
+        ? reachOf(connection.metadata as KeyReach, action.id) === 'unreachable'
+        : false;
+    if (reach) notes.push(`Note: ${reach}`);
     if (parsedInput && !parsedInput.success) {
       notes.push(
         `Note: these params would be rejected as invalid: ${parsedInput.error.issues[0]?.message ?? 'invalid'}`,
@@ -307,6 +388,10 @@ export async function explainCommand(args: string[], io: CliIO): Promise<number>
           reason: d.kind === 'deny' ? d.reason : null,
           lines: evaluation.lines,
           notes,
+          apollo_key_reach:
+            action && connection?.kind === 'apikey'
+              ? reachOf(connection.metadata as KeyReach, action.id)
+              : null,
           effective:
             effectiveLevels(grants)[actionId as keyof ReturnType<typeof effectiveLevels>] ?? null,
         }),
@@ -321,6 +406,7 @@ export async function explainCommand(args: string[], io: CliIO): Promise<number>
         ].join('\n'),
       );
     }
-    return d.kind === 'allow' ? 0 : 3;
+    // Allowed by policy but refused by the team's key is still a call that will not work.
+    return d.kind === 'allow' && !unreachable ? 0 : 3;
   });
 }

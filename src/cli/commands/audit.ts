@@ -9,6 +9,7 @@ import {
 } from '../../store/index.js';
 import { CliError, parse, type CliIO } from '../io.js';
 import { storeOptions, withStore } from '../with-store.js';
+import { csvCell } from '../csv.js';
 
 const help = `Usage: gatehouse audit <tail|search|export> [filters]
 
@@ -74,14 +75,6 @@ function row(r: AuditRecord): Record<(typeof columns)[number], string | number |
     error_code: r.errorCode,
     sentence: r.sentence,
   };
-}
-
-/** One CSV cell: quoted when needed, and neutralised when a spreadsheet would run it as a formula. */
-export function csvCell(value: string | number | null): string {
-  if (value === null) return '';
-  let s = String(value);
-  if (typeof value === 'string' && /^[=+\-@\t\r]/.test(s)) s = `'${s}`;
-  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
 /** The export line for a record in either format. */

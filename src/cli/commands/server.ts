@@ -7,12 +7,16 @@ import { CliError, parse, type CliIO } from '../io.js';
 import { storeOptions, withStore } from '../with-store.js';
 
 const startHelp = `Usage: gatehouse start [--port 8787] [--host 127.0.0.1] [--sandbox] [--db <path|url>]
+                       [--tls-cert <pem> --tls-key <pem>]
 
 Runs the gateway. With no Apollo connection stored (or with --sandbox) it runs against an
 embedded Apollo sandbox, creates a demo agent once and prints its token and a curl to try.
 Stop with Ctrl-C or SIGTERM: calls in flight finish and the audit is flushed first.
 
-Options: --port  --host  --sandbox  --db  --help`;
+With --tls-cert and --tls-key (or GATEHOUSE_TLS_CERT/GATEHOUSE_TLS_KEY) it serves HTTPS only,
+TLS 1.2 or later, with HSTS. Behind a proxy that terminates TLS, set GATEHOUSE_TRUST_PROXY=true.
+
+Options: --port  --host  --sandbox  --db  --tls-cert  --tls-key  --help`;
 
 /** `gatehouse start` */
 export async function startCommand(args: string[], io: CliIO): Promise<number> {
@@ -24,6 +28,8 @@ export async function startCommand(args: string[], io: CliIO): Promise<number> {
       port: { type: 'string' },
       host: { type: 'string' },
       sandbox: { type: 'boolean' },
+      'tls-cert': { type: 'string' },
+      'tls-key': { type: 'string' },
     },
     false,
   );
@@ -34,7 +40,14 @@ export async function startCommand(args: string[], io: CliIO): Promise<number> {
   const config = loadConfig({
     env: io.env,
     file: 'gatehouse.config.json',
-    flags: { port: values.port, host: values.host, db: values.db, sandbox: values.sandbox },
+    flags: {
+      port: values.port,
+      host: values.host,
+      db: values.db,
+      sandbox: values.sandbox,
+      tlsCert: values['tls-cert'],
+      tlsKey: values['tls-key'],
+    },
   });
   const logger = createLogger({ level: config.logLevel });
   const started = await startGatehouse(config, { logger });

@@ -135,9 +135,19 @@ function span(r: Range<unknown>): string {
 /** Title acceptance for fuzzy (contains) or exact title terms. */
 export function titleTable(terms: string[], similar: boolean): Uint8Array {
   const lower = terms.map((t) => t.trim().toLowerCase());
-  return Uint8Array.from(titles, (t) =>
-    lower.some((term) => (similar ? t.lower.includes(term) : t.lower === term)) ? 1 : 0,
-  );
+  // Apollo's title filter is fuzzy: "VP Sales" finds "VP of Sales" and "Sales VP". We match a term
+  // when each of its words begins a word of the title (assumption: Apollo's exact rules are not
+  // published). include_similar_titles=false asks for the exact title.
+  const termWords = lower.map((term) => term.split(/[^a-z0-9&+#]+/).filter(Boolean));
+  return Uint8Array.from(titles, (t) => {
+    if (!similar) return lower.includes(t.lower) ? 1 : 0;
+    const words = t.lower.split(/[^a-z0-9&+#]+/).filter(Boolean);
+    return termWords.some(
+      (tw) => tw.length > 0 && tw.every((w) => words.some((x) => x.startsWith(w))),
+    )
+      ? 1
+      : 0;
+  });
 }
 
 function sortedUnique(list: number[]): Int32Array {

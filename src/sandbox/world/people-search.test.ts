@@ -15,6 +15,7 @@ const titleTerms = [
   'Chief',
   'manager',
   'VP of Marketing',
+  'VP Sales',
   'director',
   'nurse',
 ];
@@ -59,7 +60,16 @@ function violations(f: Filters, person: any): string[] {
     [city, state, country].some((x) => lc(x) === lc(term));
   if (f.person_titles)
     check(
-      f.person_titles.some((t: string) => lc(person.title).includes(lc(t))),
+      f.person_titles.some((t: string) =>
+        lc(t)
+          .split(/[^a-z0-9&+#]+/)
+          .filter(Boolean)
+          .every((w) =>
+            lc(person.title)
+              .split(/[^a-z0-9&+#]+/)
+              .some((x) => x.startsWith(w)),
+          ),
+      ),
       'title',
     );
   if (f.person_seniorities) check(f.person_seniorities.includes(person.seniority), 'seniority');
@@ -155,6 +165,14 @@ describe('people search', () => {
       }),
       { numRuns: 40, seed: 20261123 },
     );
+  });
+
+  it('matches titles word by word, as Apollo does: "VP Sales" finds "VP of Sales"', () => {
+    const r = call(world, 'people.search', { person_titles: ['VP Sales'], per_page: 20 }).json;
+    expect(r.total_entries).toBeGreaterThan(0);
+    const titles: string[] = r.people.map((p: { title: string }) => p.title);
+    expect(titles).toContain('VP of Sales');
+    for (const t of titles) expect(t.toLowerCase()).toMatch(/\bvp\b.*\bsales|\bsales.*\bvp\b/);
   });
 
   it('matches exact titles only when include_similar_titles is false', () => {

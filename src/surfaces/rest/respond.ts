@@ -27,7 +27,17 @@ export function rateHeaders(rate: RateLimitInfo | null): Record<string, string> 
 export function answerSuccess(s: GatewaySuccess): RestAnswer {
   return {
     status: s.status,
-    headers: { 'x-gatehouse-audit-id': s.auditId, ...rateHeaders(s.rate) },
+    headers: {
+      'x-gatehouse-audit-id': s.auditId,
+      ...rateHeaders(s.rate),
+      ...(s.waitedMs ? { 'x-gatehouse-waited-ms': String(Math.round(s.waitedMs)) } : {}),
+      ...(s.cache
+        ? {
+            'x-gatehouse-cache': s.cache.hit === 'full' ? 'hit' : 'partial',
+            'x-gatehouse-credits-saved': String(s.cache.savedCredits),
+          }
+        : {}),
+    },
     body: s.body,
   };
 }
@@ -89,6 +99,23 @@ export function answerFailure(f: GatewayFailure): RestAnswer {
           error: e.message,
           error_code: 'RATE_LIMITED',
           retry_after_seconds: retry,
+          ...audit,
+        },
+      };
+    }
+    case 'budget_exhausted': {
+      const retry = e.retryAfterSeconds;
+      return {
+        status: httpStatusFor(e),
+        headers: {
+          ...auditHeaders,
+          ...(retry !== undefined ? { 'retry-after': String(Math.ceil(retry)) } : {}),
+        },
+        body: {
+          error: e.message,
+          error_code: 'BUDGET_EXHAUSTED',
+          budget: e.budget,
+          ...(retry !== undefined ? { retry_after_seconds: retry } : {}),
           ...audit,
         },
       };

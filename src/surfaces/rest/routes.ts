@@ -1,9 +1,9 @@
 import { Hono, type Context } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 
 import { decodeQuery, findActionByRoute, isCatalogPath } from '../../catalog/index.js';
 import type { Gateway } from '../../gateway/pipeline.js';
 
+import { readBodyText } from './body.js';
 import { answerFailure, answerSuccess, type RestAnswer } from './respond.js';
 import { writeApolloJson } from './json.js';
 
@@ -16,7 +16,8 @@ export interface RestOptions {
 }
 
 // Query parameters that would carry a credential in a URL, where proxies and logs keep it.
-const credentialParams = [
+/** Query parameters that would carry a credential; refused on every surface. */
+export const credentialParams = [
   'api_key',
   'apikey',
   'x-api-key',
@@ -48,18 +49,14 @@ function send(c: Context, answer: RestAnswer): Response {
  */
 export function createRestRoutes(options: RestOptions): Hono {
   const app = new Hono();
-  const limit = bodyLimit({
-    maxSize: options.maxBodyBytes,
-    onError: (c) =>
-      send(c, {
-        status: 413,
-        headers: {},
-        body: {
-          error: `Request body too large: the limit is ${options.maxBodyBytes} bytes.`,
-          error_code: 'BODY_TOO_LARGE',
-        },
-      }),
-  });
+  const tooLarge: RestAnswer = {
+    status: 413,
+    headers: {},
+    body: {
+      error: `Request body too large: the limit is ${options.maxBodyBytes} bytes.`,
+      error_code: 'BODY_TOO_LARGE',
+    },
+  };
 
   const handler = async (c: Context): Promise<Response> => {
     const url = new URL(c.req.url);
@@ -86,7 +83,9 @@ export function createRestRoutes(options: RestOptions): Hono {
     }
     let body: Record<string, unknown> = {};
     if (method !== 'GET' && method !== 'HEAD') {
-      const text = await c.req.text();
+      const read = await readBodyText(c, options.maxBodyBytes);
+      if (!read.ok) return send(c, tooLarge);
+      const text = read.text;
       if (text.trim()) {
         let parsed: unknown;
         try {
@@ -124,7 +123,7 @@ export function createRestRoutes(options: RestOptions): Hono {
     return send(c, outcome.ok ? answerSuccess(outcome.value) : answerFailure(outcome.error));
   };
 
-  app.all('/api/v1/*', limit, handler);
-  app.all('/v1/*', limit, handler);
+  app.all('/api/v1/*', handler);
+  app.all('/v1/*', handler);
   return app;
 }

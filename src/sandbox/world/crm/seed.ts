@@ -3,6 +3,7 @@
 // organizations), 300 contacts (150 of them database people), 6 sequences with steps and touches,
 // 50 tasks and 30 deals.
 
+import { taskTypes } from '../../../catalog/index.js';
 import { DAY_MS, phoneIn } from '../format.js';
 import { hash, salt, stream } from '../hash.js';
 import { organizationFull } from '../org-json.js';
@@ -84,15 +85,6 @@ const sequenceRows: Array<[string, boolean, boolean]> = [
   ['Cold Outreach - Q4', true, false],
   ['Event Invite - SaaStr', false, false],
   ['Re-engagement', false, true],
-];
-const taskTypes = [
-  'call',
-  'outreach_manual_email',
-  'linkedin_step_connect',
-  'linkedin_step_message',
-  'linkedin_step_view_profile',
-  'linkedin_step_interact_post',
-  'action_item',
 ];
 const dealKinds = ['New Business', 'Expansion', 'Renewal', 'Pilot'];
 

@@ -1,0 +1,174 @@
+// MCP over streamable HTTP at /mcp: Bearer agent tokens checked on every request, sessions bound
+// to the agent that opened them, Origin and Host checks against DNS rebinding, bounded sessions.
+import { randomUUID } from 'node:crypto';
+
+import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
+import { Hono, type Context } from 'hono';
+
+import { credentialParams, tokenFrom } from '../rest/routes.js';
+
+import { createMcpSession, type McpDeps, type McpSession } from './session.js';
+
+/** Options for the /mcp routes. */
+export interface McpHttpOptions extends McpDeps {
+  readonly clientIp: (c: Context) => string | null;
+  /** Browser origins allowed besides loopback ones (http://localhost:3000 …). */
+  readonly allowedOrigins: readonly string[];
+  /** When Gatehouse listens on loopback only, the Host header must name loopback too. */
+  readonly loopbackOnly: boolean;
+  readonly maxBodyBytes: number;
+  /** Sessions one agent may hold; the least recently used is closed beyond it. */
+  readonly maxSessionsPerAgent?: number;
+  /** A session unused this long is closed (ms). */
+  readonly idleMs?: number;
+}
+
+/** The routes and their sessions. */
+export interface McpHttp {
+  readonly app: Hono;
+  /** Open sessions now. */
+  sessionCount(): number;
+  /** Closes every session (shutdown). */
+  closeAll(): Promise<void>;
+}
+
+interface Entry {
+  readonly session: McpSession;
+  readonly transport: WebStandardStreamableHTTPServerTransport;
+  readonly agentId: string;
+  lastSeen: number;
+}
+
+const loopbackHosts = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
+
+function hostnameOf(hostHeader: string): string {
+  const m = /^(\[[^\]]+\]|[^:]+)(?::\d+)?$/.exec(hostHeader.trim().toLowerCase());
+  return m?.[1] ?? '';
+}
+
+function rpcError(c: Context, status: 400 | 401 | 403 | 404, message: string, headers = {}) {
+  return c.json({ jsonrpc: '2.0', error: { code: -32000, message }, id: null }, status, headers);
+}
+
+/** Creates the /mcp routes. */
+export function createMcpRoutes(options: McpHttpOptions): McpHttp {
+  const sessions = new Map<string, Entry>();
+  const maxPerAgent = options.maxSessionsPerAgent ?? 10;
+  const idleMs = options.idleMs ?? 30 * 60 * 1000;
+  const allowed = new Set(options.allowedOrigins.map((o) => o.toLowerCase()));
+
+  const drop = async (id: string) => {
+    const entry = sessions.get(id);
+    if (!entry) return;
+    sessions.delete(id);
+    await entry.session.close().catch(() => undefined);
+  };
+
+  const sweeper = setInterval(
+    () => {
+      const cutoff = Date.now() - idleMs;
+      for (const [id, e] of sessions) if (e.lastSeen < cutoff) void drop(id);
+    },
+    Math.min(idleMs, 60_000),
+  );
+  sweeper.unref();
+
+  function originAllowed(origin: string): boolean {
+    if (allowed.has(origin.toLowerCase())) return true;
+    try {
+      return loopbackHosts.has(new URL(origin).hostname.toLowerCase());
+    } catch {
+      return false;
+    }
+  }
+
+  const app = new Hono();
+  app.all('/mcp', async (c) => {
+    const origin = c.req.header('origin');
+    if (origin && !originAllowed(origin)) {
+      return rpcError(
+        c,
+        403,
+        `Origin ${origin} may not use this MCP server. Browser clients must be listed in GATEHOUSE_MCP_ALLOWED_ORIGINS.`,
+      );
+    }
+    const host = c.req.header('host') ?? '';
+    if (options.loopbackOnly && !loopbackHosts.has(hostnameOf(host))) {
+      return rpcError(c, 403, `Host ${host || '(none)'} is not this server's loopback address.`);
+    }
+
+    const query = new URL(c.req.url).searchParams;
+    const leaked = credentialParams.find((p) => query.has(p));
+    if (leaked) {
+      return rpcError(
+        c,
+        400,
+        `Do not put credentials in the URL (found "${leaked}"): URLs end up in logs and proxies. Send your token as Authorization: Bearer <token>.`,
+      );
+    }
+    const ip = options.clientIp(c);
+    const token = tokenFrom(c.req.raw.headers);
+    const agent = token ? await options.gateway.identify(token) : null;
+    if (!token || !agent) {
+      // Audited like any refused call.
+      const outcome = await options.gateway.handle({
+        surface: 'mcp',
+        token,
+        ip,
+        actionId: 'mcp.session',
+        input: {},
+      });
+      // The gateway's message already says how to send the token.
+      const message = outcome.ok ? 'Unauthenticated.' : outcome.error.error.message;
+      return rpcError(c, 401, message, { 'www-authenticate': 'Bearer realm="gatehouse"' });
+    }
+    const authInfo = { token, clientId: agent.id, scopes: [] as string[] };
+
+    const sessionId = c.req.header('mcp-session-id');
+    if (sessionId) {
+      const entry = sessions.get(sessionId);
+      // Another agent's session id is answered exactly like an unknown one.
+      if (!entry || entry.agentId !== agent.id) {
+        return rpcError(
+          c,
+          404,
+          'Session not found: it expired or was closed. Initialize a new one.',
+        );
+      }
+      entry.lastSeen = Date.now();
+      return entry.transport.handleRequest(c.req.raw, { authInfo });
+    }
+    if (c.req.method !== 'POST') {
+      return rpcError(c, 400, 'No session: POST an initialize request first.');
+    }
+
+    const session = createMcpSession(options, { token, ip, agent });
+    const transport: WebStandardStreamableHTTPServerTransport =
+      new WebStandardStreamableHTTPServerTransport({
+        sessionIdGenerator: () => randomUUID(),
+        maxRequestBodySize: options.maxBodyBytes,
+        onsessioninitialized: (id) => {
+          sessions.set(id, { session, transport, agentId: agent.id, lastSeen: Date.now() });
+          const mine = [...sessions].filter(([, e]) => e.agentId === agent.id);
+          if (mine.length > maxPerAgent) {
+            mine.sort(([, a], [, b]) => a.lastSeen - b.lastSeen);
+            for (const [oldId] of mine.slice(0, mine.length - maxPerAgent)) void drop(oldId);
+          }
+        },
+        onsessionclosed: (id) => void drop(id),
+      });
+    await session.server.connect(transport);
+    const response = await transport.handleRequest(c.req.raw, { authInfo });
+    if (!transport.sessionId) await session.close();
+    return response;
+  });
+
+  return {
+    app,
+    sessionCount: () => sessions.size,
+    async closeAll() {
+      clearInterval(sweeper);
+      await Promise.all([...sessions.keys()].map((id) => drop(id)));
+    },
+  };
+}

@@ -1,0 +1,147 @@
+// Tool results models handle well: a one-line summary they can act on, then compact JSON (nulls,
+// empty lists and Apollo's breadcrumbs removed) in the text and as structuredContent.
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+
+import type { ActionSpec } from '../../catalog/index.js';
+import type { GatewayError } from '../../core/index.js';
+
+/** Removes nulls, empty strings, empty lists and empty objects, recursively; drops breadcrumbs. */
+export function compact(value: unknown, depth = 0): unknown {
+  if (Array.isArray(value)) {
+    return value.map((v) => compact(v, depth + 1)).filter((v) => v !== undefined);
+  }
+  if (value === null || value === '') return undefined;
+  if (typeof value !== 'object') return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) {
+    if (depth === 0 && k === 'breadcrumbs') continue;
+    const c = compact(v, depth + 1);
+    if (c === undefined) continue;
+    if (Array.isArray(c) && c.length === 0) continue;
+    if (typeof c === 'object' && c !== null && !Array.isArray(c) && Object.keys(c).length === 0) {
+      continue;
+    }
+    out[k] = c;
+  }
+  return out;
+}
+
+const nouns: Record<string, string> = {
+  emailer_campaigns: 'sequences',
+  opportunities: 'deals',
+};
+
+const n = (v: number) => v.toLocaleString('en-US');
+
+function num(v: unknown): number | null {
+  return typeof v === 'number' && Number.isFinite(v) ? v : null;
+}
+
+/** Where a page of rows sits: rows on it, total, page, pages. */
+export interface PageFacts {
+  readonly rows: number;
+  readonly total: number | null;
+  readonly page: number;
+  readonly totalPages: number | null;
+}
+
+/** Reads the paging facts of a search answer (Apollo's two pagination styles). */
+export function pageFacts(
+  action: ActionSpec,
+  input: Record<string, unknown>,
+  body: unknown,
+): PageFacts | null {
+  const p = action.pagination;
+  if (!p || !body || typeof body !== 'object') return null;
+  const b = body as Record<string, unknown>;
+  const rows = Array.isArray(b[p.rowsKey]) ? (b[p.rowsKey] as unknown[]).length : 0;
+  const pagination = (b.pagination ?? {}) as Record<string, unknown>;
+  const total = num(pagination.total_entries) ?? num(b.total_entries);
+  const page = num(pagination.page) ?? num(input.page) ?? 1;
+  const perPage = num(pagination.per_page) ?? num(input.per_page) ?? 25;
+  const reachable = total === null ? null : Math.min(total, p.maxRecords);
+  const totalPages =
+    num(pagination.total_pages) ??
+    (reachable === null ? null : Math.min(p.maxPage, Math.ceil(reachable / perPage)));
+  return { rows, total, page, totalPages };
+}
+
+function creditsText(credits: number): string {
+  return credits > 0 ? `${n(credits)} credit${credits === 1 ? '' : 's'} spent` : 'no credits spent';
+}
+
+/** The one-line summary of a successful call. */
+export function summarize(
+  action: ActionSpec,
+  input: Record<string, unknown>,
+  body: unknown,
+  credits: number,
+): string {
+  const facts = pageFacts(action, input, body);
+  const p = action.pagination;
+  if (facts && p) {
+    const noun = nouns[p.rowsKey] ?? p.rowsKey.replace(/_/g, ' ');
+    const of = facts.total === null ? '' : ` of ${n(facts.total)}`;
+    const pages = facts.totalPages === null ? '' : ` of ${n(facts.totalPages)}`;
+    const more =
+      facts.totalPages !== null && facts.page < facts.totalPages
+        ? `; call again with page ${facts.page + 1} for more`
+        : '; this is the last page';
+    return `${n(facts.rows)}${of} ${noun}, page ${facts.page}${pages}${more} (${creditsText(credits)}).`;
+  }
+  const b = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>;
+  if (action.id === 'people.match') {
+    const person = b.person as Record<string, unknown> | null | undefined;
+    return person
+      ? `Found ${[person.name ?? person.first_name].filter(Boolean).join(' ') || 'the person'}${person.title ? `, ${String(person.title)}` : ''} (${creditsText(credits)}).`
+      : `No matching person (${creditsText(credits)}).`;
+  }
+  if (action.id === 'people.bulk_match') {
+    const matches = Array.isArray(b.matches) ? b.matches.filter(Boolean).length : 0;
+    const asked = Array.isArray(input.details) ? input.details.length : matches;
+    return `Matched ${matches} of ${asked} people (${creditsText(credits)}).`;
+  }
+  return `${action.title}: done (${creditsText(credits)}).`;
+}
+
+/** A successful tool result. */
+export function successResult(
+  summary: string,
+  body: unknown,
+  gatehouse: Record<string, unknown>,
+): CallToolResult {
+  const data = compact(body);
+  const structured = {
+    ...(data && typeof data === 'object' && !Array.isArray(data) ? data : { value: data }),
+    gatehouse,
+  } as Record<string, unknown>;
+  return {
+    content: [{ type: 'text', text: `${summary}\n\n${JSON.stringify(structured)}` }],
+    structuredContent: structured,
+  };
+}
+
+/** A refused or failed call as a tool result the model can act on (`isError: true`). */
+export function failureResult(error: GatewayError, auditId: string): CallToolResult {
+  const text = sentenceFor(error);
+  return {
+    isError: true,
+    content: [{ type: 'text', text: `${text} (audit ${auditId})` }],
+    _meta: { 'gatehouse/error': { code: error.code, audit_id: auditId } },
+  };
+}
+
+function sentenceFor(error: GatewayError): string {
+  switch (error.code) {
+    case 'not_granted':
+      return `Denied: ${error.message.charAt(0).toLowerCase()}${error.message.slice(1)}`;
+    case 'invalid_input':
+      return `Invalid arguments, nothing was sent to Apollo: ${error.issues
+        .map((i) => (i.path ? `${i.path}: ${i.message}` : i.message))
+        .join('; ')}. Fix them and call again.`;
+    case 'unauthenticated':
+      return `${error.message} Ask an admin for a new Gatehouse token.`;
+    default:
+      return error.message;
+  }
+}

@@ -1,0 +1,386 @@
+// One MCP session for one agent: tools/list from its grants, tools/call through the gateway
+// pipeline (every call, listed or not, is decided and audited there), whoami, all_pages, and the
+// agent's recent calls as a resource. Used by both transports (streamable HTTP and stdio).
+import { Server } from '@modelcontextprotocol/sdk/server/index.js';
+import {
+  CallToolRequestSchema,
+  ErrorCode,
+  ListResourcesRequestSchema,
+  ListToolsRequestSchema,
+  McpError,
+  ReadResourceRequestSchema,
+  type CallToolResult,
+  type Tool,
+} from '@modelcontextprotocol/sdk/types.js';
+import { z } from 'zod';
+
+import type { ActionSpec } from '../../catalog/index.js';
+import { effectiveLevels } from '../../core/index.js';
+import type { Gateway } from '../../gateway/pipeline.js';
+import type { AgentIdentity, AuditReader, Logger } from '../../ports/index.js';
+
+import { failureResult, pageFacts, successResult, summarize } from './results.js';
+import {
+  allPagesCap,
+  allPagesDefault,
+  allTools,
+  findTool,
+  isPaged,
+  whoamiToolName,
+  type ToolSpec,
+} from './tools.js';
+
+/** What every session needs. */
+export interface McpDeps {
+  readonly gateway: Gateway;
+  readonly audit: AuditReader;
+  readonly logger: Logger;
+  /** How often an open session re-reads its agent's grants to announce tool changes (ms). */
+  readonly refreshMs?: number;
+  readonly version?: string;
+}
+
+/** Who is calling, established by the transport. */
+export interface McpCaller {
+  readonly token: string;
+  readonly ip: string | null;
+  readonly agent: AgentIdentity;
+}
+
+/** A session's server and its housekeeping. */
+export interface McpSession {
+  readonly server: Server;
+  readonly agent: AgentIdentity;
+  /** Re-reads the grants; sends notifications/tools/list_changed when the visible tools changed. */
+  refreshTools(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+/** Default interval between grant checks of an open session. */
+export const defaultRefreshMs = 2000;
+
+/** The URI of the agent's recent calls. */
+export const recentCallsUri = 'gatehouse://audit/recent';
+const recentCallsLimit = 50;
+
+const allPagesArgs = z.object({
+  all_pages: z.boolean().optional(),
+  max_pages: z.number().int().min(1).max(allPagesCap).optional(),
+});
+
+function toListed(t: ToolSpec): Tool {
+  return {
+    name: t.name,
+    title: t.title,
+    description: t.description,
+    inputSchema: t.inputSchema,
+    ...(t.outputSchema ? { outputSchema: t.outputSchema } : {}),
+    annotations: t.annotations,
+  };
+}
+
+/** Creates the MCP server for one agent's session (not yet connected to a transport). */
+export function createMcpSession(deps: McpDeps, caller: McpCaller): McpSession {
+  const { gateway, logger } = deps;
+  const server = new Server(
+    { name: 'gatehouse', title: 'Gatehouse for Apollo.io', version: deps.version ?? '0.1.0' },
+    {
+      capabilities: { tools: { listChanged: true }, resources: {} },
+      instructions:
+        "Apollo.io through Gatehouse. Each tool is one Apollo endpoint; you see the tools this agent's grants allow. Refusals come back as results with isError and say which grant is missing. Call whoami to see your grants and rate headroom.",
+    },
+  );
+  let shownSignature: string | null = null;
+  let timer: NodeJS.Timeout | null = null;
+  let closed = false;
+
+  async function visibleTools(): Promise<ToolSpec[]> {
+    const levels = effectiveLevels(await gateway.grantsFor(caller.agent.id));
+    return allTools().filter(
+      (t) => !t.action || levels[t.action.id as keyof typeof levels]?.callable,
+    );
+  }
+
+  const signature = (tools: readonly ToolSpec[]) => tools.map((t) => t.name).join(',');
+
+  server.setRequestHandler(ListToolsRequestSchema, async () => {
+    const tools = await visibleTools();
+    shownSignature = signature(tools);
+    return { tools: tools.map(toListed) };
+  });
+
+  server.setRequestHandler(
+    CallToolRequestSchema,
+    async (request, extra): Promise<CallToolResult> => {
+      // Over HTTP each request carries its own (re-checked) token, so a rotated token works at once.
+      const token = extra.authInfo?.token ?? caller.token;
+      const { name } = request.params;
+      const args = (request.params.arguments ?? {}) as Record<string, unknown>;
+      const tool = findTool(name);
+      if (tool?.name === whoamiToolName) return whoami(token);
+      if (!tool?.action) {
+        // Still decided and audited by the pipeline (as an unknown action), then a protocol error.
+        const outcome = await gateway.handle({
+          surface: 'mcp',
+          token,
+          ip: caller.ip,
+          actionId: name,
+          input: args,
+        });
+        throw new McpError(
+          ErrorCode.InvalidParams,
+          `Unknown tool ${JSON.stringify(name)}: call tools/list for the tools this agent may use.${outcome.ok ? '' : ` (audit ${outcome.error.auditId})`}`,
+        );
+      }
+      return callAction(token, tool.action, args);
+    },
+  );
+
+  async function callAction(
+    token: string,
+    action: ActionSpec,
+    args: Record<string, unknown>,
+  ): Promise<CallToolResult> {
+    const { all_pages: _a, max_pages: _m, ...input } = args;
+    const paging = isPaged(action) ? allPagesArgs.safeParse(args) : null;
+    if (paging && !paging.success) {
+      const issues = paging.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+      return {
+        isError: true,
+        content: [
+          { type: 'text', text: `Invalid arguments: ${issues.join('; ')}. Nothing was called.` },
+        ],
+      };
+    }
+    if (paging?.data.all_pages) {
+      return walkPages(token, action, input, paging.data.max_pages ?? allPagesDefault);
+    }
+    const outcome = await gateway.handle({
+      surface: 'mcp',
+      token,
+      ip: caller.ip,
+      actionId: action.id,
+      input: isPaged(action) ? input : args,
+    });
+    if (!outcome.ok) return failureResult(outcome.error.error, outcome.error.auditId);
+    const s = outcome.value;
+    const waitNote = s.waitedMs
+      ? ` Waited ${Math.round(s.waitedMs / 1000)} s for room in Apollo's rate window.`
+      : '';
+    const cacheNote = s.cache
+      ? ` ${s.cache.hit === 'full' ? 'Served from cache' : 'Partly served from cache'}, saved ${s.cache.savedCredits} credit${s.cache.savedCredits === 1 ? '' : 's'}.`
+      : '';
+    return successResult(
+      `${summarize(action, input, s.body, s.credits)}${waitNote}${cacheNote}`,
+      s.body,
+      {
+        audit_id: s.auditId,
+        credits: s.credits,
+        ...(s.cache ? { cache: s.cache.hit, credits_saved: s.cache.savedCredits } : {}),
+        ...(s.redacted ? { redacted_fields: s.redacted } : {}),
+      },
+    );
+  }
+
+  async function walkPages(
+    token: string,
+    action: ActionSpec,
+    input: Record<string, unknown>,
+    maxPages: number,
+  ): Promise<CallToolResult> {
+    const rowsKey = action.pagination!.rowsKey;
+    const first = typeof input.page === 'number' ? input.page : 1;
+    const rows: unknown[] = [];
+    const auditIds: string[] = [];
+    let credits = 0;
+    let page = first;
+    let lastBody: Record<string, unknown> = {};
+    let total: number | null = null;
+    let totalPages: number | null = null;
+    let stopped = '';
+    for (;;) {
+      const outcome = await gateway.handle({
+        surface: 'mcp',
+        token,
+        ip: caller.ip,
+        actionId: action.id,
+        input: { ...input, page },
+      });
+      if (!outcome.ok) {
+        if (auditIds.length === 0) return failureResult(outcome.error.error, outcome.error.auditId);
+        auditIds.push(outcome.error.auditId);
+        stopped = ` Stopped at page ${page}: ${outcome.error.error.message}`;
+        break;
+      }
+      const s = outcome.value;
+      auditIds.push(s.auditId);
+      credits += s.credits;
+      lastBody = (s.body ?? {}) as Record<string, unknown>;
+      const pageRows = Array.isArray(lastBody[rowsKey]) ? (lastBody[rowsKey] as unknown[]) : [];
+      rows.push(...pageRows);
+      const facts = pageFacts(action, { ...input, page }, s.body);
+      total = facts?.total ?? total;
+      totalPages = facts?.totalPages ?? totalPages;
+      if (pageRows.length === 0 || totalPages === null || page >= totalPages) break;
+      if (page - first + 1 >= maxPages) break;
+      page += 1;
+    }
+    const fetched = page - first + (stopped ? 0 : 1);
+    const noun = rowsKey.replace(/_/g, ' ');
+    const more =
+      !stopped && totalPages !== null && page < totalPages
+        ? ` Call again with page ${page + 1} and all_pages for more.`
+        : '';
+    const summary =
+      `Fetched ${fetched} page${fetched === 1 ? '' : 's'} (${first}–${first + Math.max(0, fetched - 1)}` +
+      `${totalPages === null ? '' : ` of ${totalPages.toLocaleString('en-US')}`}): ` +
+      `${rows.length.toLocaleString('en-US')}${total === null ? '' : ` of ${total.toLocaleString('en-US')}`} ${noun}; ` +
+      `${credits > 0 ? `${credits} credits spent` : 'no credits spent'}.${more}${stopped}`;
+    return successResult(
+      summary,
+      { ...lastBody, [rowsKey]: rows },
+      {
+        audit_ids: auditIds,
+        credits,
+        pages_fetched: fetched,
+        next_page: more ? page + 1 : null,
+      },
+    );
+  }
+
+  async function whoami(token: string): Promise<CallToolResult> {
+    const grants = await gateway.grantsFor(caller.agent.id);
+    const current = (await gateway.identify(token)) ?? caller.agent;
+    const spent = await gateway.spentCredits(caller.agent.id);
+    const left = (limit: number | null | undefined, used: number) =>
+      limit === null || limit === undefined
+        ? null
+        : Math.max(0, Math.round((limit - used) * 100) / 100);
+    const budget =
+      spent &&
+      (typeof current.creditBudgetDay === 'number' || typeof current.creditBudgetMonth === 'number')
+        ? {
+            per_day: current.creditBudgetDay ?? null,
+            spent_today: spent.day,
+            left_today: left(current.creditBudgetDay, spent.day),
+            per_month: current.creditBudgetMonth ?? null,
+            spent_this_month: spent.month,
+            left_this_month: left(current.creditBudgetMonth, spent.month),
+          }
+        : null;
+    const levels = effectiveLevels(grants);
+    const tools = allTools()
+      .filter((t) => t.action && levels[t.action.id as keyof typeof levels]?.callable)
+      .map((t) => {
+        const level = levels[t.action!.id as keyof typeof levels]!;
+        const paced = gateway.headroom(t.action!.id);
+        return {
+          tool: t.name,
+          action: t.action!.id,
+          level: level.level,
+          rule: level.rule,
+          ...(level.requiresApproval ? { requires_approval: true } : {}),
+          rate_headroom: paced
+            ? {
+                minute_left: paced.windows.minute.left,
+                hour_left: paced.windows.hour.left,
+                day_left: paced.windows.day.left,
+                queued: paced.queued,
+                expected_wait_ms: Number.isFinite(paced.estimatedWaitMs)
+                  ? Math.round(paced.estimatedWaitMs)
+                  : null,
+              }
+            : null,
+        };
+      });
+    const data = {
+      agent: { id: caller.agent.id, name: caller.agent.name },
+      grants: grants.map((g) => ({
+        target: g.target,
+        level: g.level,
+        ...(g.requiresApproval ? { requires_approval: true } : {}),
+      })),
+      tools,
+      redacted_fields: caller.agent.redactedFields,
+      credit_budget: budget,
+      ...(budget
+        ? {}
+        : {
+            credit_budget_note:
+              'No Gatehouse credit budget is set for this agent; Apollo credits are limited by the team plan only.',
+          }),
+      rate_headroom_note:
+        "Requests left in Apollo's team-wide windows per tool as Gatehouse paces them (learned from Apollo's answers and usage stats), calls queued, and the expected wait for a new call.",
+    };
+    const summary = `${caller.agent.name}: may call ${tools.length} Apollo tool${tools.length === 1 ? '' : 's'} (${tools.map((t) => `${t.action} ${t.level}`).join(', ') || 'none'}).`;
+    return {
+      content: [{ type: 'text', text: `${summary}\n\n${JSON.stringify(data)}` }],
+      structuredContent: data,
+    };
+  }
+
+  server.setRequestHandler(ListResourcesRequestSchema, () => ({
+    resources: [
+      {
+        uri: recentCallsUri,
+        name: 'recent-calls',
+        title: 'Your recent calls through Gatehouse',
+        description: `This agent's latest ${recentCallsLimit} audit records, newest first: what was called, the decision and the sentence Gatehouse wrote.`,
+        mimeType: 'application/json',
+      },
+    ],
+  }));
+
+  server.setRequestHandler(ReadResourceRequestSchema, async (request) => {
+    if (request.params.uri !== recentCallsUri) {
+      throw new McpError(
+        ErrorCode.InvalidParams,
+        `Unknown resource ${request.params.uri}; this server has ${recentCallsUri}.`,
+      );
+    }
+    const records = await deps.audit.recent(caller.agent.id, recentCallsLimit);
+    const entries = records.map((r) => ({
+      id: r.id,
+      time: new Date(r.time).toISOString(),
+      action: r.action,
+      decision: r.decision,
+      sentence: r.sentence,
+    }));
+    return {
+      contents: [
+        { uri: recentCallsUri, mimeType: 'application/json', text: JSON.stringify(entries) },
+      ],
+    };
+  });
+
+  async function refreshTools(): Promise<boolean> {
+    if (closed) return false;
+    const now = signature(await visibleTools());
+    const changed = shownSignature !== null && now !== shownSignature;
+    if (changed) {
+      shownSignature = now;
+      await server.sendToolListChanged();
+    }
+    return changed;
+  }
+
+  server.oninitialized = () => {
+    timer = setInterval(() => {
+      refreshTools().catch((e: unknown) =>
+        logger.warn({ err: e, agentId: caller.agent.id }, 'could not refresh MCP tool list'),
+      );
+    }, deps.refreshMs ?? defaultRefreshMs);
+    timer.unref();
+  };
+
+  return {
+    server,
+    agent: caller.agent,
+    refreshTools,
+    async close() {
+      closed = true;
+      if (timer) clearInterval(timer);
+      await server.close();
+    },
+  };
+}

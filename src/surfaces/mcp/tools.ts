@@ -1,0 +1,158 @@
+// MCP tools generated from the catalog: one per action, named as Apollo's own MCP server names them
+// (the catalog's toolName), plus Gatehouse's `whoami`. Nothing here is listed by hand.
+import { z } from 'zod';
+
+import { actions, toolName, type ActionSpec } from '../../catalog/index.js';
+
+/** Pages `all_pages` fetches when `max_pages` is not given, and the most it may ask for. */
+export const allPagesDefault = 5;
+export const allPagesCap = 20;
+
+/** The name of the tool that describes the calling agent. */
+export const whoamiToolName = 'whoami';
+
+type JsonSchema = Record<string, unknown> & { type: 'object' };
+
+/** A tool as tools/list shows it, with the action it calls. */
+export interface ToolSpec {
+  readonly name: string;
+  readonly title: string;
+  readonly description: string;
+  readonly inputSchema: JsonSchema;
+  readonly outputSchema?: JsonSchema;
+  readonly annotations: {
+    readonly title: string;
+    readonly readOnlyHint: boolean;
+    readonly destructiveHint: boolean;
+    readonly idempotentHint: boolean;
+    readonly openWorldHint: boolean;
+  };
+  /** The catalog action, or null for Gatehouse's own tools. */
+  readonly action: ActionSpec | null;
+}
+
+/** True for actions whose answers are pages of rows (they get `all_pages`). */
+export function isPaged(action: ActionSpec): boolean {
+  return action.pagination !== undefined && action.pagination !== null;
+}
+
+function creditsSentence(action: ActionSpec): string {
+  const rule = action.credits;
+  switch (rule.kind) {
+    case 'none':
+      return 'Costs no Apollo credits.';
+    case 'per_page':
+      return `Costs ${rule.perPage} Apollo credit(s) per page returned.`;
+    default:
+      return 'Costs Apollo credits per record found (more when personal emails, phone numbers or waterfall enrichment are asked for); the result says how many were spent.';
+  }
+}
+
+function describeTool(action: ActionSpec): string {
+  const parts = [action.description.trim(), creditsSentence(action)];
+  const p = action.pagination;
+  if (p) {
+    parts.push(
+      `Returns \`${p.rowsKey}\` and paging details. Pages: \`page\` (1–${p.maxPage}) and \`per_page\` (1–${p.maxPerPage}); Apollo serves at most ${p.maxRecords.toLocaleString('en-US')} records per search. ` +
+        `Set \`all_pages: true\` to fetch up to \`max_pages\` pages (default ${allPagesDefault}, at most ${allPagesCap}) in one call; the result says how many rows and credits that took.`,
+    );
+  }
+  return parts.join(' ');
+}
+
+/** Drops `required` everywhere, so answers with redacted or empty fields still validate. */
+function relax(schema: unknown): unknown {
+  if (Array.isArray(schema)) return schema.map(relax);
+  if (!schema || typeof schema !== 'object') return schema;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(schema)) {
+    if (k === 'required' || k === '$schema') continue;
+    out[k] = relax(v);
+  }
+  return out;
+}
+
+function objectSchema(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
+  const json = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as Record<string, unknown>;
+  delete json.$schema;
+  return { ...json, type: 'object' };
+}
+
+function inputSchemaFor(action: ActionSpec): JsonSchema {
+  const base = objectSchema(action.input, 'input');
+  if (!isPaged(action)) return base;
+  const properties = (base.properties ?? {}) as Record<string, unknown>;
+  return {
+    ...base,
+    properties: {
+      ...properties,
+      all_pages: {
+        type: 'boolean',
+        description: `Fetch page after page (from \`page\`, default 1) until the last one or \`max_pages\`.`,
+      },
+      max_pages: {
+        type: 'integer',
+        minimum: 1,
+        maximum: allPagesCap,
+        description: `With all_pages: the most pages to fetch (default ${allPagesDefault}).`,
+      },
+    },
+  };
+}
+
+function toolFor(action: ActionSpec): ToolSpec {
+  const output = relax(objectSchema(action.output, 'output')) as JsonSchema;
+  return {
+    name: toolName(action),
+    title: action.title,
+    description: describeTool(action),
+    inputSchema: inputSchemaFor(action),
+    outputSchema: {
+      ...output,
+      properties: {
+        ...((output.properties ?? {}) as Record<string, unknown>),
+        gatehouse: {
+          type: 'object',
+          description: 'What Gatehouse adds: the audit id, credits spent and paging across pages.',
+        },
+      },
+    },
+    annotations: {
+      title: action.title,
+      readOnlyHint: action.hints.readOnly,
+      destructiveHint: action.hints.destructive,
+      idempotentHint: action.hints.idempotent,
+      openWorldHint: action.hints.openWorld,
+    },
+    action,
+  };
+}
+
+const whoamiTool: ToolSpec = {
+  name: whoamiToolName,
+  title: 'Who am I (Gatehouse)',
+  description:
+    "Describes this agent as Gatehouse sees it: its name, its grants, which Apollo tools it may call and at what level, its credit budget and what remains of it, and the room left in Apollo's team-wide windows (per minute, hour and day) for each tool as Gatehouse paces them, with any queue. Free; does not call Apollo.",
+  inputSchema: { type: 'object', properties: {}, additionalProperties: false },
+  annotations: {
+    title: 'Who am I (Gatehouse)',
+    readOnlyHint: true,
+    destructiveHint: false,
+    idempotentHint: true,
+    openWorldHint: false,
+  },
+  action: null,
+};
+
+let cached: readonly ToolSpec[] | null = null;
+
+/** Every tool: one per catalog action, then whoami. */
+export function allTools(): readonly ToolSpec[] {
+  cached ??= Object.freeze([...actions.map((a) => toolFor(a)), whoamiTool]);
+  return cached;
+}
+
+/** The tool with this name, if any. */
+export function findTool(name: string): ToolSpec | undefined {
+  return allTools().find((t) => t.name === name);
+}

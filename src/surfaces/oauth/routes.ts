@@ -1,0 +1,111 @@
+// GET /oauth/callback: where Apollo sends the admin's browser back after they grant Gatehouse
+// access. Only a state Gatehouse issued (and has not seen used or expire) is accepted; anything
+// else is refused before a code is exchanged, so a forged or replayed redirect saves nothing.
+import { Hono } from 'hono';
+
+import type { Result } from '../../core/result.js';
+import type { Logger } from '../../ports/index.js';
+
+/** What Gatehouse remembers between sending the admin to Apollo and Apollo sending them back. */
+export interface PendingAuthorization {
+  /** The upstream the authorization was started against: the code is exchanged there. */
+  readonly upstreamUrl: string;
+  readonly clientId: string;
+  readonly clientSecret: string;
+  readonly redirectUri: string;
+  readonly codeVerifier: string;
+  readonly scopes: readonly string[];
+  /** Epoch ms. */
+  readonly createdAt: number;
+  readonly expiresAt: number;
+}
+
+/** Pending authorizations by state; each one works once. */
+export interface PendingAuthorizations {
+  put(state: string, pending: PendingAuthorization): Promise<void>;
+  /**
+   * Removes and returns the authorization this state names; null when Gatehouse never issued it,
+   * it was already used, or it expired. Concurrent takes of one state: at most one gets it.
+   */
+  take(state: string): Promise<PendingAuthorization | null>;
+}
+
+/** A finished connection, as the route reports it (no secret in it). */
+export interface OAuthConnected {
+  readonly user: { readonly id?: string; readonly name?: string; readonly email?: string };
+  /** Epoch ms. */
+  readonly expiresAt: number;
+  readonly scopes: readonly string[];
+}
+
+/** Why finishing failed; `message` is safe to show the admin. */
+export interface OAuthConnectError {
+  readonly code: string;
+  readonly message: string;
+}
+
+/** What the callback route needs. */
+export interface OAuthRouteOptions {
+  readonly pending: PendingAuthorizations;
+  /** Checks the callback, exchanges the code, identifies the user and saves the connection. */
+  readonly complete: (
+    pending: PendingAuthorization,
+    state: string,
+    callback: URLSearchParams,
+  ) => Promise<Result<OAuthConnected, OAuthConnectError>>;
+  readonly logger: Logger;
+}
+
+/** Path of the callback route (design.md). */
+export const oauthCallbackPath = '/oauth/callback';
+
+// Failures on Apollo's side or ours are not the admin's doing.
+const statusFor = (code: string): 400 | 500 | 502 =>
+  code === 'save_failed'
+    ? 500
+    : ['unreachable', 'invalid_response', 'profile_failed'].includes(code)
+      ? 502
+      : 400;
+
+/** The callback route, as a Hono app to mount at the root. */
+export function createOAuthRoutes(options: OAuthRouteOptions): Hono {
+  const app = new Hono();
+  app.get(oauthCallbackPath, async (c) => {
+    // The query holds a one-time code: no cache may keep this answer.
+    c.header('cache-control', 'no-store');
+    const params = new URL(c.req.url).searchParams;
+    const state = params.get('state');
+    const pending = state ? await options.pending.take(state) : null;
+    if (!state || !pending) {
+      options.logger.warn(
+        { state: state ? 'unknown' : 'missing' },
+        'refused an OAuth callback whose state Gatehouse did not issue, already used, or let expire',
+      );
+      return c.json(
+        {
+          error:
+            'This OAuth callback does not belong to an authorization Gatehouse started (its state is unknown, already used or expired). Nothing was saved; start connecting Apollo again.',
+        },
+        400,
+      );
+    }
+    const done = await options.complete(pending, state, params);
+    if (!done.ok) {
+      options.logger.warn({ code: done.error.code }, 'connecting Apollo over OAuth failed');
+      return c.json(
+        { error: `Apollo was not connected: ${done.error.message}.`, code: done.error.code },
+        statusFor(done.error.code),
+      );
+    }
+    const { user, expiresAt, scopes } = done.value;
+    options.logger.info({ userId: user.id }, 'connected Apollo over OAuth');
+    return c.json({
+      connected: true,
+      kind: 'oauth',
+      user,
+      expires_at: new Date(expiresAt).toISOString(),
+      scopes,
+    });
+  });
+  return app;
+}

@@ -1,0 +1,48 @@
+// Pacing through the gateway: once Apollo's headers show a window is spent, Gatehouse answers 429
+// with Retry-After itself (Apollo is not called and never answers 429), audited in plain English.
+import { afterEach, describe, expect, it } from 'vitest';
+
+import { actions, getAction } from '../../src/catalog/index.js';
+import { createHarness, type Harness } from '../helpers/harness.js';
+
+let h: Harness | undefined;
+afterEach(async () => {
+  await h?.close();
+  h = undefined;
+});
+
+describe('pacing under Apollo windows', () => {
+  it('refuses the call that would overrun a spent window instead of letting Apollo answer 429', async () => {
+    type Limits = { minute: number | null; hour: number | null; day: number | null };
+    const limits: Record<string, Limits> = Object.fromEntries(
+      actions.map((a): [string, Limits] => [a.id, { minute: null, hour: null, day: null }]),
+    );
+    limits['people.search'] = { minute: 3, hour: null, day: null };
+    h = await createHarness({ sandbox: { limits }, config: { maxQueueWaitMs: 1000 } });
+    const token = await h.agent('eager', ['people=read']);
+    const search = () =>
+      h!.request('POST', getAction('people.search').path, { token, body: { per_page: 1 } });
+    const statuses: number[] = [];
+    for (let i = 0; i < 5; i++) statuses.push((await search()).status);
+    expect(statuses).toEqual([200, 200, 200, 429, 429]);
+
+    const refused = await search();
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(1);
+    const body = (await refused.json()) as { error_code: string; error: string };
+    expect(body.error_code).toBe('RATE_LIMITED');
+    expect(body.error).toMatch(
+      /Apollo's minute rate limit for this endpoint is used up for the team/,
+    );
+
+    // Apollo counted exactly its limit: it never had to refuse anything.
+    const counters = h.sandbox.state().counters as Record<string, { minute: { count: number } }>;
+    expect(counters['people.search']?.minute.count).toBe(3);
+    const [record] = (await h.store.audit.query({ limit: 1 })).records;
+    expect(record).toMatchObject({ errorCode: 'rate_limited', upstreamStatus: null });
+    expect(record!.sentence).not.toMatch(/Apollo answered 429/);
+
+    // Other endpoints have their own windows.
+    const other = await h.request('POST', getAction('contacts.search').path, { token, body: {} });
+    expect(other.status).toBe(403); // no contacts grant: policy, not pacing
+  });
+});
