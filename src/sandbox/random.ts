@@ -28,7 +28,21 @@ export function seededRandom(seed: number, label: string): Random {
   };
 }
 
-/** An unguessable secret (keys, OAuth codes and tokens): 22 URL-safe characters by default. */
+const alphanumeric = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+
+/**
+ * An unguessable secret (keys, client ids, OAuth codes and tokens): letters and digits only, as
+ * many characters as base64url would give for `bytes` (22 for 16 bytes, ~131 bits). Never '-' or
+ * '_': a client id or key that began with '-' would read as an option on a command line.
+ */
 export function randomSecret(bytes = 16): string {
-  return randomBytes(bytes).toString('base64url');
+  const length = Math.ceil((bytes * 8) / 6);
+  let out = '';
+  while (out.length < length) {
+    for (const b of randomBytes(length)) {
+      // 248 = 4 × 62: rejecting the top 8 byte values keeps every character equally likely.
+      if (b < 248 && out.length < length) out += alphanumeric[b % 62];
+    }
+  }
+  return out;
 }
