@@ -8,8 +8,10 @@ import { getAction, planLimits } from '../catalog/index.js';
 import { createMatchBatcher } from '../gateway/match-batcher.js';
 import { createPacedUpstream } from '../gateway/paced-upstream.js';
 import { createPacer, type Pacer } from '../gateway/pacer.js';
-import { createEnrichmentCacheRepository } from '../store/index.js';
+import { createDeliveryRepository, createEnrichmentCacheRepository } from '../store/index.js';
+import { createDeliveries, webhookReceiverPath, type Deliveries } from '../gateway/deliveries.js';
 import { createGateway, type Gateway } from '../gateway/pipeline.js';
+import { createWebhookRoutes } from '../surfaces/webhooks/routes.js';
 import type { Clock, CredentialSource, Logger, Upstream } from '../ports/index.js';
 import { createOpsRoutes, type ReadinessCheck } from '../surfaces/ops/routes.js';
 import { createMcpRoutes, type McpHttp } from '../surfaces/mcp/http.js';
@@ -25,6 +27,7 @@ import {
   createReachRecorder,
   enrichmentCachePort,
 } from './adapters.js';
+import { createDeliveryPoll } from './delivery-poll.js';
 import { createOAuthCallbackRoutes } from './oauth-connect.js';
 import { oauthRefreshWarning } from './oauth-credential.js';
 import { staleSecrets } from './secret-ages.js';
@@ -62,9 +65,16 @@ export interface GatehouseApp {
   readonly pacedUpstream: Upstream;
   /** The enrichment cache (pruned by the server's retention job). */
   readonly enrichment: EnrichmentCache;
+  /** Asynchronous enrichment deliveries (polled by the server's timer). */
+  readonly deliveries: Deliveries;
+  /** Tells the app where the server listens (the webhook address when no public URL is set). */
+  setListeningUrl(url: string): void;
   /** Stops accepting work, waits for calls in flight, flushes pending writes. */
   drain(): Promise<void>;
 }
+
+/** The label of the in-process sandbox upstream. */
+export const embeddedSandboxLabel = 'the embedded sandbox';
 
 /** HSTS for a year, subdomains included (Apollo's Marketplace bar). */
 export const hstsValue = 'max-age=31536000; includeSubDomains';
@@ -115,10 +125,27 @@ export function createApp(options: AppOptions): GatehouseApp {
     namespace: cacheNamespace(options.upstream.baseUrl),
     logger,
   });
+  const audit = createAuditSink(store, clock.now);
+  // Until the server listens, the configured port stands in for the listening address.
+  let listeningUrl: string | null = null;
+  const publicUrl = () => config.publicUrl ?? listeningUrl ?? `http://127.0.0.1:${config.port}`;
+  const deliveries = createDeliveries({
+    store: createDeliveryRepository(store.handle.db),
+    audit,
+    clock,
+    logger,
+    publicUrl,
+    poll: createDeliveryPoll({
+      client,
+      credentials: options.upstream.credential,
+      pacer,
+      maxWaitMs: config.maxQueueWaitMs,
+    }),
+  });
   const gateway = createGateway({
     agents,
     grants: createGrantSource(store),
-    audit: createAuditSink(store, clock.now),
+    audit,
     credentials: options.upstream.credential,
     upstream,
     clock,
@@ -128,6 +155,7 @@ export function createApp(options: AppOptions): GatehouseApp {
     ledger: createCreditLedger(store),
     cache: enrichmentCachePort(enrichment),
     pacer,
+    deliveries,
   });
   let draining = false;
 
@@ -186,11 +214,12 @@ export function createApp(options: AppOptions): GatehouseApp {
     '/',
     createOpsRoutes({
       draining: () => draining,
-      checks: () => readiness(store, options.upstream, config, clock.now()),
+      checks: () => readiness(store, options.upstream, config, clock.now(), publicUrl()),
     }),
   );
   app.route('/', createRestRoutes({ gateway, maxBodyBytes: config.maxBodyBytes, clientIp }));
   app.route('/', createOAuthCallbackRoutes({ store, config, logger }));
+  app.route('/', createWebhookRoutes({ deliveries, maxBodyBytes: config.maxBodyBytes }));
   const mcp = createMcpRoutes({
     gateway,
     audit: createAuditReader(store),
@@ -223,6 +252,11 @@ export function createApp(options: AppOptions): GatehouseApp {
     enrichment,
     pacer,
     pacedUpstream: paced,
+    deliveries,
+    setListeningUrl(url) {
+      // A wildcard bind is not an address anyone can send to; loopback is, on this machine.
+      listeningUrl = url.replace('//0.0.0.0:', '//127.0.0.1:').replace('//[::]:', '//[::1]:');
+    },
     async drain() {
       draining = true;
       await gateway.drain();
@@ -277,6 +311,7 @@ async function readiness(
   upstream: UpstreamWiring,
   config: Config,
   now: number,
+  publicUrl: string,
 ): Promise<ReadinessCheck[]> {
   const checks: ReadinessCheck[] = [];
   try {
@@ -294,6 +329,20 @@ async function readiness(
       ? `connected to ${upstream.label} with ${credential.kind === 'apikey' ? 'an API key' : 'OAuth'}${info ? describeConnection(info.metadata) : ''}`
       : 'Apollo is not connected (gatehouse connect)',
     ...(await oauthRefreshWarning(store)),
+  });
+  // Apollo POSTs phone and waterfall results only to a public HTTPS address (SPEC.md §10).
+  const sandboxed =
+    upstream.label === embeddedSandboxLabel || /^http:\/\/(127\.|localhost)/.test(upstream.baseUrl);
+  checks.push({
+    name: 'webhooks',
+    ok: true,
+    detail: `asynchronous enrichments are received at ${publicUrl}${webhookReceiverPath}/<secret>, with webhook_result polling as the fallback`,
+    ...(!sandboxed && !publicUrl.startsWith('https://')
+      ? {
+          warning:
+            'Apollo delivers webhooks only to a public HTTPS address: set GATEHOUSE_PUBLIC_URL. Until then phone and waterfall results arrive by polling, tens of seconds later.',
+        }
+      : {}),
   });
   const ages = await staleSecrets(store, config, now).catch(() => null);
   if (ages) {

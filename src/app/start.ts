@@ -7,8 +7,15 @@ import { createWorld } from '../sandbox/world/index.js';
 import { fixedCredential, storedCredential } from './adapters.js';
 import { createOAuthCredentialSource } from './oauth-credential.js';
 import { createLogger } from './logger.js';
-import { createApp, type GatehouseApp, type UpstreamWiring } from './create-app.js';
+import {
+  createApp,
+  embeddedSandboxLabel,
+  type GatehouseApp,
+  type UpstreamWiring,
+} from './create-app.js';
 import { retentionIntervalMs, startAuditRetention } from './retention.js';
+import { startDeliveryPolling } from './delivery-poll.js';
+import { deliveryRetentionMs } from '../gateway/deliveries.js';
 import { recordAdminToken, staleSecrets } from './secret-ages.js';
 import { startUsagePolling } from './usage-poller.js';
 import { listen, type RunningServer } from './server.js';
@@ -47,7 +54,7 @@ export function sandboxUpstream(sandbox: Sandbox): UpstreamWiring {
   const base = 'http://sandbox.gatehouse.internal';
   return {
     baseUrl: base,
-    label: 'the embedded sandbox',
+    label: embeddedSandboxLabel,
     fetch: async (input, init) => sandbox.app.fetch(new Request(input, init)),
     credential: fixedCredential({ kind: 'apikey', key: sandbox.keys.master[0]! }),
   };
@@ -156,6 +163,7 @@ export async function startGatehouse(
     const tls =
       config.tlsCert && config.tlsKey ? { cert: config.tlsCert, key: config.tlsKey } : undefined;
     const server = await listen(app, config.port, config.host, logger, tls);
+    app.setListeningUrl(server.url);
     const retention = startAuditRetention({ store, days: config.auditRetentionDays, logger });
     const usage = startUsagePolling({
       upstream: app.pacedUpstream,
@@ -165,14 +173,17 @@ export async function startGatehouse(
       monotonic: () => performance.now(),
     });
     void usage.pollOnce().catch(() => 0);
-    const cachePrune = setInterval(
-      () =>
-        void app.enrichment
-          .prune(Date.now())
-          .catch((e: unknown) => logger.warn({ err: e }, 'could not prune the enrichment cache')),
-      retentionIntervalMs,
-    );
+    const cachePrune = setInterval(() => {
+      void app.enrichment
+        .prune(Date.now())
+        .catch((e: unknown) => logger.warn({ err: e }, 'could not prune the enrichment cache'));
+      // Delivered phones and emails are personal data: kept as long as Apollo keeps them, no longer.
+      void app.deliveries
+        .prune(Date.now() - deliveryRetentionMs)
+        .catch((e: unknown) => logger.warn({ err: e }, 'could not prune old deliveries'));
+    }, retentionIntervalMs);
     cachePrune.unref();
+    const deliveryPolling = startDeliveryPolling(app.deliveries, logger);
     await recordAdminToken(store, config.adminToken, Date.now());
     for (const w of (await staleSecrets(store, config, Date.now())).warnings) {
       logger.warn({ subject: w.subject, ageDays: w.ageDays }, w.message);
@@ -190,6 +201,7 @@ export async function startGatehouse(
         closing ??= (async () => {
           retention.stop();
           clearInterval(cachePrune);
+          deliveryPolling.stop();
           usage.stop();
           await server.close();
           sandbox?.close();

@@ -109,6 +109,7 @@ export function usageKey(action: Pick<ActionSpec, 'keyScope'>): string {
 
 export type {
   ActionHints,
+  AsyncDeliverySpec,
   ActionSpec,
   Access,
   CreditRule,

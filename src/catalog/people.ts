@@ -10,6 +10,7 @@ import {
   searchTarget,
 } from './define.js';
 import { personSchema, personSearchRowSchema } from './objects.js';
+import type { AsyncDeliverySpec } from './types.js';
 import {
   amountParam,
   apolloId,
@@ -177,10 +178,11 @@ const revealFlags = {
   webhook_url: urlParam.optional(),
 };
 
+// Raw query-string input says "true"; parsed input says true. Either asks.
+const on = (v: unknown) => v === true || v === 'true';
+
 /** True when a match request asks for personal data or waterfall enrichment. */
 export function asksForReveal(i: Record<string, unknown>): boolean {
-  // Raw query-string input says "true"; parsed input says true. Either asks.
-  const on = (v: unknown) => v === true || v === 'true';
   return (
     on(i.reveal_personal_emails) ||
     on(i.reveal_phone_number) ||
@@ -188,6 +190,42 @@ export function asksForReveal(i: Record<string, unknown>): boolean {
     on(i.run_waterfall_phone)
   );
 }
+
+/**
+ * Phone reveals and waterfalls are answered twice: synchronously with a request_id, then by a POST
+ * to the webhook (or `webhook_result/{request_id}`) seconds to minutes later (SPEC.md §10).
+ */
+const matchDelivery: AsyncDeliverySpec = {
+  asks: (i) => on(i.reveal_phone_number) || on(i.run_waterfall_email) || on(i.run_waterfall_phone),
+  what: (i) => {
+    const email = on(i.run_waterfall_email);
+    const phone = on(i.run_waterfall_phone);
+    if (email || phone) {
+      const parts = [
+        email ? 'emails' : null,
+        phone || on(i.reveal_phone_number) ? 'phone numbers' : null,
+      ];
+      return `waterfall ${parts.filter(Boolean).join(' and ')}`;
+    }
+    return 'phone numbers';
+  },
+  expected: (body) => {
+    if (typeof body !== 'object' || body === null) return null;
+    const b = body as Record<string, unknown>;
+    // No person matched: nothing to enrich later, and Apollo sends no request id.
+    if ('person' in b && b.person === null) return null;
+    const waterfall = b.waterfall as { status?: unknown } | undefined;
+    // A waterfall Apollo did not accept (e.g. no template configured) sends no webhook.
+    if (waterfall && waterfall.status !== 'accepted') return null;
+    const phone = b.phone_enrichment as { status?: unknown } | undefined;
+    if (!waterfall && phone && phone.status === 'skipped') return null;
+    if (!waterfall && Array.isArray(b.matches) && b.matches.every((m) => m === null)) return null;
+    const id = b.request_id ?? (phone as { request_id?: unknown } | undefined)?.request_id;
+    const text = typeof id === 'string' || typeof id === 'number' ? String(id) : '';
+    // Canonical decimal (core's canonicalRequestId applies the int64 bounds where it is stored).
+    return /^-?\d{1,20}$/.test(text) ? BigInt(text).toString() : null;
+  },
+};
 
 // Apollo's own 422 text for a phone reveal without a webhook (SPEC.md §10); the waterfall variant
 // is our assumption of the same wording.
@@ -281,6 +319,7 @@ export const peopleMatch = defineAction({
   },
   personalFields: [...personalIdentity, 'webhook_url'],
   needsReveal: asksForReveal,
+  delivery: matchDelivery,
 });
 
 /** The most records one bulk enrichment takes. */
@@ -342,4 +381,5 @@ export const peopleBulkMatch = defineAction({
   },
   personalFields: [...personalIdentity, 'webhook_url'],
   needsReveal: asksForReveal,
+  delivery: matchDelivery,
 });

@@ -106,6 +106,18 @@ export interface ActionSpec<
   readonly hints: ActionHints;
   /** True when repeating this exact call cannot do harm twice (reads, updates, deduplicated creates). */
   readonly retrySafe: (input: Record<string, unknown>) => boolean;
+  /** Set on actions whose answer can be completed later by Apollo's webhook. */
+  readonly delivery?: AsyncDeliverySpec;
+}
+
+/** Parts of an answer Apollo sends later by webhook (phone reveal, waterfall; SPEC.md §10). */
+export interface AsyncDeliverySpec {
+  /** True when this input (raw or parsed) asks for something Apollo delivers later. */
+  readonly asks: (input: Record<string, unknown>) => boolean;
+  /** What will be delivered, in words ("phone numbers"). */
+  readonly what: (input: Record<string, unknown>) => string;
+  /** Apollo's request id when its answer says a delivery will follow; null when none will. */
+  readonly expected: (body: unknown) => string | null;
 }
 
 /** An Apollo endpoint Gatehouse itself needs that is not an agent action (OAuth, identity, async results). */

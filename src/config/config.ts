@@ -159,6 +159,13 @@ export const configSchema = z.object({
   trustProxy: bool
     .default(false)
     .describe('GATEHOUSE_TRUST_PROXY: believe X-Forwarded-For/-Proto from a proxy in front'),
+  publicUrl: z
+    .url({ protocol: /^https?$/, message: 'must be an http(s) URL' })
+    .refine((u) => !/[?#]/.test(u), 'must not have a query or fragment')
+    .optional()
+    .describe(
+      "GATEHOUSE_PUBLIC_URL: Gatehouse's address as Apollo reaches it, for asynchronous enrichment webhooks (default: the listening address; real Apollo needs public HTTPS, otherwise results are polled)",
+    ),
 });
 
 /** The parsed, frozen configuration. */
@@ -191,6 +198,7 @@ export const envNames: Readonly<Record<keyof Config, string>> = Object.freeze({
   batchWindowMs: 'GATEHOUSE_BATCH_WINDOW_MS',
   maxSecretAgeDays: 'GATEHOUSE_MAX_SECRET_AGE_DAYS',
   trustProxy: 'GATEHOUSE_TRUST_PROXY',
+  publicUrl: 'GATEHOUSE_PUBLIC_URL',
 });
 
 /** Where configuration comes from; all optional so tests pass exactly what they need. */

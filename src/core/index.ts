@@ -1,8 +1,11 @@
 // The pure core: errors, policy, masking and the audit sentence. No I/O, no clock, no randomness.
+export { canonicalRequestId, parseApolloJson } from './apollo-json.js';
 export {
   auditDecisions,
   completeAuditRecord,
+  completeDeliveryRecord,
   describe,
+  openDeliveryRecord,
   openAuditRecord,
   settleApproval,
   surfaces,
@@ -13,6 +16,8 @@ export type {
   AuditOpening,
   AuditOutcome,
   AuditRecord,
+  DeliveryOpening,
+  DeliveryOutcome,
   DescribeInput,
   Surface,
 } from './audit/index.js';

@@ -35,6 +35,7 @@ import type {
   Upstream,
 } from '../ports/index.js';
 
+import type { Deliveries, ResultAnswer } from './deliveries.js';
 import { pacedErrorCode } from './paced-upstream.js';
 import type { Pacer, PacerSnapshot } from './pacer.js';
 import { explainUpstreamError } from './upstream-errors.js';
@@ -68,6 +69,8 @@ export interface GatewaySuccess {
   readonly waitedMs?: number;
   /** Set when the enrichment cache answered all or part of the call. */
   readonly cache?: { readonly hit: 'full' | 'partial'; readonly savedCredits: number };
+  /** Set when Apollo will deliver part of the answer later (phone reveal, waterfall). */
+  readonly delivery?: { readonly requestId: string; readonly what: string };
 }
 
 /** A refused or failed call, with the id of its audit record. */
@@ -98,6 +101,8 @@ export interface GatewayDeps {
   readonly reach?: { note(actionId: string, reachable: boolean): void };
   /** Keep personal data unmasked in audit records (off by default). */
   readonly auditKeepPersonal?: boolean;
+  /** Asynchronous deliveries; without it phone reveals and waterfalls cannot be asked for. */
+  readonly deliveries?: Pick<Deliveries, 'receiver' | 'expect' | 'result'>;
 }
 
 /** The one request pipeline every surface calls. */
@@ -115,6 +120,21 @@ export interface Gateway {
   spentCredits(agentId: string): Promise<{ day: number; month: number } | null>;
   /** The pacer's view of an action's windows (sent, left, resets, queue), when pacing is on. */
   headroom(actionId: string): PacerSnapshot | null;
+  /**
+   * An agent asking for an asynchronous delivery by Apollo's request id (webhook_result): its own
+   * deliveries only, redacted like its calls. An unauthenticated ask is refused and audited.
+   */
+  deliveryResult(request: DeliveryResultRequest): Promise<Result<ResultAnswer, GatewayFailure>>;
+}
+
+/** What a surface hands the gateway when an agent asks for a delivery. */
+export interface DeliveryResultRequest {
+  readonly surface: Surface;
+  readonly token: string | null;
+  readonly ip: string | null;
+  readonly requestId: string;
+  /** The route asked, for the audit record of a refusal. */
+  readonly route: string;
 }
 
 /**
@@ -230,8 +250,20 @@ export function createGateway(deps: GatewayDeps): Gateway {
       return refuse(error, agent, 'unknown action', null);
     }
 
-    // 3. Validate with the catalog schema: nothing reaches Apollo unless it parses.
-    const parsed = action.input.safeParse(rawInput);
+    // 3. Validate with the catalog schema: nothing reaches Apollo unless it parses. An agent never
+    // gives Apollo a webhook of its own (Apollo would send personal data around the audit trail and
+    // the agent's redaction): Gatehouse substitutes its receiver when the call asks for a delivery.
+    let toParse = rawInput;
+    let receiver: { readonly url: string; readonly hash: string } | null = null;
+    if (action.delivery) {
+      const { webhook_url: _theirs, ...rest } = rawInput;
+      toParse = rest;
+      if (deps.deliveries && action.delivery.asks(rest)) {
+        receiver = deps.deliveries.receiver();
+        toParse = { ...rest, webhook_url: receiver.url };
+      }
+    }
+    const parsed = action.input.safeParse(toParse);
     if (!parsed.success) {
       const issues = parsed.error.issues.map((i) => ({
         path: i.path.join('.'),
@@ -388,6 +420,31 @@ export function createGateway(deps: GatewayDeps): Gateway {
       }
       const body = cached.kind === 'partial' ? cached.merge(result.value.body) : result.value.body;
       const credits = creditsFromResponse(action, body);
+      // 11. Apollo will send part of the answer later: await it for this agent.
+      let delivery: GatewaySuccess['delivery'];
+      const requestId = receiver && action.delivery ? action.delivery.expected(body) : null;
+      if (receiver && requestId && action.delivery && deps.deliveries) {
+        const what = action.delivery.what(input);
+        await deps.deliveries
+          .expect({
+            receiverHash: receiver.hash,
+            agent: { id: agent.id, name: agent.name },
+            surface: req.surface,
+            actionId: action.id,
+            what,
+            callAuditId: auditId,
+            requestId,
+            rule: decision.rule,
+          })
+          .then(
+            () => (delivery = { requestId, what }),
+            (e: unknown) =>
+              deps.logger.error(
+                { err: e, auditId },
+                'could not record an awaited delivery; the agent cannot fetch it',
+              ),
+          );
+      }
       const redacted =
         agent.redactedFields.length > 0
           ? redactFields(body, [...agent.redactedFields])
@@ -413,6 +470,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
         ...(cached.kind === 'partial'
           ? { cache: { hit: 'partial' as const, savedCredits: cached.savedCredits } }
           : {}),
+        ...(delivery ? { delivery } : {}),
       });
     } catch (e) {
       deps.logger.error(
@@ -424,8 +482,45 @@ export function createGateway(deps: GatewayDeps): Gateway {
     }
   }
 
+  async function deliveryResult(
+    req: DeliveryResultRequest,
+  ): Promise<Result<ResultAnswer, GatewayFailure>> {
+    const agent = req.token ? await deps.agents.authenticate(req.token) : null;
+    if (!agent) {
+      const error = gatewayError.unauthenticated(req.token ? 'unknown' : 'missing');
+      const record = openAuditRecord({
+        id: '',
+        now: deps.clock.now(),
+        agent: null,
+        surface: req.surface,
+        action: req.route,
+        input: null,
+        keepPersonal,
+        target: req.route,
+        decision: 'denied',
+        rule: 'unauthenticated',
+        reason: error.message,
+        errorCode: error.code,
+      });
+      return err({ error, auditId: await deps.audit.open(record), action: null });
+    }
+    deps.agents.noteUse(agent.id, req.ip, deps.clock.now());
+    if (!deps.deliveries) {
+      return ok({
+        status: 404,
+        redacted: 0,
+        body: {
+          error_code: 'request_id_unknown',
+          error: 'This gateway does not take asynchronous enrichments.',
+        },
+      });
+    }
+    return ok(await deps.deliveries.result(agent, req.requestId));
+  }
+
   return {
     handle,
+    deliveryResult,
     inFlight: () => active,
     identify: (token) => deps.agents.authenticate(token),
     grantsFor: (agentId) => deps.grants.grantsFor(agentId),

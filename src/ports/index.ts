@@ -55,6 +55,73 @@ export interface EnrichmentCachePort {
   ): Promise<void>;
 }
 
+/** Where an asynchronous delivery stands. */
+export type DeliveryState = 'pending' | 'delivered' | 'empty' | 'failed';
+/** How the data arrived: Apollo's webhook POST, or Gatehouse polling `webhook_result`. */
+export type DeliveryVia = 'webhook' | 'poll';
+
+/** A delivery Gatehouse awaits for one agent's call. */
+export interface NewDelivery {
+  /** SHA-256 (hex) of the secret in the webhook URL given to Apollo. */
+  readonly receiverHash: string;
+  readonly agentId: string;
+  readonly agentName: string;
+  /** The rule that allowed the call. */
+  readonly rule: string;
+  readonly actionId: string;
+  /** The call's own audit record. */
+  readonly callAuditId: string;
+  /** The record completed when the data arrives. */
+  readonly auditId: string;
+  readonly surface: string;
+  /** What is awaited, in words ("phone numbers"). */
+  readonly what: string;
+  /** Apollo's request_id, canonical decimal int64. */
+  readonly requestId: string;
+  readonly createdAt: number;
+  /** When to poll `webhook_result` if no webhook came. */
+  readonly nextPollAt: number;
+}
+
+/** A delivery as stored. `payload` is personal data: never log it. */
+export interface StoredDelivery extends NewDelivery {
+  readonly state: DeliveryState;
+  readonly via: DeliveryVia | null;
+  /** Apollo's delivered JSON, as received (int64 ids intact). */
+  readonly payload: string | null;
+  readonly credits: number;
+  /** Why it failed or came back empty. */
+  readonly detail: string | null;
+  readonly settledAt: number | null;
+  readonly polls: number;
+}
+
+/** How a pending delivery ends. */
+export interface DeliverySettlement {
+  readonly state: Exclude<DeliveryState, 'pending'>;
+  readonly at: number;
+  readonly via?: DeliveryVia;
+  readonly payload?: string;
+  readonly credits?: number;
+  readonly detail?: string;
+}
+
+/** The store of awaited deliveries. */
+export interface DeliveryStore {
+  create(delivery: NewDelivery): Promise<void>;
+  byReceiver(receiverHash: string): Promise<StoredDelivery | undefined>;
+  /** The agent's delivery for Apollo's request id (the newest, should Apollo repeat an id). */
+  forAgent(agentId: string, requestId: string): Promise<StoredDelivery | undefined>;
+  /** Settles a pending delivery; undefined when it was already settled (Apollo retried). */
+  settle(receiverHash: string, settlement: DeliverySettlement): Promise<StoredDelivery | undefined>;
+  /** Pending deliveries whose poll is due at `now`, oldest first. */
+  due(now: number, limit: number): Promise<StoredDelivery[]>;
+  /** Counts a poll that found nothing yet and sets the next one. */
+  reschedule(receiverHash: string, nextPollAt: number): Promise<void>;
+  /** Deletes deliveries created before `olderThan`; returns how many. */
+  prune(olderThan: number): Promise<number>;
+}
+
 /** The per-agent credit ledger (what completed calls spent). */
 export interface CreditLedger {
   /** Credits the agent's calls spent since `since` (epoch ms). */

@@ -107,6 +107,32 @@ export interface EnrichmentCacheTable {
   expires_at: EpochMs;
 }
 
+/**
+ * An asynchronous enrichment Apollo sends later (phone reveal, waterfall), awaited for one agent.
+ * `payload` is personal data (phone numbers, emails), pruned with the rest after 30 days.
+ */
+export interface DeliveriesTable {
+  receiver_hash: string;
+  agent_id: string;
+  agent_name: string;
+  rule: string;
+  action_id: string;
+  call_audit_id: string;
+  audit_id: string;
+  surface: string;
+  what: string;
+  request_id: string;
+  state: string;
+  via: string | null;
+  payload: string | null;
+  credits: number;
+  detail: string | null;
+  created_at: EpochMs;
+  settled_at: EpochMs | null;
+  next_poll_at: EpochMs | null;
+  polls: number;
+}
+
 /** The whole schema, for `Kysely<Database>`. */
 export interface Database {
   agents: AgentsTable;
@@ -115,4 +141,5 @@ export interface Database {
   connection: ConnectionTable;
   settings: SettingsTable;
   enrichment_cache: EnrichmentCacheTable;
+  deliveries: DeliveriesTable;
 }

@@ -86,6 +86,7 @@ export type {
   ConnectionRepository,
 } from './connection-repository.js';
 export type { Database } from './db.js';
+export { createDeliveryRepository, maxDeliveryPayloadBytes } from './delivery-repository.js';
 export {
   createEnrichmentCacheRepository,
   enrichmentCacheKinds,

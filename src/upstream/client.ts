@@ -8,6 +8,7 @@ import {
   type EndpointSpec,
   type Window,
 } from '../catalog/index.js';
+import { parseApolloJson } from '../core/apollo-json.js';
 import { err, ok, type Result } from '../core/result.js';
 
 import { parseRateLimitHeaders } from './headers.js';
@@ -171,12 +172,6 @@ function describeCause(e: unknown): string {
   return String(cause);
 }
 
-// Apollo's request_id is a signed int64 that JS numbers cannot hold (SPEC.md §1.3): read it as a
-// string before JSON.parse rounds it.
-function parseJson(text: string): unknown {
-  if (!text.includes('"request_id"')) return JSON.parse(text);
-  return JSON.parse(text.replace(/("request_id"\s*:\s*)(-?\d+)/g, '$1"$2"'));
-}
 
 function messageOf(body: unknown, text: string): { message: string; errorCode: string | null } {
   if (body && typeof body === 'object' && !Array.isArray(body)) {
@@ -206,7 +201,7 @@ function interpret(
   let body: unknown = text;
   if (isJson || (status >= 200 && status < 300)) {
     try {
-      body = text.length ? parseJson(text) : null;
+      body = text.length ? parseApolloJson(text) : null;
     } catch {
       if (status >= 200 && status < 300) {
         return err({

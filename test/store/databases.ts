@@ -91,6 +91,7 @@ function useDatabase(dialect: DialectName): TestDatabase {
         'connection',
         'settings',
         'enrichment_cache',
+        'deliveries',
       ] as const) {
         await db.deleteFrom(table).execute();
       }

@@ -1,4 +1,6 @@
 export { describe, targetOf } from './describe.js';
+export { completeDeliveryRecord, openDeliveryRecord } from './delivery.js';
+export type { DeliveryOpening, DeliveryOutcome } from './delivery.js';
 export type { DescribeInput } from './describe.js';
 export {
   auditDecisions,

@@ -1,6 +1,6 @@
 import { httpStatusFor, type GatewayError } from '../../core/index.js';
 import type { GatewayFailure, GatewaySuccess } from '../../gateway/pipeline.js';
-import { rateLimitHeaders, windows } from '../../catalog/index.js';
+import { fillPath, rateLimitHeaders, webhookResult, windows } from '../../catalog/index.js';
 import type { RateLimitInfo } from '../../ports/index.js';
 
 /** A response as status, headers and JSON-able body. */
@@ -35,6 +35,14 @@ export function answerSuccess(s: GatewaySuccess): RestAnswer {
         ? {
             'x-gatehouse-cache': s.cache.hit === 'full' ? 'hit' : 'partial',
             'x-gatehouse-credits-saved': String(s.cache.savedCredits),
+          }
+        : {}),
+      // Where the rest of the answer will be: Apollo's own polling path, served by Gatehouse.
+      ...(s.delivery
+        ? {
+            'x-gatehouse-delivery': fillPath(webhookResult.path, {
+              request_id: s.delivery.requestId,
+            }),
           }
         : {}),
     },

@@ -1,6 +1,11 @@
 import { Hono, type Context } from 'hono';
 
-import { decodeQuery, findActionByRoute, isCatalogPath } from '../../catalog/index.js';
+import {
+  decodeQuery,
+  findActionByRoute,
+  isCatalogPath,
+  webhookResult,
+} from '../../catalog/index.js';
 import type { Gateway } from '../../gateway/pipeline.js';
 
 import { readBodyText } from './body.js';
@@ -123,6 +128,28 @@ export function createRestRoutes(options: RestOptions): Hono {
     return send(c, outcome.ok ? answerSuccess(outcome.value) : answerFailure(outcome.error));
   };
 
+  // Apollo's polling path for asynchronous enrichments, answered from what Gatehouse received for
+  // this agent (never forwarded: another agent's request id must not reach its data).
+  const deliveryHandler = async (c: Context): Promise<Response> => {
+    const requestId = c.req.param('request_id') ?? '';
+    const outcome = await options.gateway.deliveryResult({
+      surface: 'rest',
+      token: tokenFrom(c.req.raw.headers),
+      ip: options.clientIp(c),
+      requestId,
+      route: `GET ${new URL(c.req.url).pathname}`,
+    });
+    if (!outcome.ok) return send(c, answerFailure(outcome.error));
+    const a = outcome.value;
+    return send(c, {
+      status: a.status,
+      headers: a.retryAfterSeconds ? { 'retry-after': String(a.retryAfterSeconds) } : {},
+      body: a.body,
+    });
+  };
+  const deliveryPath = webhookResult.path.replace(/\{(\w+)\}/g, ':$1');
+  app.get(deliveryPath, deliveryHandler);
+  app.get(deliveryPath.replace(/^\/api/, ''), deliveryHandler);
   app.all('/api/v1/*', handler);
   app.all('/v1/*', handler);
   return app;

@@ -1,0 +1,18 @@
+// Apollo's request_id is a signed int64 that JS numbers cannot hold (SPEC.md §1.3): read it as a
+// string before JSON.parse rounds it. Inside a JSON string every quote is escaped, so the pattern
+// can only meet an object key, never text inside a value.
+const requestIdNumber = /("request_id"\s*:\s*)(-?\d+)/g;
+
+/** JSON.parse that keeps every `request_id` digit for digit, as a decimal string. */
+export function parseApolloJson(text: string): unknown {
+  if (!text.includes('"request_id"')) return JSON.parse(text);
+  return JSON.parse(text.replace(requestIdNumber, '$1"$2"'));
+}
+
+/** The canonical decimal form of a signed 64-bit request id, or null when it is not one. */
+export function canonicalRequestId(raw: unknown): string | null {
+  const text = typeof raw === 'string' || typeof raw === 'number' ? String(raw).trim() : '';
+  if (!/^-?\d{1,20}$/.test(text)) return null;
+  const n = BigInt(text);
+  return n < -(2n ** 63n) || n > 2n ** 63n - 1n ? null : n.toString();
+}
