@@ -310,7 +310,7 @@ export const peopleMatch = defineAction({
     'and LinkedIn URL. Identify them as precisely as you can: an Apollo id from a people search, ' +
     'an email, a LinkedIn URL, or a name with a company domain. Costs 1 credit when a match is ' +
     'found (nothing when not). Revealing personal emails, phone numbers (+8 credits) or running the ' +
-    'waterfall needs the people.reveal grant; phones and waterfall results arrive later by webhook.',
+    'waterfall needs the people.reveal grant; phones and waterfall results arrive later: fetch them with the request_id of the answer (no webhook_url needed).',
   phrase: 'enriched a person',
   intent: 'enrich a person',
   target: (i) => {
@@ -368,7 +368,7 @@ export const peopleBulkMatch = defineAction({
     'Enrich up to 10 people in one call, each identified as for people.match (id, email, LinkedIn ' +
     'URL, or name with company domain). Costs 1 credit per person found. Results are in matches[]; ' +
     'do not assume they line up with the order of details[]: join on id or email. Reveal and ' +
-    'waterfall options need the people.reveal grant and deliver results later by webhook.',
+    'waterfall options need the people.reveal grant and deliver results later: fetch them with the request_id of the answer (no webhook_url needed).',
   phrase: 'enriched people in bulk',
   intent: 'enrich people in bulk',
   target: (i) => {

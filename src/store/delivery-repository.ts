@@ -5,12 +5,7 @@
 // asked, pruned after Apollo's own 30-day retention, and never logged.
 import type { Kysely, Selectable } from 'kysely';
 
-import type {
-  DeliveryState,
-  DeliveryStore,
-  DeliveryVia,
-  StoredDelivery,
-} from '../ports/index.js';
+import type { DeliveryState, DeliveryStore, DeliveryVia, StoredDelivery } from '../ports/index.js';
 
 import type { Database, DeliveriesTable } from './db.js';
 

@@ -172,7 +172,6 @@ function describeCause(e: unknown): string {
   return String(cause);
 }
 
-
 function messageOf(body: unknown, text: string): { message: string; errorCode: string | null } {
   if (body && typeof body === 'object' && !Array.isArray(body)) {
     const b = body as Record<string, unknown>;

@@ -9,6 +9,7 @@ import { createLogger } from '../../src/app/logger.js';
 import { openStore, type StoreServices } from '../../src/app/services.js';
 import { sandboxUpstream } from '../../src/app/start.js';
 import { loadConfig, type Config } from '../../src/config/config.js';
+import type { Clock } from '../../src/ports/index.js';
 import { createSandbox, type Sandbox, type SandboxOptions } from '../../src/sandbox/index.js';
 import { createWorld } from '../../src/sandbox/world/index.js';
 
@@ -40,6 +41,8 @@ export interface HarnessOptions {
   readonly sandbox?: SandboxOptions;
   /** Which sandbox key Gatehouse calls Apollo with (default: the master key). */
   readonly upstreamKey?: (sandbox: Sandbox) => string;
+  /** Gatehouse's clock (the sandbox keeps its own). */
+  readonly clock?: Clock;
 }
 
 /** Builds a harness; close it after the test. */
@@ -62,7 +65,15 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
   });
   const logger = createLogger({ level: config.logLevel, destination });
   const store = await openStore(config, logger);
-  const sandbox = createSandbox({ seed: 7, createWorld, ...options.sandbox });
+  // The sandbox's webhooks go to this Gatehouse's app, never to whatever listens on the default port.
+  let deliverTo: ((url: string, init?: RequestInit) => Promise<Response>) | null = null;
+  const sandbox = createSandbox({
+    seed: 7,
+    createWorld,
+    fetch: async (url, init) =>
+      deliverTo ? deliverTo(String(url), init) : new Response(null, { status: 503 }),
+    ...options.sandbox,
+  });
   const wiring = sandboxUpstream(sandbox);
   const upstream = options.upstreamKey
     ? {
@@ -72,7 +83,14 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
         },
       }
     : wiring;
-  const app = createApp({ config, logger, store, upstream });
+  const app = createApp({
+    config,
+    logger,
+    store,
+    upstream,
+    ...(options.clock ? { clock: options.clock } : {}),
+  });
+  deliverTo = async (url, init) => app.app.request(url, init);
   const master = sandbox.keys.master[0]!;
   return {
     config,

@@ -11,7 +11,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 
 import { createAuditReader } from '../../app/adapters.js';
 import { createLogger } from '../../app/logger.js';
-import { actions, toolName } from '../../catalog/index.js';
+import { actions, getAction, toolName } from '../../catalog/index.js';
 import { createHarness, type Harness } from '../../../test/helpers/harness.js';
 
 import { createMcpSession, recentCallsUri, type McpSession } from './session.js';
@@ -57,7 +57,7 @@ async function records() {
 describe('MCP tools', () => {
   it('lists one tool per catalog action with Apollo-compatible names, schemas and hints', () => {
     const names = allTools().map((t) => t.name);
-    expect(names).toEqual([...actions.map((a) => toolName(a)), 'whoami']);
+    expect(names).toEqual([...actions.map((a) => toolName(a)), 'whoami', 'get_enrichment_result']);
     expect(names).toEqual(
       expect.arrayContaining([
         'apollo_mixed_people_api_search',
@@ -246,5 +246,52 @@ describe('MCP session', () => {
       ['contacts.create', 'denied'],
       ['people.search', 'allowed'],
     ]);
+  });
+
+  it('tells the model where a phone reveal will arrive and fetches it with get_enrichment_result', async () => {
+    const { client, harness } = await connect(['people=read', 'people.reveal=read']);
+    expect((await client.listTools()).tools.map((t) => t.name)).toContain('get_enrichment_result');
+    const search = await harness.apollo('POST', getAction('people.search')!.path, {
+      person_titles: ['director'],
+      per_page: 100,
+    });
+    const rows = search.people as Array<{ id: string; has_direct_phone: string }>;
+    const id = rows.find((r) => r.has_direct_phone === 'Yes')!.id;
+    const matched = (await client.callTool({
+      name: toolName(getAction('people.match')!),
+      arguments: { id, reveal_phone_number: true },
+    })) as CallToolResult;
+    expect(matched.isError).toBeFalsy();
+    const requestId = /get_enrichment_result with request_id "(-?\d+)"/.exec(text(matched))?.[1];
+    expect(requestId).toBeDefined();
+
+    const early = (await client.callTool({
+      name: 'get_enrichment_result',
+      arguments: { request_id: requestId },
+    })) as CallToolResult;
+    // Either still pending (not an error) or already delivered: the sandbox's timer may be quick.
+    expect(early.isError).toBeFalsy();
+    await harness.sandbox.flushDeliveries();
+    const got = (await client.callTool({
+      name: 'get_enrichment_result',
+      arguments: { request_id: requestId },
+    })) as CallToolResult;
+    expect(got.isError).toBeFalsy();
+    expect(text(got)).toMatch(/^Apollo delivered results for 1 person\./);
+    expect(text(got)).toContain('sanitized_number');
+
+    const unknown = (await client.callTool({
+      name: 'get_enrichment_result',
+      arguments: { request_id: '12345' },
+    })) as CallToolResult;
+    expect(unknown.isError).toBe(true);
+    expect(text(unknown)).toMatch(/request_id_unknown/);
+  });
+
+  it('hides get_enrichment_result from agents that cannot enrich people', async () => {
+    const { client } = await connect(['organizations=read']);
+    const names = (await client.listTools()).tools.map((t) => t.name);
+    expect(names).toContain('whoami');
+    expect(names).not.toContain('get_enrichment_result');
   });
 });

@@ -15,7 +15,7 @@ import {
 import { z } from 'zod';
 
 import type { ActionSpec } from '../../catalog/index.js';
-import { effectiveLevels } from '../../core/index.js';
+import { decide, effectiveLevels } from '../../core/index.js';
 import type { Gateway } from '../../gateway/pipeline.js';
 import type { AgentIdentity, AuditReader, Logger } from '../../ports/index.js';
 
@@ -24,6 +24,8 @@ import {
   allPagesCap,
   allPagesDefault,
   allTools,
+  deliveryActions,
+  deliveryToolName,
   findTool,
   isPaged,
   whoamiToolName,
@@ -95,9 +97,17 @@ export function createMcpSession(deps: McpDeps, caller: McpCaller): McpSession {
   let closed = false;
 
   async function visibleTools(): Promise<ToolSpec[]> {
-    const levels = effectiveLevels(await gateway.grantsFor(caller.agent.id));
-    return allTools().filter(
-      (t) => !t.action || levels[t.action.id as keyof typeof levels]?.callable,
+    const grants = await gateway.grantsFor(caller.agent.id);
+    const levels = effectiveLevels(grants);
+    // The delivery tool only helps an agent that may ask for a phone reveal (people.reveal).
+    const mayAskDelivery = deliveryActions.some(
+      (actionId) =>
+        decide({ grants, actionId, input: { reveal_phone_number: true } }).kind !== 'deny',
+    );
+    return allTools().filter((t) =>
+      t.action
+        ? levels[t.action.id as keyof typeof levels]?.callable
+        : t.name !== deliveryToolName || mayAskDelivery,
     );
   }
 
@@ -118,6 +128,7 @@ export function createMcpSession(deps: McpDeps, caller: McpCaller): McpSession {
       const args = (request.params.arguments ?? {}) as Record<string, unknown>;
       const tool = findTool(name);
       if (tool?.name === whoamiToolName) return whoami(token);
+      if (tool?.name === deliveryToolName) return deliveryResult(token, args);
       if (!tool?.action) {
         // Still decided and audited by the pipeline (as an unknown action), then a protocol error.
         const outcome = await gateway.handle({
@@ -170,12 +181,18 @@ export function createMcpSession(deps: McpDeps, caller: McpCaller): McpSession {
     const cacheNote = s.cache
       ? ` ${s.cache.hit === 'full' ? 'Served from cache' : 'Partly served from cache'}, saved ${s.cache.savedCredits} credit${s.cache.savedCredits === 1 ? '' : 's'}.`
       : '';
+    const deliveryNote = s.delivery
+      ? ` Apollo delivers the ${s.delivery.what} later: call ${deliveryToolName} with request_id "${s.delivery.requestId}" in about 10 seconds.`
+      : '';
     return successResult(
-      `${summarize(action, input, s.body, s.credits)}${waitNote}${cacheNote}`,
+      `${summarize(action, input, s.body, s.credits)}${waitNote}${cacheNote}${deliveryNote}`,
       s.body,
       {
         audit_id: s.auditId,
         credits: s.credits,
+        ...(s.delivery
+          ? { delivery: { request_id: s.delivery.requestId, what: s.delivery.what } }
+          : {}),
         ...(s.cache ? { cache: s.cache.hit, credits_saved: s.cache.savedCredits } : {}),
         ...(s.redacted ? { redacted_fields: s.redacted } : {}),
       },
@@ -246,6 +263,48 @@ export function createMcpSession(deps: McpDeps, caller: McpCaller): McpSession {
         next_page: more ? page + 1 : null,
       },
     );
+  }
+
+  async function deliveryResult(
+    token: string,
+    args: Record<string, unknown>,
+  ): Promise<CallToolResult> {
+    const raw = args.request_id;
+    if (typeof raw !== 'string' && typeof raw !== 'number') {
+      return {
+        isError: true,
+        content: [
+          {
+            type: 'text',
+            text: 'Invalid arguments: request_id is required (the request_id from your people match answer, as a string).',
+          },
+        ],
+      };
+    }
+    const outcome = await gateway.deliveryResult({
+      surface: 'mcp',
+      token,
+      ip: caller.ip,
+      requestId: String(raw),
+      route: deliveryToolName,
+    });
+    if (!outcome.ok) return failureResult(outcome.error.error, outcome.error.auditId);
+    const a = outcome.value;
+    const said = (a.body ?? {}) as { error?: unknown; error_code?: unknown };
+    if (a.status === 200) {
+      const people = (a.body as { people?: unknown[] } | null)?.people;
+      const count = Array.isArray(people) ? people.length : 0;
+      return successResult(
+        `Apollo delivered results for ${count} ${count === 1 ? 'person' : 'people'}.`,
+        a.body,
+        { request_id: String(raw), ...(a.redacted ? { redacted_fields: a.redacted } : {}) },
+      );
+    }
+    const text = `${String(said.error ?? 'No result.')} (${String(said.error_code)})`;
+    // Pending is not a failure: the model should simply ask again later.
+    return said.error_code === 'result_pending'
+      ? { content: [{ type: 'text', text }] }
+      : { isError: true, content: [{ type: 'text', text }] };
   }
 
   async function whoami(token: string): Promise<CallToolResult> {

@@ -11,6 +11,9 @@ export const allPagesCap = 20;
 /** The name of the tool that describes the calling agent. */
 export const whoamiToolName = 'whoami';
 
+/** The name of the tool that fetches what Apollo delivered later (phones, waterfall results). */
+export const deliveryToolName = 'get_enrichment_result';
+
 type JsonSchema = Record<string, unknown> & { type: 'object' };
 
 /** A tool as tools/list shows it, with the action it calls. */
@@ -144,11 +147,42 @@ const whoamiTool: ToolSpec = {
   action: null,
 };
 
+const deliveryTool: ToolSpec = {
+  name: deliveryToolName,
+  title: 'Get a delayed enrichment result (Gatehouse)',
+  description:
+    'Fetches what Apollo delivers after a people match or bulk match that asked for phone numbers (reveal_phone_number) or a waterfall: pass the request_id from that answer. Returns the delivered people with their phone numbers or waterfall emails, or says it is still pending and when to ask again (usually seconds to a minute). Only your own requests; free (the credits were counted when Apollo delivered).',
+  inputSchema: {
+    type: 'object',
+    properties: {
+      request_id: {
+        type: ['string', 'integer'],
+        description: 'The request_id from the people match or bulk match answer, as given.',
+      },
+    },
+    required: ['request_id'],
+    additionalProperties: false,
+  },
+  annotations: {
+    title: 'Get a delayed enrichment result (Gatehouse)',
+    readOnlyHint: true,
+    destructiveHint: false,
+    idempotentHint: true,
+    openWorldHint: false,
+  },
+  action: null,
+};
+
+/** True when an agent able to call these actions should see the delivery tool. */
+export const deliveryActions: readonly string[] = actions
+  .filter((a) => a.delivery !== undefined)
+  .map((a) => a.id);
+
 let cached: readonly ToolSpec[] | null = null;
 
-/** Every tool: one per catalog action, then whoami. */
+/** Every tool: one per catalog action, then whoami and the delivery fetcher. */
 export function allTools(): readonly ToolSpec[] {
-  cached ??= Object.freeze([...actions.map((a) => toolFor(a)), whoamiTool]);
+  cached ??= Object.freeze([...actions.map((a) => toolFor(a)), whoamiTool, deliveryTool]);
   return cached;
 }
 
