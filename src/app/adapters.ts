@@ -2,7 +2,7 @@
 // root, so neither the store nor the gateway knows about the other.
 import { cacheableActionIds, mergeBulk, splitBulk, type EnrichmentCache } from '../cache/index.js';
 import { learnReach, type AuditRecord, type KeyReach } from '../core/index.js';
-import { createAuditWriter, type Connection } from '../store/index.js';
+import { createAuditWriter, type Agent, type Connection } from '../store/index.js';
 import type {
   AgentDirectory,
   AgentIdentity,
@@ -39,21 +39,27 @@ export function createAgentDirectory(
   return {
     async authenticate(token: string): Promise<AgentIdentity | null> {
       const agent = await store.agents.findByToken(token);
-      return agent
-        ? {
-            id: agent.id,
-            name: agent.name,
-            redactedFields: agent.redactedFields,
-            creditBudgetDay: agent.creditBudgetDay,
-            creditBudgetMonth: agent.creditBudgetMonth,
-          }
-        : null;
+      return agent ? identity(agent) : null;
+    },
+    async byId(agentId: string): Promise<AgentIdentity | null> {
+      const agent = await store.agents.get(agentId);
+      return agent && agent.id === agentId && agent.revokedAt === null ? identity(agent) : null;
     },
     noteUse(agentId, ip, at) {
       pending.set(agentId, { ip, at });
     },
     flush,
     stop: () => clearInterval(timer),
+  };
+}
+
+function identity(agent: Agent): AgentIdentity {
+  return {
+    id: agent.id,
+    name: agent.name,
+    redactedFields: agent.redactedFields,
+    creditBudgetDay: agent.creditBudgetDay,
+    creditBudgetMonth: agent.creditBudgetMonth,
   };
 }
 
@@ -121,7 +127,12 @@ export function createAuditSink(store: StoreServices, now: () => number): AuditS
       return result.value.id;
     },
     async complete(id, r) {
-      const result = await writer.complete(id, { ...fields(r), completedAt: now() });
+      // The decision goes too: a held (pending) record completes as approved, rejected or expired.
+      const result = await writer.complete(id, {
+        ...fields(r),
+        decision: r.decision,
+        completedAt: now(),
+      });
       if (!result.ok) throw new Error(`audit record ${id} not completed: ${result.error.message}`);
     },
   };

@@ -8,7 +8,11 @@ import { getAction, planLimits } from '../catalog/index.js';
 import { createMatchBatcher } from '../gateway/match-batcher.js';
 import { createPacedUpstream } from '../gateway/paced-upstream.js';
 import { createPacer, type Pacer } from '../gateway/pacer.js';
-import { createDeliveryRepository, createEnrichmentCacheRepository } from '../store/index.js';
+import {
+  createApprovalRepository,
+  createDeliveryRepository,
+  createEnrichmentCacheRepository,
+} from '../store/index.js';
 import { createDeliveries, webhookReceiverPath, type Deliveries } from '../gateway/deliveries.js';
 import { createGateway, type Gateway } from '../gateway/pipeline.js';
 import { createWebhookRoutes } from '../surfaces/webhooks/routes.js';
@@ -28,6 +32,7 @@ import {
   enrichmentCachePort,
 } from './adapters.js';
 import { createDeliveryPoll } from './delivery-poll.js';
+import { createNotifier, type Notify } from './notify.js';
 import { createOAuthCallbackRoutes } from './oauth-connect.js';
 import { oauthRefreshWarning } from './oauth-credential.js';
 import { staleSecrets } from './secret-ages.js';
@@ -52,6 +57,8 @@ export interface AppOptions {
   readonly clock?: Clock;
   /** How often open MCP sessions re-read their grants (ms; tests shorten it). */
   readonly mcpRefreshMs?: number;
+  /** Sends notifications (default: the configured webhook, if any). */
+  readonly notify?: Notify;
 }
 
 /** The assembled application. */
@@ -126,6 +133,7 @@ export function createApp(options: AppOptions): GatehouseApp {
     logger,
   });
   const audit = createAuditSink(store, clock.now);
+  const notify = options.notify ?? createNotifier(config.notifyWebhookUrl, logger);
   // Until the server listens, the configured port stands in for the listening address.
   let listeningUrl: string | null = null;
   const publicUrl = () => config.publicUrl ?? listeningUrl ?? `http://127.0.0.1:${config.port}`;
@@ -156,6 +164,12 @@ export function createApp(options: AppOptions): GatehouseApp {
     cache: enrichmentCachePort(enrichment),
     pacer,
     deliveries,
+    approvals: createApprovalRepository(store.handle.db),
+    approvalTtlMs: config.approvalTtlMinutes * 60_000,
+    onApprovalRequested: (held, sentence) =>
+      void notify(
+        `Gatehouse: ${sentence} Approve or reject it in the console or with \`gatehouse approvals approve ${held.id}\` / \`reject ${held.id}\` before ${new Date(held.expiresAt).toISOString()}.`,
+      ),
   });
   let draining = false;
 

@@ -184,6 +184,15 @@ export async function startGatehouse(
     }, retentionIntervalMs);
     cachePrune.unref();
     const deliveryPolling = startDeliveryPolling(app.deliveries, logger);
+    // Held calls nobody answered expire (their audit records complete as expired).
+    const approvalExpiry = setInterval(
+      () =>
+        void app.gateway
+          .expireApprovals()
+          .catch((e: unknown) => logger.warn({ err: e }, 'could not expire held calls')),
+      30_000,
+    );
+    approvalExpiry.unref();
     await recordAdminToken(store, config.adminToken, Date.now());
     for (const w of (await staleSecrets(store, config, Date.now())).warnings) {
       logger.warn({ subject: w.subject, ageDays: w.ageDays }, w.message);
@@ -202,6 +211,7 @@ export async function startGatehouse(
           retention.stop();
           clearInterval(cachePrune);
           deliveryPolling.stop();
+          clearInterval(approvalExpiry);
           usage.stop();
           await server.close();
           sandbox?.close();

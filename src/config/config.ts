@@ -159,6 +159,18 @@ export const configSchema = z.object({
   trustProxy: bool
     .default(false)
     .describe('GATEHOUSE_TRUST_PROXY: believe X-Forwarded-For/-Proto from a proxy in front'),
+  approvalTtlMinutes: positiveInt
+    .max(7 * 24 * 60)
+    .default(60)
+    .describe(
+      'GATEHOUSE_APPROVAL_TTL_MINUTES: a call held for approval expires unanswered after this many minutes',
+    ),
+  notifyWebhookUrl: z
+    .url({ protocol: /^https?$/, message: 'must be an http(s) URL' })
+    .optional()
+    .describe(
+      'GATEHOUSE_NOTIFY_WEBHOOK_URL: a Slack-compatible incoming webhook told when a call waits for approval',
+    ),
   publicUrl: z
     .url({ protocol: /^https?$/, message: 'must be an http(s) URL' })
     .refine((u) => !/[?#]/.test(u), 'must not have a query or fragment')
@@ -199,6 +211,8 @@ export const envNames: Readonly<Record<keyof Config, string>> = Object.freeze({
   maxSecretAgeDays: 'GATEHOUSE_MAX_SECRET_AGE_DAYS',
   trustProxy: 'GATEHOUSE_TRUST_PROXY',
   publicUrl: 'GATEHOUSE_PUBLIC_URL',
+  approvalTtlMinutes: 'GATEHOUSE_APPROVAL_TTL_MINUTES',
+  notifyWebhookUrl: 'GATEHOUSE_NOTIFY_WEBHOOK_URL',
 });
 
 /** Where configuration comes from; all optional so tests pass exactly what they need. */

@@ -9,7 +9,10 @@ import {
   decide,
   gatewayError,
   openAuditRecord,
+  httpStatusFor,
   redactFields,
+  settleApproval,
+  toPublicError,
   type AuditOutcome,
   type AuditRecord,
   type GatewayError,
@@ -20,6 +23,9 @@ import {
 import { err, ok, type Result } from '../core/result.js';
 import type {
   AgentDirectory,
+  ApprovalState,
+  ApprovalStore,
+  StoredApproval,
   AgentIdentity,
   AuditSink,
   CachedAnswer,
@@ -35,6 +41,7 @@ import type {
   Upstream,
 } from '../ports/index.js';
 
+import { approvalInputHash, newApprovalId } from './approvals.js';
 import type { Deliveries, ResultAnswer } from './deliveries.js';
 import { pacedErrorCode } from './paced-upstream.js';
 import type { Pacer, PacerSnapshot } from './pacer.js';
@@ -52,6 +59,8 @@ export interface GatewayRequest {
   readonly input: unknown;
   /** The method and path the caller used, when it came over HTTP (names unknown actions). */
   readonly route?: { readonly method: string; readonly path: string };
+  /** What the agent says the call is for, shown to the admin when the call is held. */
+  readonly reason?: string;
 }
 
 /** A successful call. */
@@ -101,6 +110,12 @@ export interface GatewayDeps {
   readonly reach?: { note(actionId: string, reachable: boolean): void };
   /** Keep personal data unmasked in audit records (off by default). */
   readonly auditKeepPersonal?: boolean;
+  /** Held calls; without it a grant that requires approval refuses (fails closed). */
+  readonly approvals?: ApprovalStore;
+  /** How long a held call waits for an admin (default 1 hour). */
+  readonly approvalTtlMs?: number;
+  /** Told when a call is held (the notification webhook); must not throw or block. */
+  readonly onApprovalRequested?: (held: StoredApproval, sentence: string) => void;
   /** Asynchronous deliveries; without it phone reveals and waterfalls cannot be asked for. */
   readonly deliveries?: Pick<Deliveries, 'receiver' | 'expect' | 'result'>;
 }
@@ -125,6 +140,62 @@ export interface Gateway {
    * deliveries only, redacted like its calls. An unauthenticated ask is refused and audited.
    */
   deliveryResult(request: DeliveryResultRequest): Promise<Result<ResultAnswer, GatewayFailure>>;
+  /** An agent asking how its held call stands (its own approvals only). */
+  approvalStatus(request: ApprovalStatusRequest): Promise<Result<ApprovalAnswer, GatewayFailure>>;
+  /** Held calls, newest first (the admin's queue). */
+  listApprovals(filter: {
+    readonly states?: readonly ApprovalState[];
+    readonly agentId?: string;
+    readonly limit: number;
+  }): Promise<StoredApproval[]>;
+  /**
+   * An admin's answer. Approving runs the held call once, with the input it was held with, after
+   * checking again that the agent is active and still granted; rejecting refuses it for good.
+   */
+  answerApproval(
+    id: string,
+    answer: AdminAnswer,
+  ): Promise<Result<AnsweredApproval, ApprovalProblem>>;
+  /** Expires held calls nobody answered in time; returns how many. */
+  expireApprovals(): Promise<number>;
+}
+
+/** What a surface hands the gateway when an agent asks about a held call. */
+export interface ApprovalStatusRequest {
+  readonly surface: Surface;
+  readonly token: string | null;
+  readonly ip: string | null;
+  readonly approvalId: string;
+  readonly route: string;
+}
+
+/** The agent's view of its held call: an HTTP-like status and an Apollo-style body. */
+export interface ApprovalAnswer {
+  readonly status: number;
+  readonly state: ApprovalState | 'unknown';
+  readonly body: unknown;
+  readonly retryAfterSeconds?: number;
+}
+
+/** An admin's decision on a held call. */
+export interface AdminAnswer {
+  readonly approve: boolean;
+  /** Who answered ("admin", "cli:alice"). */
+  readonly by: string;
+  readonly note?: string | null;
+}
+
+/** A held call after the admin's answer; `outcome` is the call's own result when it ran. */
+export interface AnsweredApproval {
+  readonly approval: StoredApproval;
+  readonly outcome?: GatewayOutcome;
+}
+
+/** Why an answer could not be given. */
+export interface ApprovalProblem {
+  readonly code: 'not_found' | 'not_pending' | 'expired';
+  readonly message: string;
+  readonly state?: ApprovalState;
 }
 
 /** What a surface hands the gateway when an agent asks for a delivery. */
@@ -150,10 +221,15 @@ export function createGateway(deps: GatewayDeps): Gateway {
   const inFlightCredits = new Map<string, number>();
 
   async function handle(req: GatewayRequest): Promise<GatewayOutcome> {
+    return tracked((held) => run(req, held));
+  }
+
+  /** Counts a call in flight (for drain) and releases its budget reservation at the end. */
+  async function tracked<T>(work: (held: Held) => Promise<T>): Promise<T> {
     active += 1;
     const held: Held = { agentId: null, credits: 0 };
     try {
-      return await run(req, held);
+      return await work(held);
     } finally {
       if (held.agentId && held.credits) {
         const left = (inFlightCredits.get(held.agentId) ?? 0) - held.credits;
@@ -288,31 +364,61 @@ export function createGateway(deps: GatewayDeps): Gateway {
       );
     }
     if (decision.kind === 'hold') {
-      // Held calls need the approval queue (the console issue); until it exists they fail closed.
-      return refuse(
-        gatewayError.notGranted({
-          rule: decision.rule,
-          reason: `This call needs an admin's approval under ${decision.rule}, and approvals are not available in this version, so it is refused.`,
-        }),
-        agent,
-        decision.rule,
-        input,
-      );
+      // Without an approval queue a held call fails closed.
+      if (!deps.approvals) {
+        return refuse(
+          gatewayError.notGranted({
+            rule: decision.rule,
+            reason: `This call needs an admin's approval under ${decision.rule}, and approvals are not available here, so it is refused.`,
+          }),
+          agent,
+          decision.rule,
+          input,
+        );
+      }
+      return hold(req, agent, action, input, decision.rule, now, elapsed);
     }
 
     // The record of an allowed call, opened before Apollo is called (or completed from cache).
-    const allowedRecord = () =>
-      openAuditRecord({
-        id: '',
-        now,
-        agent,
-        surface: req.surface,
-        action: action.id,
-        input,
-        keepPersonal,
-        decision: 'allowed',
-        rule: decision.rule,
-      });
+    const recorder: Recorder = {
+      async open() {
+        const opened = openAuditRecord({
+          id: '',
+          now,
+          agent,
+          surface: req.surface,
+          action: action.id,
+          input,
+          keepPersonal,
+          decision: 'allowed',
+          rule: decision.rule,
+        });
+        return { auditId: await deps.audit.open(opened), opened };
+      },
+      refuse: (error, rule) => refuse(error, agent, rule, input),
+    };
+    return proceed({
+      surface: req.surface,
+      agent,
+      action,
+      input,
+      rule: decision.rule,
+      receiver,
+      held,
+      recorder,
+      now,
+      elapsed,
+    });
+  }
+
+  /**
+   * Steps 5–11 for a call the policy allowed (or an admin approved): cache, budget, credential,
+   * audit, Apollo, cache write, delivery, redaction, completion.
+   */
+  async function proceed(p: Proceed): Promise<GatewayOutcome> {
+    const { agent, action, input, now, elapsed, held, receiver } = p;
+    const decision = { rule: p.rule };
+    const req = { surface: p.surface };
 
     // 5. The enrichment cache: what Gatehouse already knows costs nothing and never reaches Apollo.
     // (After the decision, so the people.reveal grant was checked; before budget and pacing.)
@@ -324,8 +430,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
         })
       : { kind: 'miss' };
     if (cached.kind === 'hit') {
-      const fromCache = allowedRecord();
-      const auditId = await deps.audit.open(fromCache);
+      const { auditId, opened: fromCache } = await p.recorder.open();
       await deps.audit.complete(
         auditId,
         completeAuditRecord(
@@ -356,7 +461,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
     const estimate = estimateCredits(action, sendInput);
     if (estimate > 0) {
       const over = await budgetRefusal(agent, estimate, now);
-      if (over) return refuse(over, agent, `credit budget per ${over.budget.period}`, input);
+      if (over) return p.recorder.refuse(over, `credit budget per ${over.budget.period}`);
       inFlightCredits.set(agent.id, (inFlightCredits.get(agent.id) ?? 0) + estimate);
       held.agentId = agent.id;
       held.credits = estimate;
@@ -364,11 +469,10 @@ export function createGateway(deps: GatewayDeps): Gateway {
 
     // 7. A credential to call Apollo with.
     const credential = await deps.credentials.current();
-    if (!credential) return refuse(gatewayError.credentialMissing(), agent, decision.rule, input);
+    if (!credential) return p.recorder.refuse(gatewayError.credentialMissing(), decision.rule);
 
     // 8. Open the audit record before anything reaches Apollo.
-    const opened = allowedRecord();
-    const auditId = await deps.audit.open(opened);
+    const { auditId, opened } = await p.recorder.open();
     const finish = (outcome: AuditOutcome) =>
       deps.audit.complete(auditId, completeAuditRecord({ ...opened, id: auditId }, outcome));
 
@@ -485,6 +589,304 @@ export function createGateway(deps: GatewayDeps): Gateway {
   async function deliveryResult(
     req: DeliveryResultRequest,
   ): Promise<Result<ResultAnswer, GatewayFailure>> {
+    const who = await authenticateOrRefuse(req);
+    if (!who.ok) return who;
+    const agent = who.value;
+    if (!deps.deliveries) {
+      return ok({
+        status: 404,
+        redacted: 0,
+        body: {
+          error_code: 'request_id_unknown',
+          error: 'This gateway does not take asynchronous enrichments.',
+        },
+      });
+    }
+    return ok(await deps.deliveries.result(agent, req.requestId));
+  }
+
+  /** Holds a call for an admin: a pending audit record, the approval, a notification. */
+  async function hold(
+    req: GatewayRequest,
+    agent: AgentIdentity,
+    action: ActionSpec,
+    input: Record<string, unknown>,
+    rule: string,
+    now: number,
+    elapsed: () => number,
+  ): Promise<GatewayOutcome> {
+    const store = deps.approvals!;
+    const id = newApprovalId();
+    const expiresAt = now + (deps.approvalTtlMs ?? 3_600_000);
+    const record = openAuditRecord({
+      id: '',
+      now,
+      agent,
+      surface: req.surface,
+      action: action.id,
+      input,
+      keepPersonal,
+      decision: 'pending',
+      rule,
+      approvalId: id,
+    });
+    const auditId = await deps.audit.open({ ...record, durationMs: elapsed() });
+    const reason = req.reason?.trim().slice(0, 1000) || null;
+    await store.create({
+      id,
+      agentId: agent.id,
+      agentName: agent.name,
+      surface: req.surface,
+      actionId: action.id,
+      rule,
+      input,
+      inputHash: approvalInputHash(input),
+      target: record.target,
+      reason,
+      auditId,
+      createdAt: now,
+      expiresAt,
+    });
+    const stored = await store.get(id);
+    if (stored) deps.onApprovalRequested?.(stored, record.sentence);
+    const error = gatewayError.approvalPending({
+      approvalId: id,
+      rule,
+      expiresAt: new Date(expiresAt).toISOString(),
+    });
+    return err({ error, auditId, action });
+  }
+
+  /** The pending audit record of a held call, as it was written (rebuilt from the approval). */
+  function pendingRecord(a: StoredApproval): AuditRecord {
+    return openAuditRecord({
+      id: a.auditId,
+      now: a.createdAt,
+      agent: { id: a.agentId, name: a.agentName },
+      surface: a.surface,
+      action: a.actionId,
+      input: a.input,
+      keepPersonal,
+      decision: 'pending',
+      rule: a.rule,
+      approvalId: a.id,
+    });
+  }
+
+  async function expireOne(a: StoredApproval): Promise<StoredApproval | undefined> {
+    const now = deps.clock.now();
+    const expired = await deps.approvals!.transition(a.id, ['pending'], 'expired', { at: now });
+    if (expired) {
+      await deps.audit
+        .complete(a.auditId, settleApproval(pendingRecord(a), { decision: 'expired' }))
+        .catch((e: unknown) => deps.logger.error({ err: e }, 'expired approval not audited'));
+    }
+    return expired;
+  }
+
+  /** Runs an approved call through steps 5–11, completing its held audit record. */
+  async function runApproved(a: StoredApproval): Promise<GatewayOutcome> {
+    const store = deps.approvals!;
+    const action = getAction(a.actionId)!;
+    const approvedRecord = settleApproval(pendingRecord(a), { decision: 'approved' });
+    const started = deps.clock.monotonic();
+    const elapsed = () => Math.round((deps.clock.monotonic() - started) * 10) / 10;
+    const fail = async (error: GatewayError): Promise<GatewayOutcome> => {
+      await deps.audit.complete(
+        a.auditId,
+        completeAuditRecord(approvedRecord, { durationMs: elapsed(), errorCode: error.code }),
+      );
+      return err({ error, auditId: a.auditId, action });
+    };
+    // Fail closed: the agent must still be active and still granted, and the input unchanged.
+    const agent = deps.agents.byId ? await deps.agents.byId(a.agentId) : null;
+    let outcome: GatewayOutcome;
+    if (!agent) {
+      outcome = await fail(
+        gatewayError.notGranted({
+          rule: a.rule,
+          reason: `The agent ${a.agentName} was revoked before this call was approved, so it was not sent.`,
+        }),
+      );
+    } else if (approvalInputHash(a.input) !== a.inputHash) {
+      outcome = await fail(gatewayError.internal(new Error('the held input changed in storage')));
+    } else {
+      const decision = decide({
+        grants: await deps.grants.grantsFor(agent.id),
+        actionId: action.id,
+        input: a.input,
+      });
+      if (decision.kind === 'deny') {
+        outcome = await fail(
+          gatewayError.notGranted({ rule: decision.rule, reason: decision.reason }),
+        );
+      } else {
+        // Gatehouse's own webhook receiver is minted afresh; everything the agent sent is as held.
+        let input = a.input;
+        let receiver: { readonly url: string; readonly hash: string } | null = null;
+        if (action.delivery?.asks(input) && deps.deliveries) {
+          receiver = deps.deliveries.receiver();
+          input = { ...input, webhook_url: receiver.url };
+        }
+        const recorder: Recorder = {
+          open: async () => ({ auditId: a.auditId, opened: approvedRecord }),
+          refuse: (error) => fail(error),
+        };
+        outcome = await tracked((held) =>
+          proceed({
+            surface: a.surface,
+            agent,
+            action,
+            input,
+            rule: a.rule,
+            receiver,
+            held,
+            recorder,
+            now: deps.clock.now(),
+            elapsed,
+          }),
+        );
+      }
+    }
+    const at = deps.clock.now();
+    await store.transition(
+      a.id,
+      ['approved'],
+      outcome.ok ? 'done' : 'failed',
+      outcome.ok
+        ? { at, resultStatus: outcome.value.status, resultBody: outcome.value.body }
+        : {
+            at,
+            resultStatus: httpStatusFor(outcome.error.error),
+            resultBody: {
+              error: outcome.error.error.message,
+              error_code: outcome.error.error.code,
+            },
+          },
+    );
+    return outcome;
+  }
+
+  async function answerApproval(
+    id: string,
+    answer: AdminAnswer,
+  ): Promise<Result<AnsweredApproval, ApprovalProblem>> {
+    const store = deps.approvals;
+    const found = store ? await store.get(id) : undefined;
+    if (!store || !found) {
+      return err({ code: 'not_found', message: `No held call has the id ${id}.` });
+    }
+    const now = deps.clock.now();
+    if (found.state === 'pending' && found.expiresAt <= now) {
+      await expireOne(found);
+      return err({
+        code: 'expired',
+        state: 'expired',
+        message: `Approval ${id} expired at ${new Date(found.expiresAt).toISOString()}; the agent must make the call again.`,
+      });
+    }
+    const note = answer.note?.trim() || null;
+    const moved = await store.transition(
+      id,
+      ['pending'],
+      answer.approve ? 'approved' : 'rejected',
+      { at: now, by: answer.by, note, unexpiredAt: now },
+    );
+    if (!moved) {
+      const current = (await store.get(id)) ?? found;
+      return err({
+        code: 'not_pending',
+        state: current.state,
+        message: `Approval ${id} was already answered (${current.state}); an approval is used once.`,
+      });
+    }
+    if (!answer.approve) {
+      await deps.audit.complete(
+        moved.auditId,
+        settleApproval(pendingRecord(moved), {
+          decision: 'rejected',
+          reason: note ? `The admin wrote: "${note}".` : null,
+        }),
+      );
+      return ok({ approval: moved });
+    }
+    const outcome = await runApproved(moved);
+    return ok({ approval: (await store.get(id)) ?? moved, outcome });
+  }
+
+  async function approvalStatus(
+    req: ApprovalStatusRequest,
+  ): Promise<Result<ApprovalAnswer, GatewayFailure>> {
+    const who = await authenticateOrRefuse(req);
+    if (!who.ok) return who;
+    const agent = who.value;
+    let a = deps.approvals ? await deps.approvals.get(req.approvalId) : undefined;
+    if (!a || a.agentId !== agent.id) {
+      return ok({
+        status: 404,
+        state: 'unknown',
+        body: {
+          error: `No held call of yours has the id ${req.approvalId}. Use the approval_id from your own held call.`,
+          error_code: 'APPROVAL_UNKNOWN',
+        },
+      });
+    }
+    if (a.state === 'pending' && a.expiresAt <= deps.clock.now()) a = (await expireOne(a)) ?? a;
+    const id = a.id;
+    switch (a.state) {
+      case 'pending':
+      case 'approved': {
+        const waiting = a.state === 'pending';
+        return ok({
+          status: 202,
+          state: a.state,
+          retryAfterSeconds: waiting ? 10 : 2,
+          body: {
+            status: a.state,
+            approval_id: id,
+            expires_at: new Date(a.expiresAt).toISOString(),
+            message: waiting
+              ? `Still waiting for an admin to approve ${id}; ask again later. Nothing has been sent to Apollo.`
+              : `Approved; the call is running. Ask again in a moment for its result.`,
+          },
+        });
+      }
+      case 'rejected': {
+        const e = gatewayError.approvalRejected({
+          approvalId: id,
+          ...(a.note ? { note: a.note } : {}),
+        });
+        return ok({
+          status: httpStatusFor(e),
+          state: a.state,
+          body: { ...toPublicError(e), error: e.message, error_code: 'APPROVAL_REJECTED' },
+        });
+      }
+      case 'expired': {
+        const e = gatewayError.approvalExpired({ approvalId: id });
+        return ok({
+          status: httpStatusFor(e),
+          state: a.state,
+          body: { error: e.message, error_code: 'APPROVAL_EXPIRED', approval_id: id },
+        });
+      }
+      case 'done':
+      case 'failed': {
+        const body =
+          a.state === 'done' && agent.redactedFields.length > 0
+            ? redactFields(a.resultBody, [...agent.redactedFields]).value
+            : a.resultBody;
+        return ok({ status: a.resultStatus ?? 200, state: a.state, body });
+      }
+    }
+  }
+
+  async function authenticateOrRefuse(req: {
+    readonly surface: Surface;
+    readonly token: string | null;
+    readonly ip: string | null;
+    readonly route: string;
+  }): Promise<Result<AgentIdentity, GatewayFailure>> {
     const agent = req.token ? await deps.agents.authenticate(req.token) : null;
     if (!agent) {
       const error = gatewayError.unauthenticated(req.token ? 'unknown' : 'missing');
@@ -505,22 +907,23 @@ export function createGateway(deps: GatewayDeps): Gateway {
       return err({ error, auditId: await deps.audit.open(record), action: null });
     }
     deps.agents.noteUse(agent.id, req.ip, deps.clock.now());
-    if (!deps.deliveries) {
-      return ok({
-        status: 404,
-        redacted: 0,
-        body: {
-          error_code: 'request_id_unknown',
-          error: 'This gateway does not take asynchronous enrichments.',
-        },
-      });
-    }
-    return ok(await deps.deliveries.result(agent, req.requestId));
+    return ok(agent);
   }
 
   return {
     handle,
     deliveryResult,
+    approvalStatus,
+    answerApproval,
+    listApprovals: async (filter) => (deps.approvals ? deps.approvals.list(filter) : []),
+    async expireApprovals() {
+      if (!deps.approvals) return 0;
+      let n = 0;
+      for (const a of await deps.approvals.expiredPending(deps.clock.now(), 100)) {
+        if (await expireOne(a)) n += 1;
+      }
+      return n;
+    },
     inFlight: () => active,
     identify: (token) => deps.agents.authenticate(token),
     grantsFor: (agentId) => deps.grants.grantsFor(agentId),
@@ -537,6 +940,26 @@ export function createGateway(deps: GatewayDeps): Gateway {
     drain: () =>
       active === 0 ? Promise.resolve() : new Promise<void>((resolve) => idle.push(resolve)),
   };
+}
+
+/** How a call's audit record is opened, and how a late refusal is recorded. */
+interface Recorder {
+  open(): Promise<{ auditId: string; opened: AuditRecord }>;
+  refuse(error: GatewayError, rule: string): Promise<GatewayOutcome>;
+}
+
+/** Everything {@link createGateway}'s `proceed` needs about an allowed or approved call. */
+interface Proceed {
+  readonly surface: Surface;
+  readonly agent: AgentIdentity;
+  readonly action: ActionSpec;
+  readonly input: Record<string, unknown>;
+  readonly rule: string;
+  readonly receiver: { readonly url: string; readonly hash: string } | null;
+  readonly held: Held;
+  readonly recorder: Recorder;
+  readonly now: number;
+  readonly elapsed: () => number;
 }
 
 /** What one call holds against its agent's budget while in flight. */

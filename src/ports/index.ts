@@ -122,6 +122,78 @@ export interface DeliveryStore {
   prune(olderThan: number): Promise<number>;
 }
 
+/** Where a held call stands: pending → approved → done | failed, or rejected | expired. */
+export type ApprovalState = 'pending' | 'approved' | 'rejected' | 'expired' | 'done' | 'failed';
+
+/** A call held for an admin's approval, bound to its exact validated input. */
+export interface NewApproval {
+  readonly id: string;
+  readonly agentId: string;
+  readonly agentName: string;
+  readonly surface: Surface;
+  readonly actionId: string;
+  readonly rule: string;
+  /** The validated input, exactly as it will be sent. */
+  readonly input: Record<string, unknown>;
+  /** SHA-256 of the input's JSON, checked again before the call runs. */
+  readonly inputHash: string;
+  /** The audit record's target, in words. */
+  readonly target: string;
+  /** What the agent said the call is for, if it said. */
+  readonly reason: string | null;
+  /** The pending audit record, completed when the approval ends. */
+  readonly auditId: string;
+  readonly createdAt: number;
+  readonly expiresAt: number;
+}
+
+/** A held call as stored. */
+export interface StoredApproval extends NewApproval {
+  readonly state: ApprovalState;
+  readonly decidedAt: number | null;
+  readonly decidedBy: string | null;
+  readonly note: string | null;
+  /** The HTTP status the call ended with (done or failed). */
+  readonly resultStatus: number | null;
+  /** Apollo's answer (unredacted) or the error, once the call ran. */
+  readonly resultBody: unknown;
+  readonly finishedAt: number | null;
+}
+
+/** What a transition may set. */
+export interface ApprovalTransition {
+  readonly at: number;
+  readonly by?: string;
+  readonly note?: string | null;
+  readonly resultStatus?: number;
+  readonly resultBody?: unknown;
+  /** For a move out of `pending`: refuse when the approval expired by this time. */
+  readonly unexpiredAt?: number;
+}
+
+/** The store of held calls. */
+export interface ApprovalStore {
+  create(approval: NewApproval): Promise<void>;
+  get(id: string): Promise<StoredApproval | undefined>;
+  /** Newest first. */
+  list(filter: {
+    readonly states?: readonly ApprovalState[];
+    readonly agentId?: string;
+    readonly limit: number;
+  }): Promise<StoredApproval[]>;
+  /** Moves an approval from one of `from` to `to`, atomically; undefined when it was not in `from`. */
+  transition(
+    id: string,
+    from: readonly ApprovalState[],
+    to: ApprovalState,
+    fields: ApprovalTransition,
+  ): Promise<StoredApproval | undefined>;
+  /** Pending approvals whose time ran out at `now`, oldest first. */
+  expiredPending(now: number, limit: number): Promise<StoredApproval[]>;
+  /** Deletes approvals created before `olderThan` that are no longer pending; returns how many. */
+  prune(olderThan: number): Promise<number>;
+}
+
 /** The per-agent credit ledger (what completed calls spent). */
 export interface CreditLedger {
   /** Credits the agent's calls spent since `since` (epoch ms). */
@@ -138,6 +210,8 @@ export interface GrantRow {
 /** Finds agents by token and notes their use. */
 export interface AgentDirectory {
   authenticate(token: string): Promise<AgentIdentity | null>;
+  /** An active agent by id (null when unknown or revoked): approved calls re-check it. */
+  byId?(agentId: string): Promise<AgentIdentity | null>;
   /** Records last-used time and IP; may be batched, must not block the call. */
   noteUse(agentId: string, ip: string | null, at: number): void;
 }

@@ -133,6 +133,30 @@ export interface DeliveriesTable {
   polls: number;
 }
 
+/** A call held for an admin's approval, bound to its exact input (see 0004-approvals.ts). */
+export interface ApprovalsTable {
+  id: string;
+  agent_id: string;
+  agent_name: string;
+  surface: string;
+  action_id: string;
+  rule: string;
+  input: string;
+  input_hash: string;
+  target: string;
+  reason: string | null;
+  audit_id: string;
+  state: string;
+  created_at: EpochMs;
+  expires_at: EpochMs;
+  decided_at: EpochMs | null;
+  decided_by: string | null;
+  note: string | null;
+  result_status: number | null;
+  result_body: string | null;
+  finished_at: EpochMs | null;
+}
+
 /** The whole schema, for `Kysely<Database>`. */
 export interface Database {
   agents: AgentsTable;
@@ -142,4 +166,5 @@ export interface Database {
   settings: SettingsTable;
   enrichment_cache: EnrichmentCacheTable;
   deliveries: DeliveriesTable;
+  approvals: ApprovalsTable;
 }

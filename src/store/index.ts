@@ -87,6 +87,7 @@ export type {
 } from './connection-repository.js';
 export type { Database } from './db.js';
 export { createDeliveryRepository, maxDeliveryPayloadBytes } from './delivery-repository.js';
+export { createApprovalRepository, maxApprovalNoteLength } from './approval-repository.js';
 export {
   createEnrichmentCacheRepository,
   enrichmentCacheKinds,

@@ -44,7 +44,7 @@ describe('migrateToLatest', () => {
     try {
       expect(await migrateToLatest(handle.db)).toEqual({
         ok: true,
-        value: ['0001_initial', '0002_enrichment_cache', '0003_deliveries'],
+        value: ['0001_initial', '0002_enrichment_cache', '0003_deliveries', '0004_approvals'],
       });
       expect(await migrateToLatest(handle.db)).toEqual({ ok: true, value: [] });
     } finally {
@@ -93,13 +93,13 @@ describeEachDatabase('migrations and column types', (t) => {
       try {
         expect(await migrateToLatest(other.db)).toEqual({
           ok: true,
-          value: ['0001_initial', '0002_enrichment_cache', '0003_deliveries'],
+          value: ['0001_initial', '0002_enrichment_cache', '0003_deliveries', '0004_approvals'],
         });
         const { rows } = await admin.query<{ n: string }>(
           `select count(*) as n from information_schema.tables where table_schema = $1`,
           [schema],
         );
-        expect(Number(rows[0]?.n)).toBe(9);
+        expect(Number(rows[0]?.n)).toBe(10);
       } finally {
         await other.close();
         await admin.query(`drop schema ${schema} cascade`);

@@ -9,6 +9,7 @@ import type { StoreError } from './errors.js';
 import * as initial from './migrations/0001-initial.js';
 import * as enrichmentCache from './migrations/0002-enrichment-cache.js';
 import * as deliveries from './migrations/0003-deliveries.js';
+import * as approvals from './migrations/0004-approvals.js';
 
 // Imported, not globbed from disk: the same list works from src/, dist/ and a bundle.
 // Names sort in the order they must run; never rename or edit one that has shipped.
@@ -16,6 +17,7 @@ const migrations: Readonly<Record<string, Migration>> = Object.freeze({
   '0001_initial': initial,
   '0002_enrichment_cache': enrichmentCache,
   '0003_deliveries': deliveries,
+  '0004_approvals': approvals,
 });
 
 /** The bundled migrations, for Kysely's `Migrator`. */

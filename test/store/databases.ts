@@ -92,6 +92,7 @@ function useDatabase(dialect: DialectName): TestDatabase {
         'settings',
         'enrichment_cache',
         'deliveries',
+        'approvals',
       ] as const) {
         await db.deleteFrom(table).execute();
       }

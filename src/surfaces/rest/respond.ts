@@ -3,6 +3,14 @@ import type { GatewayFailure, GatewaySuccess } from '../../gateway/pipeline.js';
 import { fillPath, rateLimitHeaders, webhookResult, windows } from '../../catalog/index.js';
 import type { RateLimitInfo } from '../../ports/index.js';
 
+/** Where an agent polls its held call (Gatehouse's own path beside Apollo's). */
+export const approvalStatusRoute = '/api/v1/gatehouse/approvals/:approval_id';
+
+/** The poll path of one held call. */
+export function approvalStatusPath(approvalId: string): string {
+  return approvalStatusRoute.replace(':approval_id', encodeURIComponent(approvalId));
+}
+
 /** A response as status, headers and JSON-able body. */
 export interface RestAnswer {
   readonly status: number;
@@ -85,6 +93,33 @@ export function answerFailure(f: GatewayFailure): RestAnswer {
           reason: e.message,
           rule: e.rule ?? null,
           action: f.action?.id ?? null,
+          ...audit,
+        },
+      };
+    case 'approval_pending':
+      // Not an error for the agent: the call waits for an admin; poll where the body says.
+      return {
+        status: 202,
+        headers: { ...auditHeaders, 'retry-after': '10' },
+        body: {
+          status: 'pending',
+          approval_id: e.approvalId,
+          poll: approvalStatusPath(e.approvalId),
+          expires_at: e.expiresAt ?? null,
+          message: e.message,
+          rule: e.rule ?? null,
+          ...audit,
+        },
+      };
+    case 'approval_rejected':
+    case 'approval_expired':
+      return {
+        status: httpStatusFor(e),
+        headers: auditHeaders,
+        body: {
+          error: e.message,
+          error_code: e.code.toUpperCase(),
+          approval_id: e.approvalId,
           ...audit,
         },
       };

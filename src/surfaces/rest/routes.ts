@@ -9,7 +9,7 @@ import {
 import type { Gateway } from '../../gateway/pipeline.js';
 
 import { readBodyText } from './body.js';
-import { answerFailure, answerSuccess, type RestAnswer } from './respond.js';
+import { answerFailure, answerSuccess, approvalStatusRoute, type RestAnswer } from './respond.js';
 import { writeApolloJson } from './json.js';
 
 /** Options for the REST drop-in proxy. */
@@ -39,6 +39,15 @@ export function tokenFrom(headers: Headers): string | null {
   const auth = headers.get('authorization');
   const m = auth ? /^Bearer\s+(\S+)\s*$/i.exec(auth) : null;
   return m?.[1] ?? null;
+}
+
+/** The most characters of an agent's stated reason kept for the admin. */
+const maxReasonLength = 1000;
+
+/** `X-Gatehouse-Reason`: what the agent says a call is for, shown to the admin if it is held. */
+function reasonFrom(c: Context): { reason?: string } {
+  const raw = c.req.header('x-gatehouse-reason')?.trim();
+  return raw ? { reason: raw.slice(0, maxReasonLength) } : {};
 }
 
 function send(c: Context, answer: RestAnswer): Response {
@@ -124,6 +133,7 @@ export function createRestRoutes(options: RestOptions): Hono {
       actionId: route?.action.id ?? `${method} ${path}`,
       route: { method, path },
       input,
+      ...reasonFrom(c),
     });
     return send(c, outcome.ok ? answerSuccess(outcome.value) : answerFailure(outcome.error));
   };
@@ -147,6 +157,26 @@ export function createRestRoutes(options: RestOptions): Hono {
       body: a.body,
     });
   };
+  // A held call's status and, once an admin answered and it ran, its result.
+  app.get(approvalStatusRoute, async (c) => {
+    const outcome = await options.gateway.approvalStatus({
+      surface: 'rest',
+      token: tokenFrom(c.req.raw.headers),
+      ip: options.clientIp(c),
+      approvalId: c.req.param('approval_id') ?? '',
+      route: `GET ${new URL(c.req.url).pathname}`,
+    });
+    if (!outcome.ok) return send(c, answerFailure(outcome.error));
+    const a = outcome.value;
+    return send(c, {
+      status: a.status,
+      headers: {
+        'x-gatehouse-approval-state': a.state,
+        ...(a.retryAfterSeconds ? { 'retry-after': String(a.retryAfterSeconds) } : {}),
+      },
+      body: a.body,
+    });
+  });
   const deliveryPath = webhookResult.path.replace(/\{(\w+)\}/g, ':$1');
   app.get(deliveryPath, deliveryHandler);
   app.get(deliveryPath.replace(/^\/api/, ''), deliveryHandler);
