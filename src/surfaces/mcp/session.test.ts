@@ -57,7 +57,12 @@ async function records() {
 describe('MCP tools', () => {
   it('lists one tool per catalog action with Apollo-compatible names, schemas and hints', () => {
     const names = allTools().map((t) => t.name);
-    expect(names).toEqual([...actions.map((a) => toolName(a)), 'whoami', 'get_enrichment_result']);
+    expect(names).toEqual([
+      ...actions.map((a) => toolName(a)),
+      'whoami',
+      'get_enrichment_result',
+      'approval_status',
+    ]);
     expect(names).toEqual(
       expect.arrayContaining([
         'apollo_mixed_people_api_search',
@@ -293,5 +298,47 @@ describe('MCP session', () => {
     const names = (await client.listTools()).tools.map((t) => t.name);
     expect(names).toContain('whoami');
     expect(names).not.toContain('get_enrichment_result');
+  });
+
+  it('answers a held call as pending with its approval id, and approval_status follows it to the result', async () => {
+    h = await createHarness();
+    const token = await h.agent('writer', ['contacts=full'], true);
+    const agent = (await h.app.gateway.identify(token))!;
+    session = createMcpSession(
+      {
+        gateway: h.app.gateway,
+        audit: createAuditReader(h.store),
+        logger: createLogger({ level: 'silent' }),
+      },
+      { token, ip: '127.0.0.1', agent },
+    );
+    const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+    await session.server.connect(serverSide);
+    const client = new Client({ name: 'test', version: '1.0.0' });
+    await client.connect(clientSide);
+    expect((await client.listTools()).tools.map((t) => t.name)).toContain('approval_status');
+
+    const held = (await client.callTool({
+      name: toolName(getAction('contacts.create')!),
+      arguments: { first_name: 'Ada', last_name: 'Byron' },
+    })) as CallToolResult;
+    expect(held.isError).toBeFalsy();
+    const id = /approval_id "(apr_[0-9a-f]+)"/.exec(text(held))?.[1];
+    expect(id).toBeDefined();
+    const waiting = (await client.callTool({
+      name: 'approval_status',
+      arguments: { approval_id: id },
+    })) as CallToolResult;
+    expect(waiting.isError).toBeFalsy();
+    expect(text(waiting)).toMatch(/Still waiting for an admin/);
+
+    await h.app.gateway.answerApproval(id!, { approve: true, by: 'admin:test' });
+    const done = (await client.callTool({
+      name: 'approval_status',
+      arguments: { approval_id: id },
+    })) as CallToolResult;
+    expect(done.isError).toBeFalsy();
+    expect(text(done)).toMatch(/^Approved by an admin and done/);
+    expect(text(done)).toContain('Byron');
   });
 });

@@ -24,6 +24,7 @@ import {
   allPagesCap,
   allPagesDefault,
   allTools,
+  approvalToolName,
   deliveryActions,
   deliveryToolName,
   findTool,
@@ -104,11 +105,13 @@ export function createMcpSession(deps: McpDeps, caller: McpCaller): McpSession {
       (actionId) =>
         decide({ grants, actionId, input: { reveal_phone_number: true } }).kind !== 'deny',
     );
-    return allTools().filter((t) =>
-      t.action
-        ? levels[t.action.id as keyof typeof levels]?.callable
-        : t.name !== deliveryToolName || mayAskDelivery,
-    );
+    const anyHeld = Object.values(levels).some((l) => l.requiresApproval);
+    return allTools().filter((t) => {
+      if (t.action) return levels[t.action.id as keyof typeof levels]?.callable;
+      if (t.name === deliveryToolName) return mayAskDelivery;
+      if (t.name === approvalToolName) return anyHeld;
+      return true;
+    });
   }
 
   const signature = (tools: readonly ToolSpec[]) => tools.map((t) => t.name).join(',');
@@ -129,6 +132,7 @@ export function createMcpSession(deps: McpDeps, caller: McpCaller): McpSession {
       const tool = findTool(name);
       if (tool?.name === whoamiToolName) return whoami(token);
       if (tool?.name === deliveryToolName) return deliveryResult(token, args);
+      if (tool?.name === approvalToolName) return approvalStatus(token, args);
       if (!tool?.action) {
         // Still decided and audited by the pipeline (as an unknown action), then a protocol error.
         const outcome = await gateway.handle({
@@ -173,7 +177,29 @@ export function createMcpSession(deps: McpDeps, caller: McpCaller): McpSession {
       actionId: action.id,
       input: isPaged(action) ? input : args,
     });
-    if (!outcome.ok) return failureResult(outcome.error.error, outcome.error.auditId);
+    if (!outcome.ok) {
+      const e = outcome.error.error;
+      if (e.code === 'approval_pending') {
+        // Held, not failed: tell the model what happens next and how to follow it.
+        return {
+          content: [
+            {
+              type: 'text',
+              text: `Held for an admin's approval (${e.rule ?? 'approval required'}) as ${e.approvalId}; nothing was sent to Apollo yet. Call ${approvalToolName} with approval_id "${e.approvalId}" later to see the decision and, once approved, the result${e.expiresAt ? ` (it expires at ${e.expiresAt} if nobody answers)` : ''}.`,
+            },
+          ],
+          structuredContent: {
+            gatehouse: {
+              status: 'pending',
+              approval_id: e.approvalId,
+              audit_id: outcome.error.auditId,
+              ...(e.expiresAt ? { expires_at: e.expiresAt } : {}),
+            },
+          },
+        };
+      }
+      return failureResult(e, outcome.error.auditId);
+    }
     const s = outcome.value;
     const waitNote = s.waitedMs
       ? ` Waited ${Math.round(s.waitedMs / 1000)} s for room in Apollo's rate window.`
@@ -305,6 +331,44 @@ export function createMcpSession(deps: McpDeps, caller: McpCaller): McpSession {
     return said.error_code === 'result_pending'
       ? { content: [{ type: 'text', text }] }
       : { isError: true, content: [{ type: 'text', text }] };
+  }
+
+  async function approvalStatus(
+    token: string,
+    args: Record<string, unknown>,
+  ): Promise<CallToolResult> {
+    const id = args.approval_id;
+    if (typeof id !== 'string' || !id.trim()) {
+      return {
+        isError: true,
+        content: [
+          {
+            type: 'text',
+            text: 'Invalid arguments: approval_id is required (the id from the held answer).',
+          },
+        ],
+      };
+    }
+    const outcome = await gateway.approvalStatus({
+      surface: 'mcp',
+      token,
+      ip: caller.ip,
+      approvalId: id.trim(),
+      route: approvalToolName,
+    });
+    if (!outcome.ok) return failureResult(outcome.error.error, outcome.error.auditId);
+    const a = outcome.value;
+    const said = (a.body ?? {}) as { error?: unknown; message?: unknown };
+    if (a.state === 'done') {
+      return successResult(`Approved by an admin and done: here is the result.`, a.body, {
+        approval_id: id,
+        state: a.state,
+      });
+    }
+    if (a.state === 'pending' || a.state === 'approved') {
+      return { content: [{ type: 'text', text: String(said.message ?? 'Still waiting.') }] };
+    }
+    return { isError: true, content: [{ type: 'text', text: String(said.error ?? a.state) }] };
   }
 
   async function whoami(token: string): Promise<CallToolResult> {

@@ -11,6 +11,9 @@ export const allPagesCap = 20;
 /** The name of the tool that describes the calling agent. */
 export const whoamiToolName = 'whoami';
 
+/** The name of the tool that reports on a call held for an admin's approval. */
+export const approvalToolName = 'approval_status';
+
 /** The name of the tool that fetches what Apollo delivered later (phones, waterfall results). */
 export const deliveryToolName = 'get_enrichment_result';
 
@@ -173,6 +176,29 @@ const deliveryTool: ToolSpec = {
   action: null,
 };
 
+const approvalTool: ToolSpec = {
+  name: approvalToolName,
+  title: 'Status of a held call (Gatehouse)',
+  description:
+    "Some of your tools need an admin's approval: such a call is held and you get an approval_id instead of a result. Pass that id here to learn whether it is still waiting, was rejected (with the admin's note) or expired, or, once approved, to get the call's result. Only your own held calls; free; does not call Apollo. You cannot approve a call yourself.",
+  inputSchema: {
+    type: 'object',
+    properties: {
+      approval_id: { type: 'string', description: 'The approval_id from the held answer.' },
+    },
+    required: ['approval_id'],
+    additionalProperties: false,
+  },
+  annotations: {
+    title: 'Status of a held call (Gatehouse)',
+    readOnlyHint: true,
+    destructiveHint: false,
+    idempotentHint: true,
+    openWorldHint: false,
+  },
+  action: null,
+};
+
 /** True when an agent able to call these actions should see the delivery tool. */
 export const deliveryActions: readonly string[] = actions
   .filter((a) => a.delivery !== undefined)
@@ -182,7 +208,12 @@ let cached: readonly ToolSpec[] | null = null;
 
 /** Every tool: one per catalog action, then whoami and the delivery fetcher. */
 export function allTools(): readonly ToolSpec[] {
-  cached ??= Object.freeze([...actions.map((a) => toolFor(a)), whoamiTool, deliveryTool]);
+  cached ??= Object.freeze([
+    ...actions.map((a) => toolFor(a)),
+    whoamiTool,
+    deliveryTool,
+    approvalTool,
+  ]);
   return cached;
 }
 
