@@ -54,6 +54,11 @@ export const commands: readonly Command[] = [
     run: async (args, io) => (await import('./commands/enrich.js')).enrichCommand(args, io),
   },
   {
+    name: 'approvals',
+    summary: 'List calls waiting for approval; approve (runs it once) or reject them.',
+    run: async (args, io) => (await import('./commands/approvals.js')).approvalsCommand(args, io),
+  },
+  {
     name: 'audit',
     summary: 'Tail, search or export the audit trail (CSV or JSONL).',
     run: async (args, io) => (await import('./commands/audit.js')).auditCommand(args, io),
