@@ -16,6 +16,7 @@ import {
 import { createDeliveries, webhookReceiverPath, type Deliveries } from '../gateway/deliveries.js';
 import { createGateway, type Gateway } from '../gateway/pipeline.js';
 import { createWebhookRoutes } from '../surfaces/webhooks/routes.js';
+import { createAdminRoutes } from '../surfaces/admin/routes.js';
 import type { Clock, CredentialSource, Logger, Upstream } from '../ports/index.js';
 import { createOpsRoutes, type ReadinessCheck } from '../surfaces/ops/routes.js';
 import { createMcpRoutes, type McpHttp } from '../surfaces/mcp/http.js';
@@ -31,6 +32,7 @@ import {
   createReachRecorder,
   enrichmentCachePort,
 } from './adapters.js';
+import { createAdminServices, describeConnection } from './admin-services.js';
 import { createDeliveryPoll } from './delivery-poll.js';
 import { createNotifier, type Notify } from './notify.js';
 import { createOAuthCallbackRoutes } from './oauth-connect.js';
@@ -59,6 +61,8 @@ export interface AppOptions {
   readonly mcpRefreshMs?: number;
   /** Sends notifications (default: the configured webhook, if any). */
   readonly notify?: Notify;
+  /** The admin token when not configured (`gatehouse start` mints one for a sandbox session). */
+  readonly adminToken?: string;
 }
 
 /** The assembled application. */
@@ -185,6 +189,12 @@ export function createApp(options: AppOptions): GatehouseApp {
     }
   };
 
+  /** HTTPS directly, or (when trusted) through a TLS-terminating proxy. */
+  const isHttps = (c: Context): boolean => {
+    const forwarded = config.trustProxy ? c.req.header('x-forwarded-proto') : undefined;
+    return c.req.url.startsWith('https:') || forwarded?.split(',')[0]?.trim() === 'https';
+  };
+
   const app = new Hono();
   app.use(
     '*',
@@ -204,10 +214,7 @@ export function createApp(options: AppOptions): GatehouseApp {
   );
   app.use('*', async (c, next) => {
     await next();
-    const forwarded = config.trustProxy ? c.req.header('x-forwarded-proto') : undefined;
-    if (c.req.url.startsWith('https:') || forwarded?.split(',')[0]?.trim() === 'https') {
-      c.header('strict-transport-security', hstsValue);
-    }
+    if (isHttps(c)) c.header('strict-transport-security', hstsValue);
   });
   app.use('*', async (c, next) => {
     const started = performance.now();
@@ -234,6 +241,15 @@ export function createApp(options: AppOptions): GatehouseApp {
   app.route('/', createRestRoutes({ gateway, maxBodyBytes: config.maxBodyBytes, clientIp }));
   app.route('/', createOAuthCallbackRoutes({ store, config, logger }));
   app.route('/', createWebhookRoutes({ deliveries, maxBodyBytes: config.maxBodyBytes }));
+  app.route(
+    '/',
+    createAdminRoutes({
+      services: createAdminServices({ store, gateway, upstreamLabel: options.upstream.label }),
+      adminToken: options.adminToken ?? config.adminToken,
+      isHttps,
+      clientIp,
+    }),
+  );
   const mcp = createMcpRoutes({
     gateway,
     audit: createAuditReader(store),
@@ -282,26 +298,6 @@ export function createApp(options: AppOptions): GatehouseApp {
       agents.stop();
     },
   };
-}
-
-/** " (scoped key, as ann@acme.com)": what the stored connection's metadata says about it. */
-export function describeConnection(metadata: Record<string, unknown>): string {
-  const parts: string[] = [];
-  if (metadata.keyType === 'master' || metadata.keyType === 'scoped') {
-    parts.push(`${metadata.keyType} key`);
-  }
-  const oauthUser = metadata.oauthUser as { name?: unknown; email?: unknown } | undefined;
-  const who =
-    typeof oauthUser?.email === 'string'
-      ? oauthUser.email
-      : typeof metadata.user === 'string'
-        ? metadata.user
-        : null;
-  if (who) parts.push(`as ${who}`);
-  if (typeof metadata.expiresAt === 'number') {
-    parts.push(`token expires ${new Date(metadata.expiresAt).toISOString()}`);
-  }
-  return parts.length ? ` (${parts.join(', ')})` : '';
 }
 
 /** The cache namespace for an upstream: its host, in the characters the cache allows. */

@@ -1,7 +1,8 @@
 import { createLogger } from '../../app/logger.js';
 import { openGateway } from '../../app/start.js';
 import { loadConfig } from '../../config/config.js';
-import type { ApprovalState, StoredApproval } from '../../ports/index.js';
+import { publicApproval } from '../../app/admin-services.js';
+import type { ApprovalState } from '../../ports/index.js';
 import { CliError, parse, table, type CliIO } from '../io.js';
 import { storeOptions } from '../with-store.js';
 
@@ -133,25 +134,4 @@ export async function approvalsCommand(args: string[], io: CliIO): Promise<numbe
 
 function clip(text: string, n: number): string {
   return text.length > n ? `${text.slice(0, n - 1)}…` : text;
-}
-
-/** The approval as scripts see it (the result body stays with the agent). */
-export function publicApproval(a: StoredApproval) {
-  return {
-    id: a.id,
-    state: a.state,
-    agent: { id: a.agentId, name: a.agentName },
-    action: a.actionId,
-    target: a.target,
-    params: a.input,
-    reason: a.reason,
-    rule: a.rule,
-    audit_id: a.auditId,
-    created_at: new Date(a.createdAt).toISOString(),
-    expires_at: new Date(a.expiresAt).toISOString(),
-    decided_at: a.decidedAt === null ? null : new Date(a.decidedAt).toISOString(),
-    decided_by: a.decidedBy,
-    note: a.note,
-    result_status: a.resultStatus,
-  };
 }

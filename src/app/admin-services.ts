@@ -1,0 +1,287 @@
+// The admin API's services over the store and the gateway (the surface itself never touches the
+// store). Values are JSON-ready: times as ISO strings, no token except in the one answer that
+// issues it.
+import { actions, groups, revealCapability } from '../catalog/index.js';
+import { effectiveLevels, utcDay } from '../core/index.js';
+import { err, ok } from '../core/result.js';
+import type { Gateway } from '../gateway/pipeline.js';
+import type { ApprovalState, StoredApproval } from '../ports/index.js';
+import type { AdminProblem, AdminServices } from '../surfaces/admin/services.js';
+import type { Agent } from '../store/index.js';
+
+import type { StoreServices } from './services.js';
+
+const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
+
+/** A held call as the admin API and `gatehouse approvals --json` show it. */
+export function publicApproval(a: StoredApproval) {
+  return {
+    id: a.id,
+    state: a.state,
+    agent: { id: a.agentId, name: a.agentName },
+    action: a.actionId,
+    target: a.target,
+    params: a.input,
+    reason: a.reason,
+    rule: a.rule,
+    audit_id: a.auditId,
+    created_at: iso(a.createdAt),
+    expires_at: iso(a.expiresAt),
+    decided_at: iso(a.decidedAt),
+    decided_by: a.decidedBy,
+    note: a.note,
+    result_status: a.resultStatus,
+  };
+}
+
+const approvalStates: readonly ApprovalState[] = [
+  'pending',
+  'approved',
+  'rejected',
+  'expired',
+  'done',
+  'failed',
+];
+
+/** The grant targets, in the order the access matrix shows them. */
+export const matrixTargets: readonly string[] = [
+  ...groups.flatMap((g) => [g, ...actions.filter((a) => a.group === g).map((a) => a.id)]),
+  revealCapability,
+];
+
+/** Creates the services. */
+export function createAdminServices(deps: {
+  readonly store: StoreServices;
+  readonly gateway: Gateway;
+  readonly upstreamLabel: string;
+  readonly now?: () => number;
+}): AdminServices {
+  const { store, gateway } = deps;
+  const now = deps.now ?? Date.now;
+  const notFound = (what: string): AdminProblem => ({ status: 404, message: `No ${what}.` });
+
+  async function agentView(agent: Agent) {
+    const grants = await store.grants.list(agent.id);
+    return {
+      id: agent.id,
+      name: agent.name,
+      description: agent.description,
+      token_prefix: agent.tokenPrefix,
+      created_at: iso(agent.createdAt),
+      token_created_at: iso(agent.tokenCreatedAt),
+      revoked_at: iso(agent.revokedAt),
+      last_used_at: iso(agent.lastUsedAt),
+      last_used_ip: agent.lastUsedIp,
+      credit_budget_day: agent.creditBudgetDay,
+      credit_budget_month: agent.creditBudgetMonth,
+      grants: grants.map((g) => ({
+        target: g.target,
+        level: g.level,
+        approval: g.requiresApproval,
+      })),
+    };
+  }
+
+  return {
+    async overview() {
+      const t = now();
+      const since = utcDay(t).start;
+      const info = await store.connection.info();
+      const [calls, denials, credits, pending] = await Promise.all([
+        store.audit.count({ since }),
+        store.audit.count({ since, decision: 'denied' }),
+        store.audit.sumCredits({ since }),
+        gateway.listApprovals({ states: ['pending'], limit: 1000 }),
+      ]);
+      const headroom = actions
+        .map((a) => ({ action: a.id, snapshot: gateway.headroom(a.id) }))
+        .filter((h) => h.snapshot !== null);
+      return {
+        connection: info
+          ? {
+              kind: info.kind,
+              upstream: deps.upstreamLabel,
+              detail: describeConnection(info.metadata).trim() || null,
+              connected_at: iso(info.createdAt),
+              age_days: Math.floor((t - info.createdAt) / 86_400_000),
+            }
+          : { kind: null, upstream: deps.upstreamLabel, detail: null },
+        today: { since: iso(since), calls, denials, credits },
+        pending_approvals: pending.length,
+        headroom,
+      };
+    },
+
+    async agents() {
+      return Promise.all((await store.agents.list()).map(agentView));
+    },
+
+    async createAgent(input, by) {
+      const created = await store.agents.create({
+        name: input.name,
+        description: input.description ?? null,
+        grants: input.grants
+          .filter((g) => g.level !== 'off')
+          .map((g) => ({ target: g.target, level: g.level, requiresApproval: g.approval })),
+        by,
+      });
+      if (!created.ok) return err({ status: 422, message: created.error.message });
+      const agent = await store.agents.get(created.value.agent.id);
+      return ok({ agent: agent ? await agentView(agent) : null, token: created.value.token });
+    },
+
+    async rotateAgent(id, _by) {
+      const rotated = await store.agents.rotate(id);
+      if (!rotated.ok) {
+        return err(
+          rotated.error.code === 'agent_not_found'
+            ? notFound(`agent ${id}`)
+            : { status: 409, message: rotated.error.message },
+        );
+      }
+      return ok({ agent_id: rotated.value.agent.id, token: rotated.value.token });
+    },
+
+    async revokeAgent(id, _by) {
+      const revoked = await store.agents.revoke(id);
+      if (!revoked.ok) return err(notFound(`agent ${id}`));
+      return ok({ agent: await agentView(revoked.value) });
+    },
+
+    async matrix() {
+      const agents = (await store.agents.list()).filter((a) => a.revokedAt === null);
+      const rows = await Promise.all(
+        agents.map(async (a) => {
+          const grants = await store.grants.list(a.id);
+          const levels = effectiveLevels(grants);
+          return {
+            id: a.id,
+            name: a.name,
+            grants: Object.fromEntries(
+              grants.map((g) => [g.target, { level: g.level, approval: g.requiresApproval }]),
+            ),
+            effective: Object.fromEntries(
+              Object.entries(levels).map(([id, l]) => [
+                id,
+                { level: l.level, callable: l.callable, approval: l.requiresApproval },
+              ]),
+            ),
+          };
+        }),
+      );
+      return {
+        targets: matrixTargets.map((t) => {
+          const action = actions.find((a) => a.id === t);
+          return {
+            target: t,
+            kind: t === revealCapability ? 'capability' : action ? 'action' : 'group',
+            group: action?.group ?? (t === revealCapability ? 'people' : t),
+            access: action?.access ?? null,
+            title: action?.title ?? null,
+          };
+        }),
+        agents: rows,
+      };
+    },
+
+    async setGrant(id, grant, by) {
+      const agent = await store.agents.get(id);
+      if (!agent || agent.revokedAt !== null) return err(notFound(`active agent ${id}`));
+      if (grant.level === 'off') {
+        await store.grants.remove(agent.id, grant.target);
+      } else {
+        const set = await store.grants.set(agent.id, grant.target, grant.level, {
+          requiresApproval: grant.approval,
+          by,
+        });
+        if (!set.ok) return err({ status: 422, message: set.error.message });
+      }
+      return ok({ agent: await agentView((await store.agents.get(agent.id)) ?? agent) });
+    },
+
+    async audit(q) {
+      let agentId: string | undefined;
+      if (q.agent) {
+        const agent = await store.agents.get(q.agent);
+        if (!agent) return { records: [], next_before: null };
+        agentId = agent.id;
+      }
+      const page = await store.audit.query({
+        limit: q.limit,
+        ...(q.before ? { before: q.before } : {}),
+        ...(agentId ? { agentId } : {}),
+        ...(q.action ? { action: q.action } : {}),
+        ...(q.decision ? { decision: q.decision as never } : {}),
+        ...(q.since !== undefined ? { since: q.since } : {}),
+        ...(q.until !== undefined ? { until: q.until } : {}),
+        ...(q.text ? { text: q.text } : {}),
+      });
+      return {
+        records: page.records.map((r) => ({
+          id: r.id,
+          time: iso(r.time),
+          agent: r.agentName,
+          agent_id: r.agentId,
+          surface: r.surface,
+          action: r.action,
+          target: r.target,
+          decision: r.decision,
+          rule: r.rule,
+          sentence: r.sentence,
+          credits: r.credits,
+          upstream_status: r.upstreamStatus,
+          error_code: r.errorCode,
+          completed_at: iso(r.completedAt),
+        })),
+        next_before: page.nextBefore,
+      };
+    },
+
+    async approvals(states) {
+      await gateway.expireApprovals();
+      const wanted = states ? approvalStates.filter((s) => states.includes(s)) : undefined;
+      const rows = await gateway.listApprovals({
+        ...(wanted ? { states: wanted } : {}),
+        limit: 200,
+      });
+      return rows.map(publicApproval);
+    },
+
+    async answerApproval(id, approve, note, by) {
+      const answered = await gateway.answerApproval(id, { approve, by, note });
+      if (!answered.ok) {
+        const status = { not_found: 404, not_pending: 409, expired: 410 } as const;
+        return err({ status: status[answered.error.code], message: answered.error.message });
+      }
+      const { approval, outcome } = answered.value;
+      return ok({
+        approval: publicApproval(approval),
+        ...(outcome
+          ? outcome.ok
+            ? { result: { status: outcome.value.status, audit_id: outcome.value.auditId } }
+            : { error: { code: outcome.error.error.code, message: outcome.error.error.message } }
+          : {}),
+      });
+    },
+  };
+}
+
+/** " (scoped key, as ann@acme.com)": what the stored connection's metadata says about it. */
+export function describeConnection(metadata: Record<string, unknown>): string {
+  const parts: string[] = [];
+  if (metadata.keyType === 'master' || metadata.keyType === 'scoped') {
+    parts.push(`${metadata.keyType} key`);
+  }
+  const oauthUser = metadata.oauthUser as { name?: unknown; email?: unknown } | undefined;
+  const who =
+    typeof oauthUser?.email === 'string'
+      ? oauthUser.email
+      : typeof metadata.user === 'string'
+        ? metadata.user
+        : null;
+  if (who) parts.push(`as ${who}`);
+  if (typeof metadata.expiresAt === 'number') {
+    parts.push(`token expires ${new Date(metadata.expiresAt).toISOString()}`);
+  }
+  return parts.length ? ` (${parts.join(', ')})` : '';
+}

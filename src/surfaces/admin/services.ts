@@ -1,0 +1,55 @@
+// What the admin API needs from the rest of Gatehouse, as JSON-ready values. The composition root
+// implements it over the store and the gateway (surfaces do not reach the store directly).
+import type { Result } from '../../core/result.js';
+
+/** A refusal the admin API answers with: an HTTP status and one sentence. */
+export interface AdminProblem {
+  readonly status: 400 | 403 | 404 | 409 | 410 | 422;
+  readonly message: string;
+}
+
+/** Audit filters as the admin API accepts them (already validated). */
+export interface AdminAuditQuery {
+  readonly agent?: string;
+  readonly action?: string;
+  readonly decision?: string;
+  readonly since?: number;
+  readonly until?: number;
+  readonly text?: string;
+  readonly limit: number;
+  readonly before?: string;
+}
+
+/** A grant as the admin sets it. */
+export interface AdminGrant {
+  readonly target: string;
+  readonly level: 'off' | 'read' | 'full';
+  readonly approval: boolean;
+}
+
+/** The admin API's view of Gatehouse. */
+export interface AdminServices {
+  overview(): Promise<Record<string, unknown>>;
+  agents(): Promise<Array<Record<string, unknown>>>;
+  createAgent(
+    input: { name: string; description?: string; grants: readonly AdminGrant[] },
+    by: string,
+  ): Promise<Result<Record<string, unknown>, AdminProblem>>;
+  rotateAgent(id: string, by: string): Promise<Result<Record<string, unknown>, AdminProblem>>;
+  revokeAgent(id: string, by: string): Promise<Result<Record<string, unknown>, AdminProblem>>;
+  /** Agents × grant targets, each cell the agent's level there. */
+  matrix(): Promise<Record<string, unknown>>;
+  setGrant(
+    agentId: string,
+    grant: AdminGrant,
+    by: string,
+  ): Promise<Result<Record<string, unknown>, AdminProblem>>;
+  audit(query: AdminAuditQuery): Promise<Record<string, unknown>>;
+  approvals(states: readonly string[] | null): Promise<Array<Record<string, unknown>>>;
+  answerApproval(
+    id: string,
+    approve: boolean,
+    note: string | null,
+    by: string,
+  ): Promise<Result<Record<string, unknown>, AdminProblem>>;
+}

@@ -1,0 +1,219 @@
+// The admin API (/admin/api/*): who may use it (admin token in constant time, or a console session
+// with its CSRF token), what it changes (agents, grants: an agent's next call goes from denied to
+// allowed), the approval queue, the audit trail, and the OpenAPI document generated from the routes.
+import { afterEach, describe, expect, it } from 'vitest';
+
+import { getAction } from '../../src/catalog/index.js';
+import { createHarness, type Harness } from '../helpers/harness.js';
+
+const adminToken = 'admin-token-for-tests-0123456789abcdef';
+let h: Harness | null = null;
+afterEach(async () => {
+  await h?.close();
+  h = null;
+});
+
+async function setup(config: Record<string, unknown> = { adminToken }) {
+  h = await createHarness({ config });
+  return h;
+}
+
+const bearer = { authorization: `Bearer ${adminToken}` };
+const json = (r: Response) => r.json() as Promise<Record<string, unknown>>;
+const searchPath = getAction('people.search')!.path;
+
+async function login(harness: Harness) {
+  const res = await harness.request('POST', '/admin/api/session', { body: { token: adminToken } });
+  expect(res.status).toBe(200);
+  const cookie = res.headers.get('set-cookie')!;
+  expect(cookie).toMatch(/^gh_session=[\w-]{43};/);
+  expect(cookie).toMatch(/HttpOnly/);
+  expect(cookie).toMatch(/SameSite=Strict/);
+  const { csrf } = (await res.json()) as { csrf: string };
+  return { cookie: cookie.split(';')[0]!, csrf };
+}
+
+describe('admin API', () => {
+  it('is off without an admin token, and says how to turn it on', async () => {
+    const harness = await setup({});
+    const res = await harness.request('GET', '/admin/api/agents', { headers: bearer });
+    expect(res.status).toBe(503);
+    expect((await json(res)).error).toMatch(/set GATEHOUSE_ADMIN_TOKEN/);
+  });
+
+  it('refuses agent tokens, wrong tokens and anonymous calls', async () => {
+    const harness = await setup();
+    const agentToken = await harness.agent('bot', ['people=read']);
+    for (const headers of [
+      {},
+      { authorization: `Bearer ${agentToken}` },
+      { authorization: 'Bearer admin-token-for-tests-0123456789abcdeF' },
+      { 'x-api-key': adminToken },
+    ]) {
+      const res = await harness.request('GET', '/admin/api/agents', { headers });
+      expect(res.status).toBe(401);
+    }
+    const wrong = await harness.request('POST', '/admin/api/session', { body: { token: 'nope' } });
+    expect(wrong.status).toBe(401);
+    expect(wrong.headers.get('set-cookie')).toBeNull();
+  });
+
+  it('logs a console session in, demands the CSRF token on changes, and logs it out', async () => {
+    const harness = await setup();
+    const { cookie, csrf } = await login(harness);
+    const read = await harness.request('GET', '/admin/api/agents', { headers: { cookie } });
+    expect(read.status).toBe(200);
+    const create = (headers: Record<string, string>) =>
+      harness.request('POST', '/admin/api/agents', {
+        headers: { cookie, ...headers },
+        body: { name: 'scout', grants: [{ target: 'people', level: 'read' }] },
+      });
+    const noCsrf = await create({});
+    expect(noCsrf.status).toBe(403);
+    expect((await json(noCsrf)).error).toMatch(/X-CSRF-Token/);
+    expect((await create({ 'x-csrf-token': 'forged' })).status).toBe(403);
+    const made = await create({ 'x-csrf-token': csrf });
+    expect(made.status).toBe(201);
+    expect((await json(made)).token).toMatch(/^gh_agent_/);
+
+    const out = await harness.request('DELETE', '/admin/api/session', {
+      headers: { cookie, 'x-csrf-token': csrf },
+    });
+    expect(out.status).toBe(200);
+    expect(
+      (await harness.request('GET', '/admin/api/agents', { headers: { cookie } })).status,
+    ).toBe(401);
+  });
+
+  it("flips a cell of the access matrix and the agent's next call goes from denied to allowed", async () => {
+    const harness = await setup();
+    const created = await json(
+      await harness.request('POST', '/admin/api/agents', {
+        headers: bearer,
+        body: { name: 'scout' },
+      }),
+    );
+    const token = created.token as string;
+    const agentId = (created.agent as { id: string }).id;
+    const call = () =>
+      harness.request('POST', searchPath, { token, body: { person_titles: ['VP Sales'] } });
+    expect((await call()).status).toBe(403);
+
+    const set = await harness.request('PUT', `/admin/api/agents/${agentId}/grants`, {
+      headers: bearer,
+      body: { target: 'people', level: 'read' },
+    });
+    expect(set.status).toBe(200);
+    expect((await call()).status).toBe(200);
+
+    const matrix = (await json(
+      await harness.request('GET', '/admin/api/matrix', { headers: bearer }),
+    )) as {
+      targets: Array<{ target: string; kind: string }>;
+      agents: Array<{
+        name: string;
+        grants: Record<string, unknown>;
+        effective: Record<string, { callable: boolean }>;
+      }>;
+    };
+    expect(matrix.targets.map((t) => t.target)).toEqual(
+      expect.arrayContaining(['people', 'people.search', 'contacts.create', 'people.reveal']),
+    );
+    const scout = matrix.agents.find((a) => a.name === 'scout')!;
+    expect(scout.grants.people).toEqual({ level: 'read', approval: false });
+    expect(scout.effective['people.search']!.callable).toBe(true);
+    expect(scout.effective['contacts.create']!.callable).toBe(false);
+
+    const off = await harness.request('PUT', `/admin/api/agents/${agentId}/grants`, {
+      headers: bearer,
+      body: { target: 'people', level: 'off' },
+    });
+    expect(off.status).toBe(200);
+    expect((await call()).status).toBe(403);
+
+    const bad = await harness.request('PUT', `/admin/api/agents/${agentId}/grants`, {
+      headers: bearer,
+      body: { target: 'people', level: 'admin' },
+    });
+    expect(bad.status).toBe(400);
+    expect((await json(bad)).issues).toBeDefined();
+    const unknownTarget = await harness.request('PUT', `/admin/api/agents/${agentId}/grants`, {
+      headers: bearer,
+      body: { target: 'launch.missiles', level: 'full' },
+    });
+    expect(unknownTarget.status).toBe(422);
+  });
+
+  it('answers held calls from the queue and shows the audit trail as sentences', async () => {
+    const harness = await setup();
+    const writer = await harness.agent('writer', ['contacts=full'], true);
+    const held = await harness.request('POST', getAction('contacts.create')!.path, {
+      token: writer,
+      body: { first_name: 'Ada', last_name: 'Byron' },
+    });
+    const { approval_id } = (await held.json()) as { approval_id: string };
+    const queue = (await json(
+      await harness.request('GET', '/admin/api/approvals', { headers: bearer }),
+    )) as { approvals: Array<{ id: string; params: unknown; agent: { name: string } }> };
+    expect(queue.approvals).toHaveLength(1);
+    expect(queue.approvals[0]).toMatchObject({
+      id: approval_id,
+      agent: { name: 'writer' },
+      params: { first_name: 'Ada', last_name: 'Byron' },
+    });
+    const approved = await harness.request('POST', `/admin/api/approvals/${approval_id}/approve`, {
+      headers: bearer,
+      body: {},
+    });
+    expect(approved.status).toBe(200);
+    expect(await json(approved)).toMatchObject({
+      approval: { state: 'done', decided_by: 'admin:api' },
+      result: { status: 200 },
+    });
+    const again = await harness.request('POST', `/admin/api/approvals/${approval_id}/approve`, {
+      headers: bearer,
+      body: {},
+    });
+    expect(again.status).toBe(409);
+    expect(
+      (
+        await harness.request('POST', '/admin/api/approvals/apr_nope/reject', {
+          headers: bearer,
+          body: {},
+        })
+      ).status,
+    ).toBe(404);
+
+    const audit = (await json(
+      await harness.request('GET', '/admin/api/audit?agent=writer&limit=5', { headers: bearer }),
+    )) as { records: Array<{ sentence: string; decision: string }> };
+    expect(audit.records[0]).toMatchObject({ decision: 'approved' });
+    expect(audit.records[0]!.sentence).toMatch(/^writer .*approved under contacts=full/);
+    const badQuery = await harness.request('GET', '/admin/api/audit?limit=100000', {
+      headers: bearer,
+    });
+    expect(badQuery.status).toBe(400);
+  });
+
+  it('publishes an OpenAPI document generated from the routes, and browsable docs', async () => {
+    const harness = await setup();
+    const doc = (await json(await harness.request('GET', '/admin/api/openapi.json'))) as {
+      openapi: string;
+      paths: Record<string, Record<string, { requestBody?: unknown }>>;
+    };
+    expect(doc.openapi).toBe('3.1.0');
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining([
+        '/admin/api/agents',
+        '/admin/api/agents/{id}/grants',
+        '/admin/api/approvals/{id}/approve',
+      ]),
+    );
+    expect(JSON.stringify(doc.paths['/admin/api/agents/{id}/grants']!.put!.requestBody)).toContain(
+      '"enum":["off","read","full"]',
+    );
+    const page = await harness.request('GET', '/admin/docs');
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('/admin/api/approvals/{id}/reject');
+  });
+});
