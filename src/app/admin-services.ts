@@ -6,8 +6,10 @@ import { effectiveLevels, utcDay } from '../core/index.js';
 import { err, ok } from '../core/result.js';
 import type { Gateway } from '../gateway/pipeline.js';
 import type { ApprovalState, StoredApproval } from '../ports/index.js';
-import type { AdminProblem, AdminServices } from '../surfaces/admin/services.js';
-import type { Agent } from '../store/index.js';
+import type { AdminAuditQuery, AdminProblem, AdminServices } from '../surfaces/admin/services.js';
+import type { Agent, AuditDecision, AuditFilters } from '../store/index.js';
+
+import { csvHeader, exportLine } from './audit-export.js';
 
 import type { StoreServices } from './services.js';
 
@@ -79,6 +81,26 @@ export function createAdminServices(deps: {
         level: g.level,
         approval: g.requiresApproval,
       })),
+    };
+  }
+
+  /** Store filters for an admin audit query; null when it names an agent that does not exist. */
+  async function auditFilters(
+    q: Omit<AdminAuditQuery, 'limit' | 'before'>,
+  ): Promise<AuditFilters | null> {
+    let agentId: string | undefined;
+    if (q.agent) {
+      const agent = await store.agents.get(q.agent);
+      if (!agent) return null;
+      agentId = agent.id;
+    }
+    return {
+      ...(agentId ? { agentId } : {}),
+      ...(q.action ? { action: q.action } : {}),
+      ...(q.decision ? { decision: q.decision as AuditDecision } : {}),
+      ...(q.since !== undefined ? { since: q.since } : {}),
+      ...(q.until !== undefined ? { until: q.until } : {}),
+      ...(q.text ? { text: q.text } : {}),
     };
   }
 
@@ -200,21 +222,12 @@ export function createAdminServices(deps: {
     },
 
     async audit(q) {
-      let agentId: string | undefined;
-      if (q.agent) {
-        const agent = await store.agents.get(q.agent);
-        if (!agent) return { records: [], next_before: null };
-        agentId = agent.id;
-      }
+      const filters = await auditFilters(q);
+      if (!filters) return { records: [], next_before: null };
       const page = await store.audit.query({
+        ...filters,
         limit: q.limit,
         ...(q.before ? { before: q.before } : {}),
-        ...(agentId ? { agentId } : {}),
-        ...(q.action ? { action: q.action } : {}),
-        ...(q.decision ? { decision: q.decision as never } : {}),
-        ...(q.since !== undefined ? { since: q.since } : {}),
-        ...(q.until !== undefined ? { until: q.until } : {}),
-        ...(q.text ? { text: q.text } : {}),
       });
       return {
         records: page.records.map((r) => ({
@@ -234,6 +247,45 @@ export function createAdminServices(deps: {
           completed_at: iso(r.completedAt),
         })),
         next_before: page.nextBefore,
+      };
+    },
+
+    async *exportAudit(format, q) {
+      const filters = await auditFilters(q);
+      if (format === 'csv') yield csvHeader;
+      if (!filters) return;
+      for await (const r of store.audit.stream(filters)) yield exportLine(r, format);
+    },
+
+    async usage(days) {
+      const t = now();
+      const first = utcDay(t).start - (days - 1) * 86_400_000;
+      const labels = Array.from({ length: days }, (_, i) =>
+        new Date(first + i * 86_400_000).toISOString().slice(0, 10),
+      );
+      const byAgent = new Map<string, { calls: number[]; denials: number[]; credits: number[] }>();
+      for await (const r of store.audit.stream({ since: first })) {
+        const name = r.agentName ?? '(unknown token)';
+        let row = byAgent.get(name);
+        if (!row) {
+          row = {
+            calls: labels.map(() => 0),
+            denials: labels.map(() => 0),
+            credits: labels.map(() => 0),
+          };
+          byAgent.set(name, row);
+        }
+        const day = Math.floor((r.time - first) / 86_400_000);
+        if (day < 0 || day >= days) continue;
+        row.calls[day]! += 1;
+        if (r.decision === 'denied') row.denials[day]! += 1;
+        row.credits[day]! += r.credits;
+      }
+      return {
+        days: labels,
+        agents: [...byAgent.entries()]
+          .sort(([a], [b]) => a.localeCompare(b))
+          .map(([agent, row]) => ({ agent, ...row })),
       };
     },
 

@@ -1,4 +1,9 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
 import { getConnInfo } from '@hono/node-server/conninfo';
+import { serveStatic } from '@hono/node-server/serve-static';
 import { Hono, type Context } from 'hono';
 import { secureHeaders } from 'hono/secure-headers';
 
@@ -83,6 +88,9 @@ export interface GatehouseApp {
   /** Stops accepting work, waits for calls in flight, flushes pending writes. */
   drain(): Promise<void>;
 }
+
+/** Where the built console lives (the same path from src/ under tsx and from dist/). */
+const consoleDir = fileURLToPath(new URL('../../web/dist/', import.meta.url));
 
 /** The label of the in-process sandbox upstream. */
 export const embeddedSandboxLabel = 'the embedded sandbox';
@@ -261,6 +269,30 @@ export function createApp(options: AppOptions): GatehouseApp {
     ...(options.mcpRefreshMs ? { refreshMs: options.mcpRefreshMs } : {}),
   });
   app.route('/', mcp.app);
+  // The console: static files built by Vite (npm run build), a hash-routed single page.
+  if (existsSync(join(consoleDir, 'index.html'))) {
+    app.use(
+      '/assets/*',
+      async (c, next) => {
+        await next();
+        // File names carry a content hash: cache them for good.
+        if (c.res.ok) c.header('cache-control', 'public, max-age=31536000, immutable');
+      },
+      serveStatic({ root: consoleDir }),
+    );
+    app.get(
+      '/',
+      async (c, next) => {
+        await next();
+        c.header('cache-control', 'no-store');
+      },
+      serveStatic({ root: consoleDir, path: 'index.html' }),
+    );
+  } else {
+    app.get('/', (c) =>
+      c.text('The console is not built here: run `npm run build`, then reload.', 503),
+    );
+  }
   app.notFound((c) =>
     c.json(
       { error: `Nothing at ${new URL(c.req.url).pathname}. Apollo's API is under /api/v1.` },

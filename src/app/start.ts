@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { getAction } from '../catalog/index.js';
 import { loadConfig, type Config } from '../config/config.js';
 import type { Logger } from '../ports/index.js';
@@ -34,6 +35,11 @@ export interface StartedGatehouse {
   readonly sandbox: Sandbox | null;
   /** The demo agent's token, only on the start that created it. */
   readonly demoToken: string | null;
+  /**
+   * An admin token minted for this run when none is configured and Gatehouse runs on its embedded
+   * sandbox (so `npm start` opens a usable console); null otherwise.
+   */
+  readonly mintedAdminToken: string | null;
   readonly upstreamLabel: string;
   /** Stops accepting calls, finishes calls in flight, flushes the audit, closes the store. */
   close(): Promise<void>;
@@ -153,12 +159,16 @@ export async function startGatehouse(
       });
       if (created.ok) demoToken = created.value.token;
     }
+    // A sandbox run without GATEHOUSE_ADMIN_TOKEN gets one for this process only, printed once.
+    const mintedAdminToken =
+      sandbox && !config.adminToken ? `gh_admin_${randomBytes(32).toString('base64url')}` : null;
     const app = createApp({
       config,
       logger,
       store,
       upstream,
       ...(options.mcpRefreshMs ? { mcpRefreshMs: options.mcpRefreshMs } : {}),
+      ...(mintedAdminToken ? { adminToken: mintedAdminToken } : {}),
     });
     const tls =
       config.tlsCert && config.tlsKey ? { cert: config.tlsCert, key: config.tlsKey } : undefined;
@@ -205,6 +215,7 @@ export async function startGatehouse(
       store,
       sandbox,
       demoToken,
+      mintedAdminToken,
       upstreamLabel: upstream.label,
       close() {
         closing ??= (async () => {

@@ -45,7 +45,7 @@ describe('admin API', () => {
     const harness = await setup();
     const agentToken = await harness.agent('bot', ['people=read']);
     for (const headers of [
-      {},
+      {} as Record<string, string>,
       { authorization: `Bearer ${agentToken}` },
       { authorization: 'Bearer admin-token-for-tests-0123456789abcdeF' },
       { 'x-api-key': adminToken },

@@ -9,7 +9,7 @@ import {
 } from '../../store/index.js';
 import { CliError, parse, type CliIO } from '../io.js';
 import { storeOptions, withStore } from '../with-store.js';
-import { csvCell } from '../csv.js';
+import { csvHeader, exportLine, row } from '../../app/audit-export.js';
 
 const help = `Usage: gatehouse audit <tail|search|export> [filters]
 
@@ -40,53 +40,6 @@ export function parseTime(text: string, now = Date.now()): number {
     );
   return t;
 }
-
-const columns = [
-  'id',
-  'time',
-  'agent',
-  'surface',
-  'action',
-  'target',
-  'decision',
-  'rule',
-  'reason',
-  'upstream_status',
-  'credits',
-  'duration_ms',
-  'error_code',
-  'sentence',
-] as const;
-
-function row(r: AuditRecord): Record<(typeof columns)[number], string | number | null> {
-  return {
-    id: r.id,
-    time: new Date(r.time).toISOString(),
-    agent: r.agentName,
-    surface: r.surface,
-    action: r.action,
-    target: r.target,
-    decision: r.decision,
-    rule: r.rule,
-    reason: r.reason,
-    upstream_status: r.upstreamStatus,
-    credits: r.credits,
-    duration_ms: r.durationMs,
-    error_code: r.errorCode,
-    sentence: r.sentence,
-  };
-}
-
-/** The export line for a record in either format. */
-export function exportLine(r: AuditRecord, format: 'csv' | 'jsonl'): string {
-  const data = row(r);
-  if (format === 'jsonl')
-    return `${JSON.stringify({ ...data, params: r.params, completed_at: r.completedAt ? new Date(r.completedAt).toISOString() : null })}\n`;
-  return `${columns.map((c) => csvCell(data[c])).join(',')}\n`;
-}
-
-/** The CSV header line. */
-export const csvHeader = `${columns.join(',')}\n`;
 
 function show(r: AuditRecord): string {
   return `${new Date(r.time).toISOString()}  ${r.decision.padEnd(8)} ${r.sentence}`;

@@ -56,7 +56,17 @@ export async function startCommand(args: string[], io: CliIO): Promise<number> {
     `Gatehouse is listening on ${started.url}, calling ${started.upstreamLabel}.`,
     `  REST proxy (Apollo's /api/v1 paths): ${started.url}/api/v1`,
     `  Health: ${started.url}/healthz   Readiness: ${started.url}/readyz`,
+    `  Console: ${started.url}/   Admin API: ${started.url}/admin/api (docs: ${started.url}/admin/docs)`,
   ];
+  if (started.mintedAdminToken) {
+    lines.push(
+      '',
+      'No GATEHOUSE_ADMIN_TOKEN is set, so this sandbox run has its own admin token (valid until it stops):',
+      `  ${started.mintedAdminToken}`,
+    );
+  } else if (!config.adminToken) {
+    lines.push('', 'The console and admin API are off: set GATEHOUSE_ADMIN_TOKEN to turn them on.');
+  }
   if (started.demoToken) {
     lines.push(
       '',

@@ -53,6 +53,10 @@ const auditQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(500).default(50),
   before: z.string().max(64).optional(),
 });
+const exportQuery = auditQuery
+  .omit({ limit: true, before: true })
+  .extend({ format: z.enum(['csv', 'jsonl']) });
+const usageQuery = z.strictObject({ days: z.coerce.number().int().min(1).max(90).default(14) });
 const approvalsQuery = z.strictObject({
   state: z
     .enum(['pending', 'approved', 'rejected', 'expired', 'done', 'failed', 'all'])
@@ -120,6 +124,18 @@ export const adminRoutes: readonly AdminRoute[] = [
     path: '/admin/api/audit',
     summary: 'Audit records, newest first, filtered; page with `before`.',
     query: auditQuery,
+  },
+  {
+    method: 'get',
+    path: '/admin/api/audit/export',
+    summary: 'Every matching audit record as CSV or JSONL (a download, streamed oldest first).',
+    query: exportQuery,
+  },
+  {
+    method: 'get',
+    path: '/admin/api/usage',
+    summary: 'Calls, denials and credits per UTC day per agent.',
+    query: usageQuery,
   },
   {
     method: 'get',
@@ -397,6 +413,35 @@ export function createAdminRoutes(options: AdminOptions): Hono {
     if (!parsed.ok) return parsed.response;
     const done = await services.setGrant(c.req.param('id'), parsed.value, by(c));
     return done.ok ? c.json(done.value) : problem(c, done.error);
+  });
+  app.get('/admin/api/audit/export', (c) => {
+    const parsed = exportQuery.safeParse(c.req.query());
+    if (!parsed.success) return invalid(c, parsed.error);
+    const { format, ...filters } = parsed.data;
+    const lines = services.exportAudit(format, filters)[Symbol.asyncIterator]();
+    const encoder = new TextEncoder();
+    const stream = new ReadableStream<Uint8Array>({
+      async pull(controller) {
+        const next = await lines.next();
+        if (next.done) controller.close();
+        else controller.enqueue(encoder.encode(next.value));
+      },
+      async cancel() {
+        await lines.return?.();
+      },
+    });
+    return new Response(stream, {
+      headers: {
+        'content-type': format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson',
+        'content-disposition': `attachment; filename="gatehouse-audit.${format}"`,
+        'cache-control': 'no-store',
+      },
+    });
+  });
+  app.get('/admin/api/usage', async (c) => {
+    const parsed = usageQuery.safeParse(c.req.query());
+    if (!parsed.success) return invalid(c, parsed.error);
+    return c.json(await services.usage(parsed.data.days));
   });
   app.get('/admin/api/audit', async (c) => {
     const parsed = auditQuery.safeParse(c.req.query());

@@ -45,6 +45,13 @@ export interface AdminServices {
     by: string,
   ): Promise<Result<Record<string, unknown>, AdminProblem>>;
   audit(query: AdminAuditQuery): Promise<Record<string, unknown>>;
+  /** Every matching record as export lines (header first for CSV), read lazily. */
+  exportAudit(
+    format: 'csv' | 'jsonl',
+    query: Omit<AdminAuditQuery, 'limit' | 'before'>,
+  ): AsyncIterable<string>;
+  /** Calls, denials and credits per UTC day per agent, for the last `days` days. */
+  usage(days: number): Promise<Record<string, unknown>>;
   approvals(states: readonly string[] | null): Promise<Array<Record<string, unknown>>>;
   answerApproval(
     id: string,

@@ -1,0 +1,166 @@
+// The admin console in a real browser (playwright-core driving Debian's Chromium) against a
+// running Gatehouse on the sandbox: log in; create an agent; flip a cell of the access matrix and
+// see the agent's next call go from denied to allowed; approve a held call and see it complete;
+// filter the audit; export CSV; see the usage chart; and a CSRF-less POST refused. Screenshots of
+// each page are saved under test-artifacts/console/.
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { createLogger } from '../../src/app/logger.js';
+import { startGatehouse, type StartedGatehouse } from '../../src/app/start.js';
+import { getAction } from '../../src/catalog/index.js';
+import { loadConfig } from '../../src/config/config.js';
+import { ensureChromium } from '../helpers/chromium.js';
+
+const adminToken = 'browser-admin-token-0123456789abcdefgh';
+const artifacts = join(process.cwd(), 'test-artifacts', 'console');
+const dir = mkdtempSync(join(tmpdir(), 'gatehouse-console-'));
+let g: StartedGatehouse;
+let browser: Browser;
+let page: Page;
+
+beforeAll(async () => {
+  const executablePath = ensureChromium();
+  mkdirSync(artifacts, { recursive: true });
+  g = await startGatehouse(
+    loadConfig({
+      flags: {
+        db: join(dir, 'g.db'),
+        keyFile: join(dir, 'k'),
+        port: 0,
+        sandbox: true,
+        adminToken,
+      },
+    }),
+    { logger: createLogger({ level: 'silent' }), createDemoAgent: false },
+  );
+  browser = await chromium.launch({ executablePath, args: ['--no-sandbox'] });
+  page = await (await browser.newContext({ acceptDownloads: true })).newPage();
+}, 600_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await g?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const shot = (name: string) =>
+  page.screenshot({ path: join(artifacts, `${name}.png`), fullPage: true });
+const agentCall = (token: string, path: string, body: unknown) =>
+  fetch(`${g.url}${path}`, {
+    method: 'POST',
+    headers: { 'x-api-key': token, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+
+describe('the admin console', () => {
+  let token = '';
+
+  it('logs in with the admin token and shows the overview', async () => {
+    await page.goto(g.url);
+    await page.getByLabel('Admin token').fill('wrong-token');
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await expect.poll(() => page.getByRole('alert').textContent()).toMatch(/not the admin token/);
+    await page.getByLabel('Admin token').fill(adminToken);
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.getByRole('heading', { name: 'Overview' }).waitFor();
+    await page.getByText('Calls today').waitFor();
+    await shot('overview');
+  });
+
+  it('creates an agent and shows its token once', async () => {
+    await page.getByRole('link', { name: 'Agents' }).click();
+    await page.getByLabel('New agent name').fill('scout');
+    await page.getByRole('button', { name: 'Create agent' }).click();
+    token = (await page.getByTestId('issued-token').textContent()) ?? '';
+    expect(token).toMatch(/^gh_agent_/);
+    await page.getByRole('cell', { name: 'scout' }).waitFor();
+    await shot('agents');
+  });
+
+  it("flips the access matrix and the agent's next call goes from denied to allowed", async () => {
+    const search = getAction('people.search')!.path;
+    expect((await agentCall(token, search, { person_titles: ['VP Sales'] })).status).toBe(403);
+    await page.getByRole('link', { name: 'Access matrix' }).click();
+    const cell = page.getByLabel('scout: people', { exact: true });
+    await cell.waitFor();
+    // Labelled and reachable from the keyboard.
+    await cell.focus();
+    expect(await page.evaluate("document.activeElement?.getAttribute('aria-label')")).toBe(
+      'scout: people',
+    );
+    await cell.selectOption('read');
+    await expect
+      .poll(async () => (await agentCall(token, search, { person_titles: ['VP Sales'] })).status)
+      .toBe(200);
+    await page.getByLabel('scout: contacts', { exact: true }).selectOption('full');
+    await page.getByLabel('scout: contacts needs approval').check();
+    await expect
+      .poll(() => page.getByLabel('scout: contacts needs approval').isChecked())
+      .toBe(true);
+    await shot('access-matrix');
+  });
+
+  it('approves a held call and the agent gets its result', async () => {
+    const held = await agentCall(token, getAction('contacts.create')!.path, {
+      first_name: 'Ada',
+      last_name: 'Byron',
+    });
+    expect(held.status).toBe(202);
+    const { approval_id, poll } = (await held.json()) as { approval_id: string; poll: string };
+    await page.getByRole('link', { name: 'Approvals' }).click();
+    const card = page.getByRole('region', { name: `Held call ${approval_id}` });
+    await card.waitFor();
+    await shot('approvals');
+    await card.getByRole('button', { name: 'Approve' }).click();
+    await page
+      .getByRole('status')
+      .filter({ hasText: `${approval_id}: done` })
+      .waitFor();
+    const result = await fetch(`${g.url}${poll}`, { headers: { 'x-api-key': token } });
+    expect(result.status).toBe(200);
+    expect(await result.text()).toContain('Byron');
+  });
+
+  it('filters the audit feed and exports it as CSV', async () => {
+    await page.getByRole('link', { name: 'Audit' }).click();
+    await page.getByLabel('Decision').selectOption('approved');
+    const feed = page.getByTestId('audit-feed');
+    await expect.poll(() => feed.locator('tr').count()).toBe(1);
+    expect(await feed.textContent()).toMatch(/scout .*approved under contacts=full/);
+    await page.getByLabel('Decision').selectOption('');
+    await expect.poll(() => feed.locator('tr').count()).toBeGreaterThanOrEqual(3);
+    expect(await feed.textContent()).toMatch(/scout tried to search the people database.*denied/);
+    await shot('audit');
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('link', { name: 'Export CSV' }).click(),
+    ]);
+    const csv = readFileSync((await download.path())!, 'utf8');
+    expect(csv.split('\n')[0]).toMatch(/^id,time,agent,surface,action/);
+    expect(csv).toContain('contacts.create');
+  });
+
+  it('shows usage per agent with a chart', async () => {
+    await page.getByRole('link', { name: 'Usage' }).click();
+    await page.getByRole('img', { name: /Calls and denials per day/ }).waitFor();
+    await expect.poll(() => page.getByTestId('usage-table').textContent()).toMatch(/scout/);
+    await shot('usage');
+  });
+
+  it('refuses a state-changing call without the CSRF token', async () => {
+    const status = await page.evaluate(async () => {
+      const res = await fetch('/admin/api/agents', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ name: 'sneaky' }),
+      });
+      return res.status;
+    });
+    expect(status).toBe(403);
+  });
+});
