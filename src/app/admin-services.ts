@@ -4,6 +4,7 @@
 import { actions, groups, revealCapability } from '../catalog/index.js';
 import { effectiveLevels, utcDay } from '../core/index.js';
 import { err, ok } from '../core/result.js';
+import type { Alert, AlertDetector } from '../gateway/alerts.js';
 import type { Gateway } from '../gateway/pipeline.js';
 import type { ApprovalState, StoredApproval } from '../ports/index.js';
 import type { AdminAuditQuery, AdminProblem, AdminServices } from '../surfaces/admin/services.js';
@@ -14,6 +15,18 @@ import { csvHeader, exportLine } from './audit-export.js';
 import type { StoreServices } from './services.js';
 
 const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
+
+/** An alert as the admin API shows it. */
+export function publicAlert(a: Alert) {
+  return {
+    id: a.id,
+    kind: a.kind,
+    time: iso(a.time),
+    agent: { id: a.agentId, name: a.agentName },
+    message: a.message,
+    audit_ids: a.auditIds,
+  };
+}
 
 /** A held call as the admin API and `gatehouse approvals --json` show it. */
 export function publicApproval(a: StoredApproval) {
@@ -55,6 +68,8 @@ export const matrixTargets: readonly string[] = [
 export function createAdminServices(deps: {
   readonly store: StoreServices;
   readonly gateway: Gateway;
+  /** Anomaly alerts (absent: none are shown). */
+  readonly alerts?: Pick<AlertDetector, 'list'>;
   readonly upstreamLabel: string;
   readonly now?: () => number;
 }): AdminServices {
@@ -130,6 +145,7 @@ export function createAdminServices(deps: {
           : { kind: null, upstream: deps.upstreamLabel, detail: null },
         today: { since: iso(since), calls, denials, credits },
         pending_approvals: pending.length,
+        alerts: (deps.alerts?.list() ?? []).slice(0, 10).map(publicAlert),
         headroom,
       };
     },
@@ -287,6 +303,10 @@ export function createAdminServices(deps: {
           .sort(([a], [b]) => a.localeCompare(b))
           .map(([agent, row]) => ({ agent, ...row })),
       };
+    },
+
+    async alerts() {
+      return (deps.alerts?.list() ?? []).map(publicAlert);
     },
 
     async approvals(states) {

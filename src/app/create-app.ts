@@ -22,7 +22,16 @@ import { createDeliveries, webhookReceiverPath, type Deliveries } from '../gatew
 import { createGateway, type Gateway } from '../gateway/pipeline.js';
 import { createWebhookRoutes } from '../surfaces/webhooks/routes.js';
 import { createAdminRoutes } from '../surfaces/admin/routes.js';
-import type { Clock, CredentialSource, Logger, Upstream } from '../ports/index.js';
+import type {
+  AgentDirectory,
+  AuditSink,
+  Clock,
+  CredentialSource,
+  Logger,
+  Upstream,
+} from '../ports/index.js';
+import { createAlertDetector, type Alert } from '../gateway/alerts.js';
+import { utcDay, type AuditRecord } from '../core/index.js';
 import { createOpsRoutes, type ReadinessCheck } from '../surfaces/ops/routes.js';
 import { createMcpRoutes, type McpHttp } from '../surfaces/mcp/http.js';
 import { createRestRoutes } from '../surfaces/rest/routes.js';
@@ -104,6 +113,7 @@ const systemClock: Clock = { now: () => Date.now(), monotonic: () => performance
 export function createApp(options: AppOptions): GatehouseApp {
   const { config, logger, store } = options;
   const clock = options.clock ?? systemClock;
+  const notify = options.notify ?? createNotifier(config.notifyWebhookUrl, logger);
   const agents = createAgentDirectory(store, logger);
   const client = createApolloClient({
     baseUrl: options.upstream.baseUrl,
@@ -144,8 +154,58 @@ export function createApp(options: AppOptions): GatehouseApp {
     namespace: cacheNamespace(options.upstream.baseUrl),
     logger,
   });
-  const audit = createAuditSink(store, clock.now);
-  const notify = options.notify ?? createNotifier(config.notifyWebhookUrl, logger);
+  // Anomaly alerts watch every record the pipeline writes, and every use of a token.
+  const alerts = createAlertDetector();
+  const raised = (list: readonly Alert[]) => {
+    for (const a of list) {
+      logger.warn({ alert: a.kind, agent: a.agentName, audit_ids: a.auditIds }, a.message);
+      void notify(`Gatehouse alert: ${a.message}`);
+    }
+  };
+  const observe = (r: AuditRecord & { id: string }) => {
+    const budgeted = r.completed && (r.credits ?? 0) > 0 && r.agentId;
+    if (!budgeted) return raised(alerts.observeRecord(r));
+    void (async () => {
+      const agent = await store.agents.get(r.agentId!);
+      const day = agent?.creditBudgetDay ?? null;
+      const spentToday = day
+        ? await store.audit.sumCredits({ agentId: r.agentId!, since: utcDay(r.time).start })
+        : 0;
+      raised(alerts.observeRecord(r, { day, spentToday }));
+    })().catch((e: unknown) => logger.warn({ err: e }, 'alert evaluation failed'));
+  };
+  const sink = createAuditSink(store, clock.now);
+  const audit: AuditSink = {
+    async open(r) {
+      const id = await sink.open(r);
+      observe({ ...r, id });
+      return id;
+    },
+    async complete(id, r) {
+      await sink.complete(id, r);
+      observe({ ...r, id });
+    },
+  };
+  void store.agents
+    .list()
+    .then((list) => {
+      for (const a of list) if (a.lastUsedIp) alerts.knowIp(a.id, a.lastUsedIp);
+    })
+    .catch(() => undefined);
+  const names = new Map<string, string>();
+  const watchedAgents: AgentDirectory = {
+    async authenticate(token) {
+      const agent = await agents.authenticate(token);
+      if (agent) names.set(agent.id, agent.name);
+      return agent;
+    },
+    byId: (id) => agents.byId?.(id) ?? Promise.resolve(null),
+    noteUse(agentId, ip, at) {
+      agents.noteUse(agentId, ip, at);
+      raised(alerts.observeUse(agentId, names.get(agentId) ?? agentId, ip, at));
+    },
+  };
+
   // Until the server listens, the configured port stands in for the listening address.
   let listeningUrl: string | null = null;
   const publicUrl = () => config.publicUrl ?? listeningUrl ?? `http://127.0.0.1:${config.port}`;
@@ -163,7 +223,7 @@ export function createApp(options: AppOptions): GatehouseApp {
     }),
   });
   const gateway = createGateway({
-    agents,
+    agents: watchedAgents,
     grants: createGrantSource(store),
     audit,
     credentials: options.upstream.credential,
@@ -252,7 +312,12 @@ export function createApp(options: AppOptions): GatehouseApp {
   app.route(
     '/',
     createAdminRoutes({
-      services: createAdminServices({ store, gateway, upstreamLabel: options.upstream.label }),
+      services: createAdminServices({
+        store,
+        gateway,
+        alerts,
+        upstreamLabel: options.upstream.label,
+      }),
       adminToken: options.adminToken ?? config.adminToken,
       isHttps,
       clientIp,

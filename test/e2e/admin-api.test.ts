@@ -13,8 +13,10 @@ afterEach(async () => {
   h = null;
 });
 
+const notified: string[] = [];
 async function setup(config: Record<string, unknown> = { adminToken }) {
-  h = await createHarness({ config });
+  notified.length = 0;
+  h = await createHarness({ config, notify: async (text) => void notified.push(text) });
   return h;
 }
 
@@ -215,5 +217,40 @@ describe('admin API', () => {
     const page = await harness.request('GET', '/admin/docs');
     expect(page.status).toBe(200);
     expect(await page.text()).toContain('/admin/api/approvals/{id}/reject');
+  });
+
+  it('raises an alert when an agent with read tries a write, and notifies', async () => {
+    const harness = await setup();
+    const reader = await harness.agent('reader', ['contacts=read']);
+    const res = await harness.request('POST', getAction('contacts.create')!.path, {
+      token: reader,
+      body: { first_name: 'Eve' },
+    });
+    expect(res.status).toBe(403);
+    const auditId = res.headers.get('x-gatehouse-audit-id');
+    const { alerts } = (await json(
+      await harness.request('GET', '/admin/api/alerts', { headers: bearer }),
+    )) as { alerts: Array<{ kind: string; message: string; audit_ids: string[] }> };
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]).toMatchObject({ kind: 'write_without_grant', audit_ids: [auditId] });
+    expect(alerts[0]!.message).toMatch(/reader may only read but tried to create a contact/);
+    expect(notified).toEqual([expect.stringMatching(/^Gatehouse alert: reader may only read/)]);
+    const overview = await json(
+      await harness.request('GET', '/admin/api/overview', { headers: bearer }),
+    );
+    expect(overview.alerts).toHaveLength(1);
+  });
+
+  it('notifies the webhook when a call is held for approval', async () => {
+    const harness = await setup();
+    const writer = await harness.agent('writer', ['contacts=full'], true);
+    const held = await harness.request('POST', getAction('contacts.create')!.path, {
+      token: writer,
+      body: { first_name: 'Ada', last_name: 'Byron' },
+    });
+    const { approval_id } = (await held.json()) as { approval_id: string };
+    expect(notified).toHaveLength(1);
+    expect(notified[0]).toMatch(/^Gatehouse: writer asked to create a contact/);
+    expect(notified[0]).toContain(`gatehouse approvals approve ${approval_id}`);
   });
 });

@@ -43,6 +43,8 @@ export interface HarnessOptions {
   readonly upstreamKey?: (sandbox: Sandbox) => string;
   /** Gatehouse's clock (the sandbox keeps its own). */
   readonly clock?: Clock;
+  /** Receives notification-webhook messages. */
+  readonly notify?: (text: string) => Promise<void>;
 }
 
 /** Builds a harness; close it after the test. */
@@ -89,6 +91,7 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
     store,
     upstream,
     ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.notify ? { notify: options.notify } : {}),
   });
   deliverTo = async (url, init) => app.app.request(url, init);
   const master = sandbox.keys.master[0]!;

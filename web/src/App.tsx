@@ -168,6 +168,7 @@ interface OverviewData {
   connection: { kind: string | null; upstream: string; detail: string | null; age_days?: number };
   today: { calls: number; denials: number; credits: number };
   pending_approvals: number;
+  alerts: Array<{ id: string; kind: string; time: string; message: string; audit_ids: string[] }>;
   headroom: Array<{ action: string; snapshot: { windows?: unknown } | null }>;
 }
 
@@ -201,6 +202,20 @@ function Overview({ run }: { run: Run }) {
           {data.pending_approvals > 0 && <a href="#/approvals">Review</a>}
         </div>
       </div>
+      <h3>Alerts</h3>
+      {data.alerts.length === 0 ? (
+        <p>No alerts.</p>
+      ) : (
+        <ul aria-label="Alerts">
+          {data.alerts.map((a) => (
+            <li key={a.id}>
+              <strong>{a.kind.replace(/_/g, ' ')}</strong> {new Date(a.time).toLocaleString()}:{' '}
+              {a.message}
+              {a.audit_ids.length > 0 && <> (audit {a.audit_ids.join(', ')})</>}
+            </li>
+          ))}
+        </ul>
+      )}
       <h3>Rate headroom</h3>
       {data.headroom.length === 0 ? (
         <p>No calls to Apollo yet in this process.</p>

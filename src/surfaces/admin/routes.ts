@@ -139,6 +139,11 @@ export const adminRoutes: readonly AdminRoute[] = [
   },
   {
     method: 'get',
+    path: '/admin/api/alerts',
+    summary: 'Anomaly alerts, newest first, each with the audit records that triggered it.',
+  },
+  {
+    method: 'get',
     path: '/admin/api/approvals',
     summary: 'Held calls (pending by default).',
     query: approvalsQuery,
@@ -448,6 +453,7 @@ export function createAdminRoutes(options: AdminOptions): Hono {
     if (!parsed.success) return invalid(c, parsed.error);
     return c.json(await services.audit(parsed.data));
   });
+  app.get('/admin/api/alerts', async (c) => c.json({ alerts: await services.alerts() }));
   app.get('/admin/api/approvals', async (c) => {
     const parsed = approvalsQuery.safeParse(c.req.query());
     if (!parsed.success) return invalid(c, parsed.error);

@@ -53,6 +53,8 @@ export interface AdminServices {
   /** Calls, denials and credits per UTC day per agent, for the last `days` days. */
   usage(days: number): Promise<Record<string, unknown>>;
   approvals(states: readonly string[] | null): Promise<Array<Record<string, unknown>>>;
+  /** Anomaly alerts, newest first, each with the audit records that triggered it. */
+  alerts(): Promise<Array<Record<string, unknown>>>;
   answerApproval(
     id: string,
     approve: boolean,
