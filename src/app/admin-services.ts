@@ -1,7 +1,7 @@
 // The admin API's services over the store and the gateway (the surface itself never touches the
 // store). Values are JSON-ready: times as ISO strings, no token except in the one answer that
 // issues it.
-import { actions, groups, revealCapability } from '../catalog/index.js';
+import { actions, groups, oauthScopes, revealCapability } from '../catalog/index.js';
 import { effectiveLevels, utcDay } from '../core/index.js';
 import { err, ok } from '../core/result.js';
 import type { Alert, AlertDetector } from '../gateway/alerts.js';
@@ -11,6 +11,12 @@ import type { AdminAuditQuery, AdminProblem, AdminServices } from '../surfaces/a
 import type { Agent, AuditDecision, AuditFilters } from '../store/index.js';
 
 import { csvHeader, exportLine } from './audit-export.js';
+import {
+  defaultOAuthScopes,
+  settingsPendingAuthorizations,
+  startAuthorization,
+} from './oauth-connect.js';
+import { oauthCallbackPath } from '../surfaces/oauth/routes.js';
 
 import type { StoreServices } from './services.js';
 
@@ -71,6 +77,10 @@ export function createAdminServices(deps: {
   /** Anomaly alerts (absent: none are shown). */
   readonly alerts?: Pick<AlertDetector, 'list'>;
   readonly upstreamLabel: string;
+  /** Apollo's base URL (where the OAuth authorize and token endpoints are). */
+  readonly upstreamUrl: string;
+  /** Gatehouse's address as the admin's browser reaches it (the OAuth redirect). */
+  readonly publicUrl: () => string;
   readonly now?: () => number;
 }): AdminServices {
   const { store, gateway } = deps;
@@ -303,6 +313,26 @@ export function createAdminServices(deps: {
           .sort(([a], [b]) => a.localeCompare(b))
           .map(([agent, row]) => ({ agent, ...row })),
       };
+    },
+
+    async startOAuth(input, binding) {
+      const scopes = input.scopes ?? defaultOAuthScopes;
+      const unknown = scopes.filter((sc) => !oauthScopes.includes(sc));
+      if (unknown.length) {
+        return err({ status: 422, message: `unknown OAuth scope: ${unknown.join(', ')}` });
+      }
+      const started = await startAuthorization(
+        { pending: settingsPendingAuthorizations(store, now), now },
+        {
+          upstreamUrl: deps.upstreamUrl,
+          clientId: input.clientId,
+          clientSecret: input.clientSecret,
+          redirectUri: `${deps.publicUrl().replace(/\/+$/, '')}${oauthCallbackPath}`,
+          scopes,
+          binding,
+        },
+      );
+      return ok({ url: started.url, expiresAt: started.expiresAt });
     },
 
     async alerts() {

@@ -307,7 +307,15 @@ export function createApp(options: AppOptions): GatehouseApp {
     }),
   );
   app.route('/', createRestRoutes({ gateway, maxBodyBytes: config.maxBodyBytes, clientIp }));
-  app.route('/', createOAuthCallbackRoutes({ store, config, logger }));
+  app.route(
+    '/',
+    createOAuthCallbackRoutes({
+      store,
+      config,
+      logger,
+      ...(options.upstream.fetch ? { fetch: options.upstream.fetch } : {}),
+    }),
+  );
   app.route('/', createWebhookRoutes({ deliveries, maxBodyBytes: config.maxBodyBytes }));
   app.route(
     '/',
@@ -317,6 +325,9 @@ export function createApp(options: AppOptions): GatehouseApp {
         gateway,
         alerts,
         upstreamLabel: options.upstream.label,
+        upstreamUrl: options.upstream.baseUrl,
+        publicUrl,
+        now: clock.now,
       }),
       adminToken: options.adminToken ?? config.adminToken,
       isHttps,

@@ -202,6 +202,7 @@ const pendingSchema = z.object({
   redirectUri: z.string(),
   codeVerifier: z.string(),
   scopes: z.array(z.string()),
+  bindingHash: z.string().optional(),
   createdAt: z.number(),
   expiresAt: z.number(),
 });
@@ -242,6 +243,11 @@ export function settingsPendingAuthorizations(
   };
 }
 
+/** The stored form of a browser binding (SHA-256, hex). */
+export function bindingHash(binding: string): string {
+  return createHash('sha256').update(binding).digest('hex');
+}
+
 /** A started authorization: the URL to send the admin to. */
 export interface StartedAuthorization {
   readonly url: string;
@@ -263,6 +269,11 @@ export async function startAuthorization(
     clientSecret: string;
     redirectUri: string;
     scopes?: readonly string[];
+    /**
+     * A secret held by the admin's browser (a cookie): the callback is accepted only from the
+     * browser that started the authorization, so a callback URL sent to someone else saves nothing.
+     */
+    binding: string;
   },
 ): Promise<StartedAuthorization> {
   const now = (deps.now ?? Date.now)();
@@ -276,6 +287,7 @@ export async function startAuthorization(
     redirectUri: request.redirectUri,
     codeVerifier: secrets.codeVerifier,
     scopes,
+    bindingHash: bindingHash(request.binding),
     createdAt: now,
     expiresAt,
   });

@@ -253,4 +253,53 @@ describe('admin API', () => {
     expect(notified[0]).toMatch(/^Gatehouse: writer asked to create a contact/);
     expect(notified[0]).toContain(`gatehouse approvals approve ${approval_id}`);
   });
+
+  it('connects Apollo over OAuth from the console, bound to the browser that started it', async () => {
+    const harness = await setup({ adminToken, publicUrl: 'http://127.0.0.1:8787' });
+    const client = harness.sandbox.oauthClients[0]!;
+    const start = await harness.request('POST', '/admin/api/connection/oauth', {
+      headers: bearer,
+      body: { client_id: client.clientId, client_secret: client.clientSecret },
+    });
+    expect(start.status).toBe(200);
+    const cookie = start.headers.get('set-cookie')!;
+    expect(cookie).toMatch(
+      /^gh_oauth_binding=[\w-]{43};.*Path=\/oauth\/callback.*HttpOnly.*SameSite=Lax/,
+    );
+    const started = await start.text();
+    expect(started).not.toContain(client.clientSecret);
+    const { url } = JSON.parse(started) as { url: string };
+    // The admin's browser at Apollo: consent, then back to Gatehouse's own callback.
+    const authorize = new URL(url);
+    const consent = await harness.sandbox.app.request(`${authorize.pathname}${authorize.search}`);
+    const back = new URL(consent.headers.get('location')!);
+    expect(back.origin + back.pathname).toBe('http://127.0.0.1:8787/oauth/callback');
+    const elsewhere = await harness.request('GET', `${back.pathname}${back.search}`);
+    expect(elsewhere.status).toBe(400);
+
+    const again = await harness.request('POST', '/admin/api/connection/oauth', {
+      headers: bearer,
+      body: { client_id: client.clientId, client_secret: client.clientSecret },
+    });
+    const binding = again.headers.get('set-cookie')!.split(';')[0]!;
+    const url2 = new URL(((await again.json()) as { url: string }).url);
+    const consent2 = await harness.sandbox.app.request(`${url2.pathname}${url2.search}`);
+    const back2 = new URL(consent2.headers.get('location')!);
+    const done = await harness.request('GET', `${back2.pathname}${back2.search}`, {
+      headers: { cookie: binding },
+    });
+    expect(done.status).toBe(200);
+    expect(await done.json()).toMatchObject({ connected: true, kind: 'oauth' });
+    const overview = (await json(
+      await harness.request('GET', '/admin/api/overview', { headers: bearer }),
+    )) as { connection: { kind: string; detail: string } };
+    expect(overview.connection.kind).toBe('oauth');
+    expect(overview.connection.detail).toMatch(/olivia@example\.com|@/);
+
+    const badScope = await harness.request('POST', '/admin/api/connection/oauth', {
+      headers: bearer,
+      body: { client_id: 'x', client_secret: 'y', scopes: ['launch_missiles'] },
+    });
+    expect(badScope.status).toBe(422);
+  });
 });

@@ -42,6 +42,7 @@ async function setup() {
         clientSecret: client.clientSecret,
         redirectUri,
         scopes: ['read_user_profile', 'people_match'],
+        binding: browserSecret,
       },
     );
   /** The admin's browser at Apollo: consent, then the redirect back as a path and query. */
@@ -57,6 +58,9 @@ async function setup() {
 }
 
 const body = async (res: Response) => (await res.json()) as Record<string, unknown>;
+/** The binding cookie the admin's browser holds since it started connecting. */
+const browserSecret = 'the-admin-browser-binding-secret';
+const inBrowser = { headers: { cookie: `gh_oauth_binding=${browserSecret}` } };
 
 describe('GET /oauth/callback', () => {
   it('refuses a state Gatehouse never issued, or none, with 400 and nothing saved', async () => {
@@ -78,7 +82,7 @@ describe('GET /oauth/callback', () => {
     const started = await start();
     const callback = await consent(started.url);
 
-    const res = await routes.request(callback);
+    const res = await routes.request(callback, inBrowser);
     expect(res.status).toBe(200);
     expect(await body(res)).toMatchObject({
       connected: true,
@@ -95,7 +99,7 @@ describe('GET /oauth/callback', () => {
 
     // Replayed (a second tab, an attacker with the URL): refused, the connection untouched.
     const before = await h.store.connection.info();
-    const replay = await routes.request(callback);
+    const replay = await routes.request(callback, inBrowser);
     expect(replay.status).toBe(400);
     expect(await h.store.connection.info()).toEqual(before);
   });
@@ -105,17 +109,17 @@ describe('GET /oauth/callback', () => {
     const late = await start();
     const callback = await consent(late.url);
     clock.advance(pendingAuthorizationTtlMs + 1);
-    expect((await routes.request(callback)).status).toBe(400);
+    expect((await routes.request(callback, inBrowser)).status).toBe(400);
 
     const denied = await start();
     const refusal = `/oauth/callback?${new URLSearchParams({ error: 'access_denied', state: denied.state })}`;
-    const res = await routes.request(refusal);
+    const res = await routes.request(refusal, inBrowser);
     expect(res.status).toBe(400);
     expect(await body(res)).toMatchObject({
       code: 'access_denied',
       error: expect.stringMatching(/Apollo was not connected: access was denied/),
     });
-    const again = await routes.request(refusal);
+    const again = await routes.request(refusal, inBrowser);
     expect(again.status).toBe(400);
     expect((await body(again)).error).toMatch(/does not belong/);
     expect(await h.store.connection.info()).toBeUndefined();
@@ -131,5 +135,24 @@ describe('GET /oauth/callback', () => {
     expect(text).not.toContain(started.state);
     expect(text).not.toContain(client.clientSecret);
     expect(started.expiresAt).toBe(clock.now() + pendingAuthorizationTtlMs);
+  });
+
+  it('accepts the callback only in the browser that started it', async () => {
+    const { routes, start, consent } = await setup();
+    for (const headers of [
+      {} as Record<string, string>,
+      { cookie: 'gh_oauth_binding=someone-else' },
+    ]) {
+      const started = await start();
+      const callback = await consent(started.url);
+      const res = await routes.request(callback, { headers });
+      expect(res.status).toBe(400);
+      expect((await body(res)).error).toMatch(/different browser session.*Nothing was saved/);
+    }
+    expect(await h.store.connection.info()).toBeUndefined();
+    const started = await start();
+    const ok = await routes.request(await consent(started.url), inBrowser);
+    expect(ok.status).toBe(200);
+    expect(ok.headers.get('set-cookie')).toMatch(/^gh_oauth_binding=;.*Max-Age=0/);
   });
 });

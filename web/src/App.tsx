@@ -202,6 +202,7 @@ function Overview({ run }: { run: Run }) {
           {data.pending_approvals > 0 && <a href="#/approvals">Review</a>}
         </div>
       </div>
+      <ConnectOAuth run={run} />
       <h3>Alerts</h3>
       {data.alerts.length === 0 ? (
         <p>No alerts.</p>
@@ -240,6 +241,49 @@ function Overview({ run }: { run: Run }) {
         </table>
       )}
     </>
+  );
+}
+
+/** Connect Apollo over OAuth: Apollo's consent page, then back to Gatehouse's /oauth/callback. */
+function ConnectOAuth({ run }: { run: Run }) {
+  const [clientId, setClientId] = useState('');
+  const [secret, setSecret] = useState('');
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    const r = await run(() =>
+      api.post<{ url: string }>('/admin/api/connection/oauth', {
+        client_id: clientId,
+        client_secret: secret,
+      }),
+    );
+    setSecret('');
+    if (r) window.location.assign(r.url);
+  };
+  return (
+    <details>
+      <summary>Connect Apollo with OAuth</summary>
+      <p>
+        Register Gatehouse&apos;s <code>{window.location.origin}/oauth/callback</code> as the
+        redirect URL of your Apollo OAuth app, then continue to Apollo to allow access.
+      </p>
+      <form className="inline" onSubmit={(e) => void submit(e)}>
+        <label>
+          Client id
+          <input value={clientId} onChange={(e) => setClientId(e.target.value)} required />
+        </label>
+        <label>
+          Client secret
+          <input
+            type="password"
+            autoComplete="off"
+            value={secret}
+            onChange={(e) => setSecret(e.target.value)}
+            required
+          />
+        </label>
+        <button type="submit">Continue to Apollo</button>
+      </form>
+    </details>
   );
 }
 

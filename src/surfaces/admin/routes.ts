@@ -14,6 +14,8 @@ import { z } from 'zod';
 
 import { auditDecisions } from '../../core/index.js';
 
+import { oauthBindingCookie, oauthCallbackPath } from '../oauth/routes.js';
+
 import type { AdminProblem, AdminServices } from './services.js';
 
 /** Options for the admin API. */
@@ -56,6 +58,19 @@ const auditQuery = z.strictObject({
 const exportQuery = auditQuery
   .omit({ limit: true, before: true })
   .extend({ format: z.enum(['csv', 'jsonl']) });
+const oauthBody = z.strictObject({
+  client_id: z.string().min(1).max(200),
+  client_secret: z.string().min(1).max(500),
+  scopes: z
+    .array(
+      z
+        .string()
+        .regex(/^[a-z_]+$/)
+        .max(100),
+    )
+    .max(100)
+    .optional(),
+});
 const usageQuery = z.strictObject({ days: z.coerce.number().int().min(1).max(90).default(14) });
 const approvalsQuery = z.strictObject({
   state: z
@@ -136,6 +151,13 @@ export const adminRoutes: readonly AdminRoute[] = [
     path: '/admin/api/usage',
     summary: 'Calls, denials and credits per UTC day per agent.',
     query: usageQuery,
+  },
+  {
+    method: 'post',
+    path: '/admin/api/connection/oauth',
+    summary:
+      "Start connecting Apollo over OAuth: returns Apollo's authorization URL for this browser (the callback is accepted only here).",
+    body: oauthBody,
   },
   {
     method: 'get',
@@ -452,6 +474,31 @@ export function createAdminRoutes(options: AdminOptions): Hono {
     const parsed = auditQuery.safeParse(c.req.query());
     if (!parsed.success) return invalid(c, parsed.error);
     return c.json(await services.audit(parsed.data));
+  });
+  app.post('/admin/api/connection/oauth', async (c) => {
+    const parsed = await body(c, oauthBody);
+    if (!parsed.ok) return parsed.response;
+    const binding = randomBytes(32).toString('base64url');
+    const started = await services.startOAuth(
+      {
+        clientId: parsed.value.client_id,
+        clientSecret: parsed.value.client_secret,
+        scopes: parsed.value.scopes ?? null,
+      },
+      binding,
+    );
+    if (!started.ok) return problem(c, started.error);
+    setCookie(c, oauthBindingCookie, binding, {
+      httpOnly: true,
+      sameSite: 'Lax',
+      secure: options.isHttps(c),
+      path: oauthCallbackPath,
+      maxAge: Math.max(1, Math.floor((started.value.expiresAt - now()) / 1000)),
+    });
+    return c.json({
+      url: started.value.url,
+      expires_at: new Date(started.value.expiresAt).toISOString(),
+    });
   });
   app.get('/admin/api/alerts', async (c) => c.json({ alerts: await services.alerts() }));
   app.get('/admin/api/approvals', async (c) => {

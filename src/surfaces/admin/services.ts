@@ -53,6 +53,14 @@ export interface AdminServices {
   /** Calls, denials and credits per UTC day per agent, for the last `days` days. */
   usage(days: number): Promise<Record<string, unknown>>;
   approvals(states: readonly string[] | null): Promise<Array<Record<string, unknown>>>;
+  /**
+   * Starts connecting Apollo over OAuth for the admin's browser: the authorization URL to send it
+   * to. `binding` is the secret the route puts in the browser's binding cookie.
+   */
+  startOAuth(
+    input: { clientId: string; clientSecret: string; scopes: readonly string[] | null },
+    binding: string,
+  ): Promise<Result<{ url: string; expiresAt: number }, AdminProblem>>;
   /** Anomaly alerts, newest first, each with the audit records that triggered it. */
   alerts(): Promise<Array<Record<string, unknown>>>;
   answerApproval(

@@ -1,7 +1,10 @@
 // GET /oauth/callback: where Apollo sends the admin's browser back after they grant Gatehouse
 // access. Only a state Gatehouse issued (and has not seen used or expire) is accepted; anything
 // else is refused before a code is exchanged, so a forged or replayed redirect saves nothing.
+import { createHash, timingSafeEqual } from 'node:crypto';
+
 import { Hono } from 'hono';
+import { deleteCookie, getCookie } from 'hono/cookie';
 
 import type { Result } from '../../core/result.js';
 import type { Logger } from '../../ports/index.js';
@@ -15,6 +18,8 @@ export interface PendingAuthorization {
   readonly redirectUri: string;
   readonly codeVerifier: string;
   readonly scopes: readonly string[];
+  /** SHA-256 (hex) of the secret in the starting browser's binding cookie. */
+  readonly bindingHash?: string | undefined;
   /** Epoch ms. */
   readonly createdAt: number;
   readonly expiresAt: number;
@@ -59,6 +64,14 @@ export interface OAuthRouteOptions {
 /** Path of the callback route (design.md). */
 export const oauthCallbackPath = '/oauth/callback';
 
+/**
+ * The cookie binding an authorization to the browser that started it. SameSite=Lax, not Strict:
+ * Apollo's redirect back is a cross-site top-level navigation, which Strict cookies do not follow.
+ */
+export const oauthBindingCookie = 'gh_oauth_binding';
+
+const sha256Hex = (text: string) => createHash('sha256').update(text).digest('hex');
+
 // Failures on Apollo's side or ours are not the admin's doing.
 const statusFor = (code: string): 400 | 500 | 502 =>
   code === 'save_failed'
@@ -88,6 +101,25 @@ export function createOAuthRoutes(options: OAuthRouteOptions): Hono {
         },
         400,
       );
+    }
+    // The state must come back to the browser that asked for it (RFC 9700 §4.7: bind it to the
+    // user agent), so a callback link handed to someone else cannot connect their Apollo account.
+    if (pending.bindingHash !== undefined) {
+      const held = getCookie(c, oauthBindingCookie) ?? '';
+      const same =
+        held.length > 0 &&
+        timingSafeEqual(Buffer.from(sha256Hex(held)), Buffer.from(pending.bindingHash));
+      if (!same) {
+        options.logger.warn({}, 'refused an OAuth callback from a browser that did not start it');
+        return c.json(
+          {
+            error:
+              'This OAuth callback reached a different browser session than the one that started connecting Apollo. Nothing was saved; start again from the console in this browser.',
+          },
+          400,
+        );
+      }
+      deleteCookie(c, oauthBindingCookie, { path: oauthCallbackPath });
     }
     const done = await options.complete(pending, state, params);
     if (!done.ok) {
