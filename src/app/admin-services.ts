@@ -10,7 +10,11 @@ import type { ApprovalState, StoredApproval } from '../ports/index.js';
 import type { AdminAuditQuery, AdminProblem, AdminServices } from '../surfaces/admin/services.js';
 import type { Agent, AuditDecision, AuditFilters } from '../store/index.js';
 
+import type { Config } from '../config/config.js';
+
 import { csvHeader, exportLine } from './audit-export.js';
+import { oauthRefreshWarning } from './oauth-credential.js';
+import { staleSecrets } from './secret-ages.js';
 import {
   defaultOAuthScopes,
   settingsPendingAuthorizations,
@@ -81,6 +85,8 @@ export function createAdminServices(deps: {
   readonly upstreamUrl: string;
   /** Gatehouse's address as the admin's browser reaches it (the OAuth redirect). */
   readonly publicUrl: () => string;
+  /** For rotation reminders (secret ages). */
+  readonly config: Pick<Config, 'adminToken' | 'maxSecretAgeDays'>;
   readonly now?: () => number;
 }): AdminServices {
   const { store, gateway } = deps;
@@ -155,6 +161,11 @@ export function createAdminServices(deps: {
           : { kind: null, upstream: deps.upstreamLabel, detail: null },
         today: { since: iso(since), calls, denials, credits },
         pending_approvals: pending.length,
+        // Things an admin should fix: a failing OAuth refresh, credentials past their rotation age.
+        warnings: [
+          ...[(await oauthRefreshWarning(store)).warning].filter((w): w is string => Boolean(w)),
+          ...(await staleSecrets(store, deps.config, t)).warnings.map((w) => w.message),
+        ],
         alerts: (deps.alerts?.list() ?? []).slice(0, 10).map(publicAlert),
         headroom,
       };

@@ -327,6 +327,7 @@ export function createApp(options: AppOptions): GatehouseApp {
         upstreamLabel: options.upstream.label,
         upstreamUrl: options.upstream.baseUrl,
         publicUrl,
+        config,
         now: clock.now,
       }),
       adminToken: options.adminToken ?? config.adminToken,

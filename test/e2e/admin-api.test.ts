@@ -302,4 +302,18 @@ describe('admin API', () => {
     });
     expect(badScope.status).toBe(422);
   });
+
+  it('warns on the overview about credentials past their rotation age', async () => {
+    const later = Date.now() + 100 * 86_400_000;
+    notified.length = 0;
+    h = await createHarness({
+      config: { adminToken },
+      clock: { now: () => later, monotonic: () => performance.now() },
+    });
+    await h.agent('old-bot', ['people=read']);
+    const overview = (await json(
+      await h.request('GET', '/admin/api/overview', { headers: bearer }),
+    )) as { warnings: string[] };
+    expect(overview.warnings.join('\n')).toMatch(/agent token of old-bot is (99|100) days old/);
+  });
 });

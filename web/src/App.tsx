@@ -168,6 +168,7 @@ interface OverviewData {
   connection: { kind: string | null; upstream: string; detail: string | null; age_days?: number };
   today: { calls: number; denials: number; credits: number };
   pending_approvals: number;
+  warnings: string[];
   alerts: Array<{ id: string; kind: string; time: string; message: string; audit_ids: string[] }>;
   headroom: Array<{ action: string; snapshot: { windows?: unknown } | null }>;
 }
@@ -202,6 +203,11 @@ function Overview({ run }: { run: Run }) {
           {data.pending_approvals > 0 && <a href="#/approvals">Review</a>}
         </div>
       </div>
+      {data.warnings.map((w) => (
+        <p key={w} className="notice" role="note">
+          {w}
+        </p>
+      ))}
       <ConnectOAuth run={run} />
       <h3>Alerts</h3>
       {data.alerts.length === 0 ? (
