@@ -68,6 +68,9 @@ const approvalStates: readonly ApprovalState[] = [
   'failed',
 ];
 
+const grantWords = (g: { target: string; level: string; approval: boolean }) =>
+  `${g.target}=${g.level}${g.approval && g.level !== 'off' ? ' (with approval)' : ''}`;
+
 /** The grant targets, in the order the access matrix shows them. */
 export const matrixTargets: readonly string[] = [
   ...groups.flatMap((g) => [g, ...actions.filter((a) => a.group === g).map((a) => a.id)]),
@@ -113,6 +116,31 @@ export function createAdminServices(deps: {
         approval: g.requiresApproval,
       })),
     };
+  }
+
+  /** Every change an admin makes goes into the audit trail, with who made it. */
+  async function recordChange(
+    by: string,
+    agent: { id: string; name: string },
+    action: string,
+    did: string,
+  ): Promise<void> {
+    const t = now();
+    const opened = await store.audit.open({
+      time: t,
+      agentId: agent.id,
+      agentName: agent.name,
+      surface: 'admin',
+      action,
+      target: agent.name,
+      params: {},
+      decision: 'allowed',
+      rule: by,
+      sentence: `An admin (${by}) ${did}.`,
+      credits: 0,
+      completedAt: t,
+    });
+    if (!opened.ok) throw new Error(`admin change not audited: ${opened.error.message}`);
   }
 
   /** Store filters for an admin audit query; null when it names an agent that does not exist. */
@@ -186,10 +214,17 @@ export function createAdminServices(deps: {
       });
       if (!created.ok) return err({ status: 422, message: created.error.message });
       const agent = await store.agents.get(created.value.agent.id);
+      const granted = input.grants.filter((g) => g.level !== 'off').map(grantWords);
+      await recordChange(
+        by,
+        created.value.agent,
+        'admin.agent_create',
+        `created the agent ${created.value.agent.name}${granted.length ? ` with ${granted.join(', ')}` : ' with no grants'}`,
+      );
       return ok({ agent: agent ? await agentView(agent) : null, token: created.value.token });
     },
 
-    async rotateAgent(id, _by) {
+    async rotateAgent(id, by) {
       const rotated = await store.agents.rotate(id);
       if (!rotated.ok) {
         return err(
@@ -198,12 +233,19 @@ export function createAdminServices(deps: {
             : { status: 409, message: rotated.error.message },
         );
       }
+      await recordChange(
+        by,
+        rotated.value.agent,
+        'admin.agent_rotate',
+        `rotated the token of ${rotated.value.agent.name} (the old one stopped at once)`,
+      );
       return ok({ agent_id: rotated.value.agent.id, token: rotated.value.token });
     },
 
-    async revokeAgent(id, _by) {
+    async revokeAgent(id, by) {
       const revoked = await store.agents.revoke(id);
       if (!revoked.ok) return err(notFound(`agent ${id}`));
+      await recordChange(by, revoked.value, 'admin.agent_revoke', `revoked ${revoked.value.name}`);
       return ok({ agent: await agentView(revoked.value) });
     },
 
@@ -255,6 +297,12 @@ export function createAdminServices(deps: {
         });
         if (!set.ok) return err({ status: 422, message: set.error.message });
       }
+      await recordChange(
+        by,
+        agent,
+        'admin.grant',
+        `set ${agent.name}'s grant to ${grantWords(grant)}`,
+      );
       return ok({ agent: await agentView((await store.agents.get(agent.id)) ?? agent) });
     },
 
@@ -301,6 +349,7 @@ export function createAdminServices(deps: {
         new Date(first + i * 86_400_000).toISOString().slice(0, 10),
       );
       const byAgent = new Map<string, { calls: number[]; denials: number[]; credits: number[] }>();
+      const byAction = new Map<string, { calls: number; denials: number; credits: number }>();
       for await (const r of store.audit.stream({ since: first })) {
         const name = r.agentName ?? '(unknown token)';
         let row = byAgent.get(name);
@@ -317,12 +366,21 @@ export function createAdminServices(deps: {
         row.calls[day]! += 1;
         if (r.decision === 'denied') row.denials[day]! += 1;
         row.credits[day]! += r.credits;
+        if (r.surface === 'admin') continue;
+        const a = byAction.get(r.action) ?? { calls: 0, denials: 0, credits: 0 };
+        a.calls += 1;
+        if (r.decision === 'denied') a.denials += 1;
+        a.credits += r.credits;
+        byAction.set(r.action, a);
       }
       return {
         days: labels,
         agents: [...byAgent.entries()]
           .sort(([a], [b]) => a.localeCompare(b))
           .map(([agent, row]) => ({ agent, ...row })),
+        actions: [...byAction.entries()]
+          .sort(([, a], [, b]) => b.calls - a.calls)
+          .map(([action, totals]) => ({ action, ...totals })),
       };
     },
 

@@ -133,6 +133,18 @@ describe('admin API', () => {
     expect(off.status).toBe(200);
     expect((await call()).status).toBe(403);
 
+    // Every change is in the audit trail with who made it.
+    const changes = (await json(
+      await harness.request('GET', '/admin/api/audit?agent=scout&decision=allowed&limit=10', {
+        headers: bearer,
+      }),
+    )) as { records: Array<{ sentence: string; surface: string }> };
+    expect(changes.records.filter((r) => r.surface === 'admin').map((r) => r.sentence)).toEqual([
+      "An admin (admin:api) set scout's grant to people=off.",
+      "An admin (admin:api) set scout's grant to people=read.",
+      'An admin (admin:api) created the agent scout with no grants.',
+    ]);
+
     const bad = await harness.request('PUT', `/admin/api/agents/${agentId}/grants`, {
       headers: bearer,
       body: { target: 'people', level: 'admin' },

@@ -170,7 +170,13 @@ interface OverviewData {
   pending_approvals: number;
   warnings: string[];
   alerts: Array<{ id: string; kind: string; time: string; message: string; audit_ids: string[] }>;
-  headroom: Array<{ action: string; snapshot: { windows?: unknown } | null }>;
+  headroom: Array<{
+    action: string;
+    snapshot: {
+      windows: Record<string, { limit: number | null; sent: number; left: number | null }>;
+      queued: number;
+    } | null;
+  }>;
 }
 
 function Overview({ run }: { run: Run }) {
@@ -231,18 +237,29 @@ function Overview({ run }: { run: Run }) {
           <thead>
             <tr>
               <th>Action</th>
-              <th>Windows</th>
+              <th>Left this minute</th>
+              <th>Left this hour</th>
+              <th>Left today</th>
+              <th>Queued</th>
             </tr>
           </thead>
           <tbody>
-            {data.headroom.map((h) => (
-              <tr key={h.action}>
-                <td>{h.action}</td>
-                <td>
-                  <code>{JSON.stringify(h.snapshot)}</code>
-                </td>
-              </tr>
-            ))}
+            {data.headroom.map((h) => {
+              const w = h.snapshot?.windows ?? {};
+              const left = (k: string) => {
+                const x = w[k];
+                return !x || x.limit === null ? 'no limit' : `${x.left ?? x.limit} of ${x.limit}`;
+              };
+              return (
+                <tr key={h.action}>
+                  <td>{h.action}</td>
+                  <td>{left('minute')}</td>
+                  <td>{left('hour')}</td>
+                  <td>{left('day')}</td>
+                  <td>{h.snapshot?.queued ?? 0}</td>
+                </tr>
+              );
+            })}
           </tbody>
         </table>
       )}
@@ -631,6 +648,7 @@ function Approvals({ run }: { run: Run }) {
 interface UsageData {
   days: string[];
   agents: Array<{ agent: string; calls: number[]; denials: number[]; credits: number[] }>;
+  actions: Array<{ action: string; calls: number; denials: number; credits: number }>;
 }
 
 function Usage({ run }: { run: Run }) {
@@ -663,6 +681,7 @@ function Usage({ run }: { run: Run }) {
             <th>Credits</th>
           </tr>
         </thead>
+        <caption>Per agent, last 14 days</caption>
         <tbody data-testid="usage-table">
           {data?.agents.map((a) => (
             <tr key={a.agent}>
@@ -670,6 +689,27 @@ function Usage({ run }: { run: Run }) {
               <td>{a.calls.reduce((x, y) => x + y, 0)}</td>
               <td>{a.denials.reduce((x, y) => x + y, 0)}</td>
               <td>{a.credits.reduce((x, y) => x + y, 0)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <table>
+        <caption>Per action, last 14 days</caption>
+        <thead>
+          <tr>
+            <th>Action</th>
+            <th>Calls</th>
+            <th>Denials</th>
+            <th>Credits</th>
+          </tr>
+        </thead>
+        <tbody>
+          {data?.actions.map((a) => (
+            <tr key={a.action}>
+              <td>{a.action}</td>
+              <td>{a.calls}</td>
+              <td>{a.denials}</td>
+              <td>{a.credits}</td>
             </tr>
           ))}
         </tbody>
