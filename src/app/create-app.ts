@@ -13,10 +13,12 @@ import { getAction, planLimits } from '../catalog/index.js';
 import { createMatchBatcher } from '../gateway/match-batcher.js';
 import { createPacedUpstream } from '../gateway/paced-upstream.js';
 import { createPacer, type Pacer } from '../gateway/pacer.js';
+import { createSharedPacer } from '../gateway/shared-pacer.js';
 import {
   createApprovalRepository,
   createDeliveryRepository,
   createEnrichmentCacheRepository,
+  createRedisWindows,
 } from '../store/index.js';
 import { createDeliveries, webhookReceiverPath, type Deliveries } from '../gateway/deliveries.js';
 import { createGateway, type Gateway } from '../gateway/pipeline.js';
@@ -28,6 +30,7 @@ import type {
   Clock,
   CredentialSource,
   Logger,
+  SharedWindows,
   Upstream,
 } from '../ports/index.js';
 import { createAlertDetector, type Alert } from '../gateway/alerts.js';
@@ -123,18 +126,23 @@ export function createApp(options: AppOptions): GatehouseApp {
   });
   // Requests leave for Apollo through the pacer (so Apollo never answers 429), and concurrent
   // single matches are batched above it (so a bulk call is paced under bulk_match's windows).
-  const pacer = createPacer({
-    clock: { now: () => clock.monotonic() },
-    setTimer: (fn, ms) => {
-      const t = setTimeout(fn, ms);
-      t.unref();
-      return () => clearTimeout(t);
-    },
-    defaults: (bucket) => {
-      const action = getAction(bucket);
-      return planLimits[config.apolloPlan][action?.rateClass ?? 'default'];
-    },
-  });
+  // With GATEHOUSE_REDIS_URL the windows are counted in Redis, shared by every replica.
+  const defaults = (bucket: string) =>
+    planLimits[config.apolloPlan][getAction(bucket)?.rateClass ?? 'default'];
+  const shared = config.redisUrl
+    ? createRedisWindows(config.redisUrl, { namespace: cacheNamespace(options.upstream.baseUrl) })
+    : null;
+  const pacer = shared
+    ? createSharedPacer({ shared, defaults, logger })
+    : createPacer({
+        clock: { now: () => clock.monotonic() },
+        setTimer: (fn, ms) => {
+          const t = setTimeout(fn, ms);
+          t.unref();
+          return () => clearTimeout(t);
+        },
+        defaults,
+      });
   const paced = createPacedUpstream(
     { call: (action, input, credential) => client.call(action, input, credential) },
     pacer,
@@ -303,7 +311,10 @@ export function createApp(options: AppOptions): GatehouseApp {
     '/',
     createOpsRoutes({
       draining: () => draining,
-      checks: () => readiness(store, options.upstream, config, clock.now(), publicUrl()),
+      checks: async () => [
+        ...(await readiness(store, options.upstream, config, clock.now(), publicUrl())),
+        ...(shared ? [await sharedCheck(shared)] : []),
+      ],
     }),
   );
   app.route('/', createRestRoutes({ gateway, maxBodyBytes: config.maxBodyBytes, clientIp }));
@@ -401,6 +412,7 @@ export function createApp(options: AppOptions): GatehouseApp {
       await gateway.drain();
       await reach.settled();
       pacer.close();
+      await shared?.close();
       // Open MCP sessions hold event streams; calls in flight have finished, so close them.
       await mcp.closeAll();
       await agents.flush();
@@ -418,6 +430,20 @@ export function cacheNamespace(baseUrl: string): string {
     // keep the fallback
   }
   return host.replace(/[^A-Za-z0-9_.-]/g, '_').slice(0, 64) || 'upstream';
+}
+
+/** Readiness of the rate counters replicas share: without them calls are refused (fail closed). */
+async function sharedCheck(shared: SharedWindows): Promise<ReadinessCheck> {
+  try {
+    await shared.ping();
+    return { name: 'redis', ok: true, detail: 'shared rate windows reachable' };
+  } catch (e) {
+    return {
+      name: 'redis',
+      ok: false,
+      detail: `shared rate windows unreachable (${(e as Error).message}): calls to Apollo are refused until Redis is back`,
+    };
+  }
 }
 
 /** True for addresses only this machine can reach. */

@@ -75,6 +75,7 @@ export const configSchema = z.object({
     .describe('GATEHOUSE_ADMIN_TOKEN: bearer token for /admin/api'),
   redisUrl: z
     .string()
+    .regex(/^rediss?:\/\/\S+$/, 'must be a redis:// or rediss:// URL')
     .optional()
     .describe('GATEHOUSE_REDIS_URL: shared counters for several replicas'),
   logLevel: z

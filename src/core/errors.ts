@@ -50,7 +50,7 @@ export interface BudgetDetails {
 export type UnauthenticatedReason = 'missing' | 'unknown' | 'revoked';
 
 /** Whose limit was hit: the agent's own requests-per-minute, or Apollo's window for the team. */
-export type RateLimitScope = 'agent' | 'apollo';
+export type RateLimitScope = 'agent' | 'apollo' | 'gatehouse';
 
 /** What Apollo answered, kept so surfaces can pass Apollo's own status and body through. */
 export interface UpstreamDetails {
@@ -245,7 +245,9 @@ export const gatewayError = Object.freeze({
     const what =
       p.scope === 'agent'
         ? 'This agent has reached its requests-per-minute limit set in Gatehouse.'
-        : `Apollo's ${p.window ? `${p.window} ` : ''}rate limit for this endpoint is used up for the team.`;
+        : p.scope === 'gatehouse'
+          ? "Gatehouse cannot reach the rate counters its replicas share (Redis), so it sends nothing to Apollo that could overrun the team's windows; nothing was sent."
+          : `Apollo's ${p.window ? `${p.window} ` : ''}rate limit for this endpoint is used up for the team.`;
     return {
       code: 'rate_limited',
       scope: p.scope,

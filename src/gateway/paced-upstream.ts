@@ -18,6 +18,8 @@ import { describeRefusal, type Pacer } from './pacer.js';
 
 /** Apollo was not called: Gatehouse refused for rate reasons (the error code says so). */
 export const pacedErrorCode = 'GATEHOUSE_PACED';
+/** Apollo was not called: the replicas' shared rate counters (Redis) could not be reached. */
+export const sharedUnavailableCode = 'GATEHOUSE_SHARED_UNAVAILABLE';
 
 /** Options for {@link createPacedUpstream}. */
 export interface PacedUpstreamOptions {
@@ -45,7 +47,7 @@ export function createPacedUpstream(
         kind: 'rate_limited',
         status: 429,
         message: describeRefusal(grant, action.title.toLowerCase()),
-        errorCode: pacedErrorCode,
+        errorCode: grant.reason === 'shared_unavailable' ? sharedUnavailableCode : pacedErrorCode,
         body: null,
         rate: null,
         durationMs: 0,

@@ -76,7 +76,13 @@ export interface Grant {
 }
 
 /** Why a call was not granted. */
-export type RefusalReason = 'queue_full' | 'wait_too_long' | 'cancelled' | 'closed';
+export type RefusalReason =
+  | 'queue_full'
+  | 'wait_too_long'
+  | 'cancelled'
+  | 'closed'
+  /** The rate counters shared by replicas (Redis) cannot be reached: fail closed. */
+  | 'shared_unavailable';
 
 /** A call that will not go. */
 export interface Refusal {
@@ -934,6 +940,8 @@ export function describeRefusal(refusal: Refusal, endpoint = 'this endpoint'): s
       return `cancelled while waiting for ${endpoint}`;
     case 'closed':
       return `Gatehouse is shutting down; ${retry}`;
+    case 'shared_unavailable':
+      return `rate limited: the rate counters Gatehouse's replicas share (Redis) cannot be reached, so nothing is sent to ${endpoint} that could overrun Apollo's windows; ${retry}`;
   }
 }
 

@@ -1,7 +1,7 @@
 import { gatewayError, type GatewayError } from '../core/index.js';
 import type { UpstreamError } from '../ports/index.js';
 
-import { pacedErrorCode } from './paced-upstream.js';
+import { pacedErrorCode, sharedUnavailableCode } from './paced-upstream.js';
 
 /**
  * Turns Apollo's failure into the error an agent sees, saying whose fault it is (the agent's input,
@@ -21,6 +21,12 @@ export function explainUpstreamError(e: UpstreamError): GatewayError {
         cause: e.message,
       });
     case 'rate_limited':
+      if (e.errorCode === sharedUnavailableCode) {
+        return gatewayError.rateLimited({
+          scope: 'gatehouse',
+          retryAfterSeconds: e.retryAfterSeconds,
+        });
+      }
       return gatewayError.rateLimited({
         scope: 'apollo',
         retryAfterSeconds: e.retryAfterSeconds,

@@ -194,6 +194,39 @@ export interface ApprovalStore {
   prune(olderThan: number): Promise<number>;
 }
 
+/** Window lengths and limits for one shared take (null: the window is not limited). */
+export interface SharedWindowLimits {
+  readonly minute: number | null;
+  readonly hour: number | null;
+  readonly day: number | null;
+}
+
+/** What a shared take answered. */
+export type SharedTake =
+  | { readonly ok: true; readonly counts: SharedWindowLimits }
+  /** The bucket is full (or held after Apollo's 429): try again in `retryAfterMs`. */
+  | {
+      readonly ok: false;
+      readonly retryAfterMs: number;
+      readonly window: 'minute' | 'hour' | 'day' | null;
+    };
+
+/**
+ * Apollo's rate windows shared by every replica (Redis): each take counts one call in every
+ * window of the bucket atomically, or refuses without counting, so N replicas together never send
+ * more than a window allows. Throws when the shared store cannot be reached.
+ */
+export interface SharedWindows {
+  take(bucket: string, limits: SharedWindowLimits): Promise<SharedTake>;
+  /** Gives back one call that never reached Apollo. */
+  release(bucket: string): Promise<void>;
+  /** Nothing goes in `bucket` for `ms` (Apollo answered 429). */
+  hold(bucket: string, ms: number): Promise<void>;
+  /** Answers when the shared store is reachable (readiness). */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
 /** The per-agent credit ledger (what completed calls spent). */
 export interface CreditLedger {
   /** Credits the agent's calls spent since `since` (epoch ms). */

@@ -1,0 +1,82 @@
+// The shared rate windows against a real Redis: a take counts in every window or in none, so
+// however many takes race, a window never admits more than its limit; a spent window answers
+// with the time until it reopens and names itself; a hold stops everything; a released call is
+// given back; and an unreachable Redis throws (the pacer then fails closed).
+import { randomBytes } from 'node:crypto';
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { redisUrl, requireRedis } from '../../test/helpers/redis.js';
+import type { SharedWindows } from '../ports/index.js';
+
+import { createRedisWindows } from './redis-windows.js';
+
+const run = await requireRedis();
+const opened: SharedWindows[] = [];
+const windows = () => {
+  const w = createRedisWindows(redisUrl, { namespace: `test-${randomBytes(6).toString('hex')}` });
+  opened.push(w);
+  return w;
+};
+afterAll(async () => {
+  for (const w of opened) await w.close();
+});
+
+describe.runIf(run)('shared rate windows (Redis)', () => {
+  beforeAll(async () => {
+    await windows().ping();
+  });
+
+  it('admits exactly the limit however many takes race, from several clients', async () => {
+    // Three "replicas": three connections over one namespace, so the same keys.
+    const ns = `race-${randomBytes(6).toString('hex')}`;
+    const replicas = [1, 2, 3].map(() => createRedisWindows(redisUrl, { namespace: ns }));
+    opened.push(...replicas);
+    const limits = { minute: 50, hour: 200, day: null };
+    const answers = await Promise.all(
+      Array.from({ length: 300 }, (_, i) => replicas[i % 3]!.take('people.search', limits)),
+    );
+    expect(answers.filter((a) => a.ok)).toHaveLength(50);
+    const refused = answers.find((a) => !a.ok);
+    expect(refused).toMatchObject({ ok: false, window: 'minute' });
+    expect(!refused!.ok && refused!.retryAfterMs).toBeGreaterThan(59_000);
+    expect(!refused!.ok && refused!.retryAfterMs).toBeLessThanOrEqual(60_500);
+  });
+
+  it('counts in every window or none: a spent hour refuses without using the minute', async () => {
+    const w = windows();
+    const limits = { minute: 10, hour: 3, day: 100 };
+    for (let i = 0; i < 3; i++) expect((await w.take('b', limits)).ok).toBe(true);
+    const fourth = await w.take('b', limits);
+    expect(fourth).toMatchObject({ ok: false, window: 'hour' });
+    // The refused take counted nowhere: with the hour lifted, the minute still has 7 left.
+    const lifted = { minute: 10, hour: null, day: 100 };
+    const more = await Promise.all(Array.from({ length: 10 }, () => w.take('b', lifted)));
+    expect(more.filter((a) => a.ok)).toHaveLength(7);
+  });
+
+  it('gives back a released call and stops everything during a hold', async () => {
+    const w = windows();
+    const limits = { minute: 1, hour: null, day: null };
+    expect((await w.take('c', limits)).ok).toBe(true);
+    expect((await w.take('c', limits)).ok).toBe(false);
+    await w.release('c');
+    const again = await w.take('c', limits);
+    expect(again).toMatchObject({ ok: true, counts: { minute: 1, hour: null, day: null } });
+    await w.release('c');
+    await w.hold('c', 5_000);
+    const held = await w.take('c', limits);
+    expect(held).toMatchObject({ ok: false, window: null });
+    expect(!held.ok && held.retryAfterMs).toBeGreaterThan(4_000);
+    // A shorter hold never shortens a longer one.
+    await w.hold('c', 10);
+    expect((await w.take('c', limits)).ok).toBe(false);
+  });
+
+  it('throws when Redis cannot be reached', async () => {
+    const w = createRedisWindows('redis://127.0.0.1:1', { namespace: 'nowhere' });
+    opened.push(w);
+    await expect(w.take('x', { minute: 1, hour: null, day: null })).rejects.toThrow();
+    await expect(w.ping()).rejects.toThrow();
+  });
+});

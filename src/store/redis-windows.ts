@@ -1,0 +1,138 @@
+// Apollo's fixed rate windows shared by every replica, in Redis (issue 8). One Lua script checks
+// every window of a bucket and then counts the call in all of them, atomically: a call is counted
+// everywhere or nowhere, so N replicas together never send more than any window allows. A window
+// starts with its first call, as Apollo's do (SPEC.md §9), and lasts its length plus a margin, so
+// ours never reopens before Apollo's (whose clock starts when the request arrives, a little later).
+import { Redis } from 'ioredis';
+
+import type { SharedTake, SharedWindowLimits, SharedWindows } from '../ports/index.js';
+
+const windowNames = ['minute', 'hour', 'day'] as const;
+const windowMs = [60_000, 3_600_000, 86_400_000] as const;
+
+// KEYS: minute, hour, day counters and the hold key. ARGV: three limits (-1: unlimited), three
+// window lengths in ms. Returns {1, m, h, d} when counted, {0, retryAfterMs, windowIndex} when not
+// (index 0: held after Apollo's 429).
+const takeScript = `
+local held = redis.call('PTTL', KEYS[4])
+if held > 0 then return {0, held, 0} end
+for i = 1, 3 do
+  local limit = tonumber(ARGV[i])
+  if limit >= 0 then
+    local used = tonumber(redis.call('GET', KEYS[i]) or '0')
+    if used >= limit then
+      local ttl = redis.call('PTTL', KEYS[i])
+      if ttl < 0 then ttl = tonumber(ARGV[3 + i]) end
+      return {0, ttl, i}
+    end
+  end
+end
+local counts = {}
+for i = 1, 3 do
+  if tonumber(ARGV[i]) >= 0 then
+    local used = redis.call('INCR', KEYS[i])
+    if used == 1 then redis.call('PEXPIRE', KEYS[i], ARGV[3 + i]) end
+    counts[i] = used
+  else
+    counts[i] = -1
+  end
+end
+return {1, counts[1], counts[2], counts[3]}
+`;
+
+// Gives one call back in each window that still counts it (never below zero).
+const releaseScript = `
+for i = 1, 3 do
+  local used = tonumber(redis.call('GET', KEYS[i]) or '0')
+  if used > 0 then redis.call('DECR', KEYS[i]) end
+end
+return 1
+`;
+
+// Extends the hold to ARGV[1] ms unless a longer one is already set.
+const holdScript = `
+local left = redis.call('PTTL', KEYS[1])
+if left < tonumber(ARGV[1]) then redis.call('SET', KEYS[1], '1', 'PX', ARGV[1]) end
+return 1
+`;
+
+/** Options for {@link createRedisWindows}. */
+export interface RedisWindowsOptions {
+  /** Separates upstreams (the sandbox never shares windows with real Apollo). */
+  readonly namespace: string;
+  /** Added to every window's length (default 500 ms). */
+  readonly marginMs?: number;
+  /** Give up on a Redis command after this long (default 1 s): calls fail closed, not hang. */
+  readonly commandTimeoutMs?: number;
+}
+
+/** Connects to Redis (lazily) and returns the shared windows. */
+export function createRedisWindows(url: string, options: RedisWindowsOptions): SharedWindows {
+  const redis = new Redis(url, {
+    lazyConnect: true,
+    // A command while disconnected fails at once instead of queueing behind a reconnect.
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    connectTimeout: 2_000,
+    commandTimeout: options.commandTimeoutMs ?? 1_000,
+    retryStrategy: (attempt) => Math.min(attempt * 200, 2_000),
+  });
+  // Errors surface on the commands that fail; the client reconnects on its own.
+  redis.on('error', () => undefined);
+  let connecting: Promise<void> | null = null;
+  const ready = () => {
+    if (redis.status === 'ready') return Promise.resolve();
+    if (redis.status === 'wait' || redis.status === 'end') {
+      connecting ??= redis.connect().finally(() => (connecting = null));
+    }
+    return connecting ?? Promise.resolve();
+  };
+  const margin = options.marginMs ?? 500;
+  const lengths = windowMs.map((ms) => String(ms + margin));
+  const keys = (bucket: string) => {
+    const base = `gatehouse:pace:${options.namespace}:${bucket}`;
+    return [...windowNames.map((w) => `${base}:${w}`), `${base}:hold`];
+  };
+
+  return {
+    async take(bucket, limits: SharedWindowLimits): Promise<SharedTake> {
+      await ready();
+      const args = windowNames.map((w) => String(limits[w] ?? -1));
+      const answer = (await redis.eval(
+        takeScript,
+        4,
+        ...keys(bucket),
+        ...args,
+        ...lengths,
+      )) as number[];
+      if (answer[0] === 1) {
+        const count = (v: number | undefined) => (v === undefined || v < 0 ? null : v);
+        return {
+          ok: true,
+          counts: { minute: count(answer[1]), hour: count(answer[2]), day: count(answer[3]) },
+        };
+      }
+      const index = answer[2] ?? 0;
+      return {
+        ok: false,
+        retryAfterMs: Math.max(1, answer[1] ?? 1),
+        window: index > 0 ? windowNames[index - 1]! : null,
+      };
+    },
+    async release(bucket) {
+      await ready();
+      await redis.eval(releaseScript, 3, ...keys(bucket).slice(0, 3));
+    },
+    async hold(bucket, ms) {
+      await ready();
+      await redis.eval(holdScript, 1, keys(bucket)[3]!, String(Math.max(1, Math.round(ms))));
+    },
+    async ping() {
+      await ready();
+      await redis.ping();
+    },
+    async close() {
+      redis.disconnect();
+    },
+  };
+}

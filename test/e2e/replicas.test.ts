@@ -1,0 +1,230 @@
+// Three Gatehouse processes on one Postgres and one Redis, in front of one sandbox (issue 8):
+// five agents oversubscribe a free-plan endpoint and the replicas together send exactly what
+// Apollo's window allows (no overshoot, no upstream 429), every call audited once; an approval
+// given on replica A releases a call held on replica B; a grant removed on A is enforced on B
+// at once; and a replica whose Redis is gone refuses calls and says so in /readyz.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { createLogger } from '../../src/app/logger.js';
+import { openStore, type StoreServices } from '../../src/app/services.js';
+import { getAction } from '../../src/catalog/index.js';
+import { loadConfig } from '../../src/config/config.js';
+import { createSandbox, type Sandbox, type SandboxServer } from '../../src/sandbox/index.js';
+import { createWorld } from '../../src/sandbox/world/index.js';
+import { runCliWith } from '../helpers/cli.js';
+import { redisUrl, requireRedis } from '../helpers/redis.js';
+import { postgresUrl } from '../store/databases.js';
+
+async function requirePostgres(): Promise<boolean> {
+  const client = new pg.Client({ connectionString: postgresUrl, connectionTimeoutMillis: 3000 });
+  try {
+    await client.connect();
+    return true;
+  } catch (e) {
+    if (process.env.CI === 'true') {
+      throw new Error(`Postgres is not reachable at ${postgresUrl}, and CI=true: ${String(e)}`, {
+        cause: e,
+      });
+    }
+    console.warn('Postgres unreachable: skipping the multi-replica test.');
+    return false;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+const run = (await requireRedis()) && (await requirePostgres());
+const adminToken = 'replica-admin-token-0123456789abcdefgh';
+const schema = `gh_rep_${randomBytes(4).toString('hex')}`;
+let sandbox: Sandbox;
+let server: SandboxServer;
+let env: Record<string, string>;
+const children: ChildProcess[] = [];
+let replicas: string[] = [];
+const tokens: string[] = [];
+let writer = '';
+
+function startReplica(extra: Record<string, string> = {}): Promise<string> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'test/helpers/child-gateway.ts'], {
+    env: { ...env, ...extra },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.push(child);
+  return new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (d: Buffer) => {
+      out += String(d);
+      const m = /LISTENING (\S+)/.exec(out);
+      if (m) resolve(m[1]!);
+    });
+    child.stderr!.on('data', (d: Buffer) => process.stderr.write(d));
+    child.once('exit', (code) => reject(new Error(`replica exited early (${code})`)));
+  });
+}
+
+async function withStore<T>(work: (store: StoreServices) => Promise<T>): Promise<T> {
+  const store = await openStore(loadConfig({ env }), createLogger({ level: 'silent' }));
+  try {
+    return await work(store);
+  } finally {
+    await store.close();
+  }
+}
+
+beforeAll(async () => {
+  if (!run) return;
+  const admin = new pg.Client({ connectionString: postgresUrl });
+  await admin.connect();
+  await admin.query(`create schema ${schema}`);
+  await admin.end();
+  sandbox = createSandbox({ seed: 5, plan: 'free', createWorld });
+  server = await sandbox.listen(0, '127.0.0.1');
+  env = {
+    ...(process.env as Record<string, string>),
+    GATEHOUSE_DB: `${postgresUrl}?options=${encodeURIComponent(`-c search_path=${schema}`)}`,
+    GATEHOUSE_SECRET_KEY: randomBytes(32).toString('base64'),
+    GATEHOUSE_UPSTREAM_URL: server.url,
+    GATEHOUSE_REDIS_URL: redisUrl,
+    GATEHOUSE_ADMIN_TOKEN: adminToken,
+    GATEHOUSE_PORT: '0',
+    GATEHOUSE_HOST: '127.0.0.1',
+    GATEHOUSE_APOLLO_PLAN: 'free',
+    GATEHOUSE_MAX_QUEUE_WAIT_MS: '300',
+    GATEHOUSE_BATCH_WINDOW_MS: '0',
+    GATEHOUSE_LOG_LEVEL: 'silent',
+  };
+  const connected = await runCliWith(env, ['connect', 'apikey'], sandbox.keys.master[0]!);
+  if (connected.code !== 0) throw new Error(connected.err);
+  await withStore(async (store) => {
+    for (let i = 0; i < 5; i++) {
+      const a = await store.agents.create({
+        name: `agent-${i}`,
+        grants: [
+          { target: 'people', level: 'read', requiresApproval: false },
+          { target: 'organizations', level: 'read', requiresApproval: false },
+        ],
+      });
+      if (!a.ok) throw new Error(a.error.message);
+      tokens.push(a.value.token);
+    }
+    const w = await store.agents.create({
+      name: 'writer',
+      grants: [{ target: 'contacts', level: 'full', requiresApproval: true }],
+    });
+    if (!w.ok) throw new Error(w.error.message);
+    writer = w.value.token;
+  });
+  // Started one after another: each runs the (already applied) migrations on start.
+  replicas = [await startReplica(), await startReplica(), await startReplica()];
+}, 120_000);
+
+afterAll(async () => {
+  for (const c of children) c.kill('SIGTERM');
+  await Promise.all(
+    children.map((c) => (c.exitCode === null ? new Promise((r) => c.once('exit', r)) : null)),
+  );
+  await server?.close();
+  sandbox?.close();
+  if (run) {
+    const admin = new pg.Client({ connectionString: postgresUrl });
+    await admin.connect();
+    await admin.query(`drop schema if exists ${schema} cascade`);
+    await admin.end();
+  }
+});
+
+const call = (replica: string, token: string, path: string, body: unknown) =>
+  fetch(`${replica}${path}`, {
+    method: 'POST',
+    headers: { 'x-api-key': token, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+
+describe.runIf(run)('three replicas on Postgres and Redis', () => {
+  it('send together exactly what the window allows, with every call audited once', async () => {
+    const search = getAction('people.search')!.path;
+    const answers = await Promise.all(
+      Array.from({ length: 150 }, (_, i) =>
+        call(replicas[i % 3]!, tokens[i % 5]!, search, { person_titles: ['VP Sales'] }).then(
+          async (r) => ({ status: r.status, body: (await r.json()) as Record<string, unknown> }),
+        ),
+      ),
+    );
+    const ok = answers.filter((a) => a.status === 200).length;
+    const paced = answers.filter((a) => a.status === 429);
+    // The free plan's search window is 50 a minute: all of it delivered, none beyond.
+    expect(ok).toBe(50);
+    expect(paced).toHaveLength(100);
+    expect(paced.every((a) => a.body.error_code === 'RATE_LIMITED')).toBe(true);
+    const audit = await withStore(async (store) => ({
+      total: await store.audit.count({ action: 'people.search' }),
+      records: (await store.audit.query({ action: 'people.search', limit: 1000 })).records,
+    }));
+    expect(audit.total).toBe(150);
+    // Apollo (the sandbox) never answered 429: every refusal was Gatehouse's own.
+    expect(audit.records.filter((r) => r.upstreamStatus === 429)).toHaveLength(0);
+    expect(audit.records.filter((r) => r.upstreamStatus === 200)).toHaveLength(50);
+  });
+
+  it('releases on replica B a call held there once an admin approves it on replica A', async () => {
+    const [a, b, c] = replicas as [string, string, string];
+    const held = await call(b, writer, getAction('contacts.create')!.path, {
+      first_name: 'Ada',
+      last_name: 'Byron',
+    });
+    expect(held.status).toBe(202);
+    const { approval_id, poll } = (await held.json()) as { approval_id: string; poll: string };
+    const approved = await fetch(`${a}/admin/api/approvals/${approval_id}/approve`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
+      body: '{}',
+    });
+    expect(approved.status).toBe(200);
+    for (const replica of [b, c]) {
+      const result = await fetch(`${replica}${poll}`, { headers: { 'x-api-key': writer } });
+      expect(result.status).toBe(200);
+      expect(await result.text()).toContain('Byron');
+    }
+  });
+
+  it('enforces a grant removed on replica A on replica B at once (well within 1 s)', async () => {
+    const [a, b] = replicas as [string, string];
+    // (The free plan has no organization search; people matching it has.)
+    const match = getAction('people.match')!.path;
+    const who = { first_name: 'Ada', last_name: 'Byron', domain: 'example.com' };
+    const before = await call(b, tokens[0]!, match, who);
+    expect(`${before.status} ${await before.text()}`).toMatch(/^200 /);
+    const agents = (await (
+      await fetch(`${a}/admin/api/agents`, { headers: { authorization: `Bearer ${adminToken}` } })
+    ).json()) as { agents: Array<{ id: string; name: string }> };
+    const id = agents.agents.find((x) => x.name === 'agent-0')!.id;
+    const removed = await fetch(`${a}/admin/api/agents/${id}/grants`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ target: 'people', level: 'off' }),
+    });
+    expect(removed.status).toBe(200);
+    const at = performance.now();
+    const denied = await call(b, tokens[0]!, match, who);
+    expect(denied.status).toBe(403);
+    expect(performance.now() - at).toBeLessThan(1_000);
+  });
+
+  it('refuses calls on a replica whose Redis is gone, and says so in /readyz', async () => {
+    const orphan = await startReplica({ GATEHOUSE_REDIS_URL: 'redis://127.0.0.1:1' });
+    const res = await call(orphan, tokens[1]!, getAction('organizations.search')!.path, {
+      q_organization_name: 'a',
+    });
+    expect(res.status).toBe(429);
+    expect(((await res.json()) as { error: string }).error).toMatch(
+      /cannot reach the rate counters its replicas share \(Redis\)/,
+    );
+    const ready = await fetch(`${orphan}/readyz`);
+    expect(ready.status).toBe(503);
+    expect(await ready.text()).toMatch(/shared rate windows unreachable/);
+  });
+});
