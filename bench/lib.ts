@@ -126,3 +126,44 @@ export async function createBenchAgent(dir: string, groups: readonly string[]): 
   if (!created.ok) throw new Error(created.error.message);
   return created.value.token;
 }
+
+/** Open loop: requests leave on schedule whether or not earlier ones returned; their latencies. */
+export async function fixedRate(
+  one: (i: number) => Promise<number>,
+  rate: number,
+  seconds: number,
+): Promise<number[]> {
+  const latencies: number[] = [];
+  const total = rate * seconds;
+  const start = performance.now();
+  const pending: Promise<void>[] = [];
+  for (let i = 0; i < total; i++) {
+    const due = start + (i * 1000) / rate;
+    const wait = due - performance.now();
+    if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+    pending.push(one(i).then((ms) => void latencies.push(ms)));
+  }
+  await Promise.all(pending);
+  return latencies;
+}
+
+/** Closed loop with `concurrency` callers for `seconds`; returns requests per second. */
+export async function fullSpeed(
+  one: (i: number) => Promise<number>,
+  concurrency: number,
+  seconds: number,
+): Promise<number> {
+  let done = 0;
+  const until = performance.now() + seconds * 1000;
+  await Promise.all(
+    Array.from({ length: concurrency }, async (_, w) => {
+      let i = w;
+      while (performance.now() < until) {
+        await one(i);
+        i += concurrency;
+        done += 1;
+      }
+    }),
+  );
+  return done / seconds;
+}

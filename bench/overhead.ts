@@ -15,6 +15,8 @@ import { getAction, type ActionId } from '../src/catalog/index.js';
 
 import {
   createBenchAgent,
+  fixedRate,
+  fullSpeed,
   percentile,
   round,
   send,
@@ -67,8 +69,8 @@ async function main() {
       };
       // Warm up (JIT, connections, SQLite pages).
       await Promise.all(Array.from({ length: 300 }, (_, i) => one(i)));
-      const fixed = label === 'replay' ? await fixedRate(one) : [];
-      const rps = await fullSpeed(one);
+      const fixed = label === 'replay' ? await fixedRate(one, rate, fixedSeconds) : [];
+      const rps = await fullSpeed(one, concurrency, fullSeconds);
       results[name] = { fixed, rps };
       process.stderr.write(`  ${name.padEnd(18)} done (${Math.round(rps)} req/s at full speed)\n`);
     }
@@ -147,39 +149,6 @@ async function buildMix(sandboxUrl: string, key: string): Promise<Call[]> {
     },
     post('organizations.search', { organization_locations: ['United States'], per_page: 10 }),
   ];
-}
-
-/** Open loop: requests leave on schedule whether or not earlier ones returned. */
-async function fixedRate(one: (i: number) => Promise<number>): Promise<number[]> {
-  const latencies: number[] = [];
-  const total = rate * fixedSeconds;
-  const start = performance.now();
-  const pending: Promise<void>[] = [];
-  for (let i = 0; i < total; i++) {
-    const due = start + (i * 1000) / rate;
-    const wait = due - performance.now();
-    if (wait > 1) await new Promise((r) => setTimeout(r, wait));
-    pending.push(one(i).then((ms) => void latencies.push(ms)));
-  }
-  await Promise.all(pending);
-  return latencies;
-}
-
-/** Closed loop with a fixed number of callers; returns requests per second. */
-async function fullSpeed(one: (i: number) => Promise<number>): Promise<number> {
-  let done = 0;
-  const until = performance.now() + fullSeconds * 1000;
-  await Promise.all(
-    Array.from({ length: concurrency }, async (_, w) => {
-      let i = w;
-      while (performance.now() < until) {
-        await one(i);
-        i += concurrency;
-        done += 1;
-      }
-    }),
-  );
-  return done / fullSeconds;
 }
 
 await main();

@@ -131,8 +131,10 @@ export function createSharedPacer(options: SharedPacerOptions): Pacer {
     },
 
     observe(grant, info: RateLimitInfo) {
+      // Apollo's headers are the truth about limits, as for the in-process pacer: a window they
+      // report without a limit is not limited.
       const b = local(grant.bucket);
-      for (const w of windows) learn(b, w, info.limit[w]);
+      b.limits = { minute: info.limit.minute, hour: info.limit.hour, day: info.limit.day };
     },
 
     observeUsageStats(bucket, stats: Partial<Record<Window, WindowUsageStats>>) {
