@@ -65,6 +65,8 @@ export interface UpstreamWiring {
   readonly credential: CredentialSource;
   /** Says what the upstream is, for /readyz ("embedded sandbox", "api.apollo.io"). */
   readonly label: string;
+  /** Releases what the credential holds (a shared lock's connection), on drain. */
+  readonly close?: () => Promise<void>;
 }
 
 /** Everything createApp needs. */
@@ -413,6 +415,7 @@ export function createApp(options: AppOptions): GatehouseApp {
       await reach.settled();
       pacer.close();
       await shared?.close();
+      await options.upstream.close?.();
       // Open MCP sessions hold event streams; calls in flight have finished, so close them.
       await mcp.closeAll();
       await agents.flush();

@@ -3,7 +3,7 @@
 // many calls are waiting. A refresh that fails leaves the old token in service while it is valid
 // and records the failure in the connection's metadata, where /readyz and the console see it.
 import type { ConnectionMetadata } from '../store/index.js';
-import type { Credential, CredentialSource, Logger } from '../ports/index.js';
+import type { Credential, CredentialSource, Logger, SharedLock } from '../ports/index.js';
 import { oauthEndpoints, refreshTokens, type OAuthFailure } from '../upstream/index.js';
 
 import { loadConnection } from './adapters.js';
@@ -43,6 +43,13 @@ export interface OAuthCredentialOptions {
   readonly fetch?: typeof fetch;
   readonly refreshMarginMs?: number;
   readonly retryDelayMs?: number;
+  /**
+   * Replicas share one refresh: the replica holding this lock refreshes, the others wait for its
+   * saved tokens (Apollo rotates refresh tokens, so two refreshes would waste one).
+   */
+  readonly lock?: SharedLock;
+  /** How long a replica waits for another's refresh before trying itself (default 10 s). */
+  readonly lockWaitMs?: number;
 }
 
 /** A credential source whose OAuth token can be refreshed on demand. */
@@ -118,6 +125,28 @@ export function createOAuthCredentialSource(
   }
 
   async function refresh(from: OAuthCredential): Promise<Credential | null> {
+    if (!options.lock) return refreshNow(from);
+    const waitUntil = clock.now() + (options.lockWaitMs ?? 10_000);
+    for (;;) {
+      const release = await options.lock.acquire('oauth-refresh', 30_000).catch(() => null);
+      if (release) {
+        try {
+          return await refreshNow(from);
+        } finally {
+          await release();
+        }
+      }
+      // Another replica is refreshing: use its tokens once saved.
+      await new Promise((r) => setTimeout(r, 200));
+      const latest = await load();
+      if (latest?.kind === 'oauth' && latest.credential.accessToken !== from.accessToken) {
+        return bearer(latest.credential);
+      }
+      if (clock.now() >= waitUntil) return refreshNow(from);
+    }
+  }
+
+  async function refreshNow(from: OAuthCredential): Promise<Credential | null> {
     // Someone may have refreshed since the caller looked (an earlier flight, or `gatehouse mcp`
     // beside the server): Apollo rotates refresh tokens, so ours would be spent already.
     const latest = await load();

@@ -8,7 +8,9 @@ import { createWorld } from '../sandbox/world/index.js';
 import { fixedCredential, storedCredential } from './adapters.js';
 import { createOAuthCredentialSource } from './oauth-credential.js';
 import { createLogger } from './logger.js';
+import { createRedisWindows } from '../store/index.js';
 import {
+  cacheNamespace,
   createApp,
   embeddedSandboxLabel,
   type GatehouseApp,
@@ -81,6 +83,11 @@ export async function chooseUpstream(
     const sandbox = createSandbox({ seed: config.sandboxSeed, createWorld, ...sandboxOptions });
     return { upstream: sandboxUpstream(sandbox), sandbox };
   }
+  // Replicas share one OAuth refresh through a Redis lock.
+  const lock =
+    connection.kind === 'oauth' && config.redisUrl
+      ? createRedisWindows(config.redisUrl, { namespace: cacheNamespace(config.upstreamUrl) })
+      : null;
   return {
     upstream: {
       baseUrl: config.upstreamUrl,
@@ -93,8 +100,10 @@ export async function chooseUpstream(
               upstreamUrl: config.upstreamUrl,
               timeoutMs: config.upstreamTimeoutMs,
               logger: logger ?? createLogger({ level: 'silent' }),
+              ...(lock ? { lock } : {}),
             })
           : storedCredential(store),
+      ...(lock ? { close: () => lock.close() } : {}),
     },
     sandbox: null,
   };

@@ -227,6 +227,14 @@ export interface SharedWindows {
   close(): Promise<void>;
 }
 
+/**
+ * A lock every replica honours (Redis): `acquire` resolves with a release function, or null when
+ * another holder has it. The lock expires after `ttlMs` even if its holder dies.
+ */
+export interface SharedLock {
+  acquire(name: string, ttlMs: number): Promise<(() => Promise<void>) | null>;
+}
+
 /** The per-agent credit ledger (what completed calls spent). */
 export interface CreditLedger {
   /** Credits the agent's calls spent since `since` (epoch ms). */

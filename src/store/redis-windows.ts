@@ -5,7 +5,9 @@
 // ours never reopens before Apollo's (whose clock starts when the request arrives, a little later).
 import { Redis } from 'ioredis';
 
-import type { SharedTake, SharedWindowLimits, SharedWindows } from '../ports/index.js';
+import { randomBytes } from 'node:crypto';
+
+import type { SharedLock, SharedTake, SharedWindowLimits, SharedWindows } from '../ports/index.js';
 
 const windowNames = ['minute', 'hour', 'day'] as const;
 const windowMs = [60_000, 3_600_000, 86_400_000] as const;
@@ -56,6 +58,12 @@ if left < tonumber(ARGV[1]) then redis.call('SET', KEYS[1], '1', 'PX', ARGV[1]) 
 return 1
 `;
 
+// Deletes the lock only if it still holds this holder's token (never someone else's).
+const unlockScript = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+`;
+
 /** Options for {@link createRedisWindows}. */
 export interface RedisWindowsOptions {
   /** Separates upstreams (the sandbox never shares windows with real Apollo). */
@@ -66,8 +74,11 @@ export interface RedisWindowsOptions {
   readonly commandTimeoutMs?: number;
 }
 
-/** Connects to Redis (lazily) and returns the shared windows. */
-export function createRedisWindows(url: string, options: RedisWindowsOptions): SharedWindows {
+/** Connects to Redis (lazily) and returns the shared windows, and a lock on the same connection. */
+export function createRedisWindows(
+  url: string,
+  options: RedisWindowsOptions,
+): SharedWindows & SharedLock {
   const redis = new Redis(url, {
     lazyConnect: true,
     // A command while disconnected fails at once instead of queueing behind a reconnect.
@@ -130,6 +141,16 @@ export function createRedisWindows(url: string, options: RedisWindowsOptions): S
     async ping() {
       await ready();
       await redis.ping();
+    },
+    async acquire(name, ttlMs) {
+      await ready();
+      const key = `gatehouse:lock:${options.namespace}:${name}`;
+      const token = randomBytes(16).toString('hex');
+      const got = await redis.set(key, token, 'PX', Math.max(1, Math.round(ttlMs)), 'NX');
+      if (got !== 'OK') return null;
+      return async () => {
+        await redis.eval(unlockScript, 1, key, token).catch(() => undefined);
+      };
     },
     async close() {
       redis.disconnect();

@@ -23,6 +23,8 @@ import { loadConfig } from '../../src/config/config.js';
 import { createSandbox } from '../../src/sandbox/index.js';
 import { issueTokens, manualClock } from '../../src/sandbox/testing.js';
 import { createWorld } from '../../src/sandbox/world/index.js';
+import { createRedisWindows } from '../../src/store/index.js';
+import { redisUrl, requireRedis } from '../helpers/redis.js';
 
 const day = 24 * 3600_000;
 const upstreamUrl = 'http://sandbox.gatehouse.internal';
@@ -121,6 +123,7 @@ async function setup() {
     apolloClock,
     gatehouseClock,
     tokenRequests: () => tokenRequests,
+    fetchSandbox,
     bearers,
     /** Both clocks together: time passing for everyone. */
     advance(ms: number) {
@@ -276,5 +279,35 @@ describe('OAuth credential refresh', () => {
     // A refresh token Apollo refused is not tried again on every call.
     expect((await t.search()).status).toBe(502);
     expect(t.tokenRequests()).toBe(1);
+  });
+});
+
+describe.runIf(await requireRedis())('OAuth refresh across replicas', () => {
+  it('refreshes once for two replicas through the shared lock, and both use the new token', async () => {
+    const { store, advance, tokenRequests, gatehouseClock, fetchSandbox } = await setup();
+    const lock = createRedisWindows(redisUrl, { namespace: `oauth-${Date.now()}` });
+    cleanups.push(() => lock.close());
+    const replica = () =>
+      createOAuthCredentialSource({
+        store,
+        upstreamUrl,
+        timeoutMs: 5000,
+        logger: createLogger({ level: 'silent' }),
+        clock: gatehouseClock,
+        fetch: fetchSandbox,
+        lock,
+      });
+    const before = tokenRequests();
+    const a = replica();
+    const b = replica();
+    advance(30 * day - refreshMarginMs + 60_000); // inside the margin, still valid at Apollo
+    const got = await Promise.all([
+      ...Array.from({ length: 10 }, () => a.current()),
+      ...Array.from({ length: 10 }, () => b.current()),
+    ]);
+    expect(tokenRequests() - before).toBe(1);
+    const tokens = new Set(got.map((c) => (c?.kind === 'oauth' ? c.accessToken : null)));
+    expect(tokens.size).toBe(1);
+    expect((await stored(store)).credential.accessToken).toBe([...tokens][0]);
   });
 });
