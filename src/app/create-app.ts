@@ -246,6 +246,7 @@ export function createApp(options: AppOptions): GatehouseApp {
     cache: enrichmentCachePort(enrichment),
     pacer,
     deliveries,
+    ...(shared ? { reservations: shared } : {}),
     approvals: createApprovalRepository(store.handle.db),
     approvalTtlMs: config.approvalTtlMinutes * 60_000,
     onApprovalRequested: (held, sentence) =>

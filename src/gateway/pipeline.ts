@@ -25,6 +25,7 @@ import type {
   AgentDirectory,
   ApprovalState,
   ApprovalStore,
+  SharedReservations,
   StoredApproval,
   AgentIdentity,
   AuditSink,
@@ -116,6 +117,8 @@ export interface GatewayDeps {
   readonly approvalTtlMs?: number;
   /** Told when a call is held (the notification webhook); must not throw or block. */
   readonly onApprovalRequested?: (held: StoredApproval, sentence: string) => void;
+  /** Credits in flight shared by replicas (Redis); without it they are counted per process. */
+  readonly reservations?: SharedReservations;
   /** Asynchronous deliveries; without it phone reveals and waterfalls cannot be asked for. */
   readonly deliveries?: Pick<Deliveries, 'receiver' | 'expect' | 'result'>;
 }
@@ -235,6 +238,13 @@ export function createGateway(deps: GatewayDeps): Gateway {
         const left = (inFlightCredits.get(held.agentId) ?? 0) - held.credits;
         if (left > 1e-9) inFlightCredits.set(held.agentId, left);
         else inFlightCredits.delete(held.agentId);
+        if (held.shared) {
+          void deps.reservations
+            ?.releaseCredits(held.agentId, held.credits)
+            .catch((e: unknown) =>
+              deps.logger.warn({ err: e }, 'could not release shared credits'),
+            );
+        }
       }
       active -= 1;
       if (active === 0) {
@@ -242,6 +252,42 @@ export function createGateway(deps: GatewayDeps): Gateway {
         idle = [];
         for (const resolve of waiting) resolve();
       }
+    }
+  }
+
+  const hasBudget = (a: AgentIdentity) =>
+    (a.creditBudgetDay !== null && a.creditBudgetDay !== undefined) ||
+    (a.creditBudgetMonth !== null && a.creditBudgetMonth !== undefined);
+
+  /** Reserves `needed` in the replicas' shared counters; the refusal when it cannot. */
+  async function sharedReservation(
+    agent: AgentIdentity,
+    needed: number,
+    now: number,
+  ): Promise<GatewayError | null> {
+    if (!deps.ledger || !deps.reservations) return null;
+    const periods = [];
+    for (const p of [
+      { period: 'day' as const, limit: agent.creditBudgetDay, ...utcDay(now) },
+      { period: 'month' as const, limit: agent.creditBudgetMonth, ...utcMonth(now) },
+    ]) {
+      if (p.limit === null || p.limit === undefined) continue;
+      periods.push({ ...p, limit: p.limit, spent: await deps.ledger.spent(agent.id, p.start) });
+    }
+    try {
+      const r = await deps.reservations.reserveCredits(agent.id, needed, periods);
+      if (r.ok) return null;
+      const p = periods.find((x) => x.period === r.period)!;
+      return gatewayError.budgetExhausted({
+        limit: p.limit,
+        spent: Math.round((p.spent + r.inFlight) * 100) / 100,
+        needed,
+        period: p.period,
+        retryAfterSeconds: Math.ceil((p.end - now) / 1000),
+      });
+    } catch (e) {
+      deps.logger.warn({ err: e }, 'shared credit counters unreachable: refusing the call');
+      return gatewayError.rateLimited({ scope: 'gatehouse', retryAfterSeconds: 5 });
     }
   }
 
@@ -462,6 +508,18 @@ export function createGateway(deps: GatewayDeps): Gateway {
     if (estimate > 0) {
       const over = await budgetRefusal(agent, estimate, now);
       if (over) return p.recorder.refuse(over, `credit budget per ${over.budget.period}`);
+      // Replicas: the reservation is made in the shared counters, atomically with the check.
+      if (deps.reservations && hasBudget(agent)) {
+        const shared = await sharedReservation(agent, estimate, now);
+        if (shared) {
+          const rule =
+            shared.code === 'budget_exhausted'
+              ? `credit budget per ${shared.budget.period}`
+              : 'shared counters';
+          return p.recorder.refuse(shared, rule);
+        }
+        held.shared = true;
+      }
       inFlightCredits.set(agent.id, (inFlightCredits.get(agent.id) ?? 0) + estimate);
       held.agentId = agent.id;
       held.credits = estimate;
@@ -966,6 +1024,8 @@ interface Proceed {
 interface Held {
   agentId: string | null;
   credits: number;
+  /** Also reserved in the replicas' shared counters. */
+  shared?: boolean;
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {

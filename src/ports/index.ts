@@ -227,6 +227,28 @@ export interface SharedWindows {
   close(): Promise<void>;
 }
 
+/** One budget period as a reservation checks it. */
+export interface ReservationPeriod {
+  readonly period: 'day' | 'month';
+  readonly limit: number;
+  /** Credits the agent's completed calls spent in the period (the ledger). */
+  readonly spent: number;
+}
+
+/**
+ * Credits of calls in flight, shared by every replica (Redis): `reserve` adds `needed` to the
+ * agent's in-flight credits only if, for every period, spent + in flight + needed stays within
+ * the limit, atomically, so two replicas cannot both pass a nearly spent budget.
+ */
+export interface SharedReservations {
+  reserveCredits(
+    agentId: string,
+    needed: number,
+    periods: readonly ReservationPeriod[],
+  ): Promise<{ ok: true } | { ok: false; period: 'day' | 'month'; inFlight: number }>;
+  releaseCredits(agentId: string, credits: number): Promise<void>;
+}
+
 /**
  * A lock every replica honours (Redis): `acquire` resolves with a release function, or null when
  * another holder has it. The lock expires after `ttlMs` even if its holder dies.

@@ -73,6 +73,40 @@ describe.runIf(run)('shared rate windows (Redis)', () => {
     expect((await w.take('c', limits)).ok).toBe(false);
   });
 
+  it('reserves credits only within every period, atomically, and gives them back', async () => {
+    const r = windows();
+    const periods = [
+      { period: 'day' as const, limit: 10, spent: 4 },
+      { period: 'month' as const, limit: 100, spent: 50 },
+    ];
+    const answers = await Promise.all(
+      Array.from({ length: 10 }, () => r.reserveCredits('agt_1', 1.5, periods)),
+    );
+    // 4 spent + 4 × 1.5 in flight = 10: a fifth would pass the day's 10.
+    expect(answers.filter((a) => a.ok)).toHaveLength(4);
+    expect(answers.find((a) => !a.ok)).toEqual({ ok: false, period: 'day', inFlight: 6 });
+    await r.releaseCredits('agt_1', 1.5);
+    expect(await r.reserveCredits('agt_1', 1.5, periods)).toEqual({ ok: true });
+    const month = [{ period: 'month' as const, limit: 57, spent: 50 }];
+    expect(await r.reserveCredits('agt_1', 1.5, month)).toEqual({
+      ok: false,
+      period: 'month',
+      inFlight: 6,
+    });
+    expect(await r.reserveCredits('agt_2', 1.5, month)).toEqual({ ok: true });
+  });
+
+  it('takes a lock once until it is released', async () => {
+    const r = windows();
+    const release = await r.acquire('oauth-refresh', 5_000);
+    expect(release).not.toBeNull();
+    expect(await r.acquire('oauth-refresh', 5_000)).toBeNull();
+    await release!();
+    const again = await r.acquire('oauth-refresh', 5_000);
+    expect(again).not.toBeNull();
+    await again!();
+  });
+
   it('throws when Redis cannot be reached', async () => {
     const w = createRedisWindows('redis://127.0.0.1:1', { namespace: 'nowhere' });
     opened.push(w);

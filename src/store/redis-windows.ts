@@ -7,7 +7,13 @@ import { Redis } from 'ioredis';
 
 import { randomBytes } from 'node:crypto';
 
-import type { SharedLock, SharedTake, SharedWindowLimits, SharedWindows } from '../ports/index.js';
+import type {
+  SharedLock,
+  SharedReservations,
+  SharedTake,
+  SharedWindowLimits,
+  SharedWindows,
+} from '../ports/index.js';
 
 const windowNames = ['minute', 'hour', 'day'] as const;
 const windowMs = [60_000, 3_600_000, 86_400_000] as const;
@@ -64,6 +70,28 @@ if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) 
 return 0
 `;
 
+// KEYS[1]: the agent's in-flight credits. ARGV: needed, then (limit, spent) per period. Adds
+// `needed` only when every period stays within its limit; returns {1} or {0, period index, in flight}.
+const reserveScript = `
+local inflight = tonumber(redis.call('GET', KEYS[1]) or '0')
+local needed = tonumber(ARGV[1])
+local n = (#ARGV - 1) / 2
+for i = 1, n do
+  local limit = tonumber(ARGV[2 * i])
+  local spent = tonumber(ARGV[2 * i + 1])
+  if spent + inflight + needed > limit + 1e-9 then return {0, i, tostring(inflight)} end
+end
+redis.call('INCRBYFLOAT', KEYS[1], ARGV[1])
+redis.call('PEXPIRE', KEYS[1], 600000)
+return {1}
+`;
+
+const releaseCreditsScript = `
+local left = tonumber(redis.call('INCRBYFLOAT', KEYS[1], '-' .. ARGV[1]))
+if left <= 1e-9 then redis.call('DEL', KEYS[1]) end
+return 1
+`;
+
 /** Options for {@link createRedisWindows}. */
 export interface RedisWindowsOptions {
   /** Separates upstreams (the sandbox never shares windows with real Apollo). */
@@ -78,7 +106,7 @@ export interface RedisWindowsOptions {
 export function createRedisWindows(
   url: string,
   options: RedisWindowsOptions,
-): SharedWindows & SharedLock {
+): SharedWindows & SharedLock & SharedReservations {
   const redis = new Redis(url, {
     lazyConnect: true,
     // A command while disconnected fails at once instead of queueing behind a reconnect.
@@ -130,10 +158,6 @@ export function createRedisWindows(
         window: index > 0 ? windowNames[index - 1]! : null,
       };
     },
-    async release(bucket) {
-      await ready();
-      await redis.eval(releaseScript, 3, ...keys(bucket).slice(0, 3));
-    },
     async hold(bucket, ms) {
       await ready();
       await redis.eval(holdScript, 1, keys(bucket)[3]!, String(Math.max(1, Math.round(ms))));
@@ -141,6 +165,24 @@ export function createRedisWindows(
     async ping() {
       await ready();
       await redis.ping();
+    },
+    async reserveCredits(agentId, needed, periods) {
+      await ready();
+      const key = `gatehouse:inflight:${options.namespace}:${agentId}`;
+      const args = [String(needed), ...periods.flatMap((p) => [String(p.limit), String(p.spent)])];
+      const answer = (await redis.eval(reserveScript, 1, key, ...args)) as Array<number | string>;
+      if (answer[0] === 1) return { ok: true };
+      const index = Number(answer[1]) - 1;
+      return { ok: false, period: periods[index]!.period, inFlight: Number(answer[2] ?? 0) };
+    },
+    async releaseCredits(agentId, credits) {
+      await ready();
+      const key = `gatehouse:inflight:${options.namespace}:${agentId}`;
+      await redis.eval(releaseCreditsScript, 1, key, String(credits));
+    },
+    async release(bucket) {
+      await ready();
+      await redis.eval(releaseScript, 3, ...keys(bucket).slice(0, 3));
     },
     async acquire(name, ttlMs) {
       await ready();

@@ -214,6 +214,28 @@ describe.runIf(run)('three replicas on Postgres and Redis', () => {
     expect(performance.now() - at).toBeLessThan(1_000);
   });
 
+  it('holds a credit budget across replicas: calls in flight on all of them count', async () => {
+    await withStore(async (store) => {
+      const r = await store.agents.setLimits('agent-2', { creditBudgetDay: 5 });
+      if (!r.ok) throw new Error(r.error.message);
+    });
+    sandbox.faults.set('people.match', { latencyMs: 500 });
+    try {
+      const match = getAction('people.match')!.path;
+      const answers = await Promise.all(
+        Array.from({ length: 12 }, (_, i) =>
+          call(replicas[i % 3]!, tokens[2]!, match, { email: `nobody${i}@example.org` }),
+        ),
+      );
+      const statuses = answers.map((a) => a.status).sort();
+      // Each match may cost a credit: five fit the budget of 5, wherever they landed.
+      expect(statuses.filter((s) => s === 200)).toHaveLength(5);
+      expect(statuses.filter((s) => s === 402)).toHaveLength(7);
+    } finally {
+      sandbox.faults.clear('people.match');
+    }
+  });
+
   it('refuses calls on a replica whose Redis is gone, and says so in /readyz', async () => {
     const orphan = await startReplica({ GATEHOUSE_REDIS_URL: 'redis://127.0.0.1:1' });
     const res = await call(orphan, tokens[1]!, getAction('organizations.search')!.path, {
