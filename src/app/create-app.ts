@@ -345,6 +345,8 @@ export function createApp(options: AppOptions): GatehouseApp {
         now: clock.now,
       }),
       adminToken: options.adminToken ?? config.adminToken,
+      // Replicas share console sessions through Redis, so no sticky sessions are needed.
+      ...(shared ? { sessions: shared } : {}),
       isHttps,
       clientIp,
     }),

@@ -250,6 +250,17 @@ export interface SharedReservations {
 }
 
 /**
+ * Console sessions: the CSRF token of each live session, ended after `idleMs` without use. In
+ * memory for one process; in Redis so any replica behind a load balancer knows the session.
+ */
+export interface SessionStore {
+  create(id: string, csrf: string, idleMs: number): Promise<void>;
+  /** The session's CSRF token, its idle time restarted; null when unknown or idle too long. */
+  touch(id: string, idleMs: number): Promise<string | null>;
+  remove(id: string): Promise<void>;
+}
+
+/**
  * A lock every replica honours (Redis): `acquire` resolves with a release function, or null when
  * another holder has it. The lock expires after `ttlMs` even if its holder dies.
  */

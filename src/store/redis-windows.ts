@@ -7,7 +7,10 @@ import { Redis } from 'ioredis';
 
 import { randomBytes } from 'node:crypto';
 
+import { createHash } from 'node:crypto';
+
 import type {
+  SessionStore,
   SharedLock,
   SharedReservations,
   SharedTake,
@@ -106,7 +109,7 @@ export interface RedisWindowsOptions {
 export function createRedisWindows(
   url: string,
   options: RedisWindowsOptions,
-): SharedWindows & SharedLock & SharedReservations {
+): SharedWindows & SharedLock & SharedReservations & SessionStore {
   const redis = new Redis(url, {
     lazyConnect: true,
     // A command while disconnected fails at once instead of queueing behind a reconnect.
@@ -128,6 +131,8 @@ export function createRedisWindows(
   };
   const margin = options.marginMs ?? 500;
   const lengths = windowMs.map((ms) => String(ms + margin));
+  const sessionKey = (id: string) =>
+    `gatehouse:session:${createHash('sha256').update(id).digest('hex')}`;
   const keys = (bucket: string) => {
     const base = `gatehouse:pace:${options.namespace}:${bucket}`;
     return [...windowNames.map((w) => `${base}:${w}`), `${base}:hold`];
@@ -183,6 +188,22 @@ export function createRedisWindows(
     async release(bucket) {
       await ready();
       await redis.eval(releaseScript, 3, ...keys(bucket).slice(0, 3));
+    },
+    // Sessions are stored under a hash of their id: a Redis reader cannot use one.
+    async create(id, csrf, idleMs) {
+      await ready();
+      await redis.set(sessionKey(id), csrf, 'PX', idleMs);
+    },
+    async touch(id, idleMs) {
+      await ready();
+      const key = sessionKey(id);
+      const csrf = await redis.get(key);
+      if (csrf !== null) await redis.pexpire(key, idleMs);
+      return csrf;
+    },
+    async remove(id) {
+      await ready();
+      await redis.del(sessionKey(id));
     },
     async acquire(name, ttlMs) {
       await ready();

@@ -236,6 +236,30 @@ describe.runIf(run)('three replicas on Postgres and Redis', () => {
     }
   });
 
+  it('keeps a console session logged in on replica A valid on replica B (sessions in Redis)', async () => {
+    const [a, b] = replicas as [string, string];
+    const login = await fetch(`${a}/admin/api/session`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ token: adminToken }),
+    });
+    const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
+    const { csrf } = (await login.json()) as { csrf: string };
+    const read = await fetch(`${b}/admin/api/session`, { headers: { cookie } });
+    expect(await read.json()).toEqual({ csrf });
+    const created = await fetch(`${b}/admin/api/agents`, {
+      method: 'POST',
+      headers: { cookie, 'x-csrf-token': csrf, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'made-on-b' }),
+    });
+    expect(created.status).toBe(201);
+    await fetch(`${b}/admin/api/session`, {
+      method: 'DELETE',
+      headers: { cookie, 'x-csrf-token': csrf },
+    });
+    expect((await fetch(`${a}/admin/api/agents`, { headers: { cookie } })).status).toBe(401);
+  });
+
   it('refuses calls on a replica whose Redis is gone, and says so in /readyz', async () => {
     const orphan = await startReplica({ GATEHOUSE_REDIS_URL: 'redis://127.0.0.1:1' });
     const res = await call(orphan, tokens[1]!, getAction('organizations.search')!.path, {

@@ -13,6 +13,7 @@ import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { z } from 'zod';
 
 import { auditDecisions } from '../../core/index.js';
+import type { SessionStore } from '../../ports/index.js';
 
 import { oauthBindingCookie, oauthCallbackPath } from '../oauth/routes.js';
 
@@ -30,6 +31,8 @@ export interface AdminOptions {
   readonly now?: () => number;
   /** Idle time after which a console session ends (default 30 minutes). */
   readonly idleMs?: number;
+  /** Where sessions live (default: this process's memory; Redis for replicas). */
+  readonly sessions?: SessionStore;
 }
 
 const levels = ['off', 'read', 'full'] as const;
@@ -240,9 +243,26 @@ export function adminOpenApi(): Record<string, unknown> {
   };
 }
 
-interface Session {
-  readonly csrf: string;
-  lastSeen: number;
+/** Sessions in this process's memory, at most `max` (the least recently used goes first). */
+export function memorySessions(now: () => number = Date.now, max = 100): SessionStore {
+  const map = new Map<string, { csrf: string; expiresAt: number }>();
+  return {
+    async create(id, csrf, idleMs) {
+      if (map.size >= max) map.delete(map.keys().next().value!);
+      map.set(id, { csrf, expiresAt: now() + idleMs });
+    },
+    async touch(id, idleMs) {
+      const s = map.get(id);
+      if (!s) return null;
+      map.delete(id);
+      if (now() >= s.expiresAt) return null;
+      map.set(id, { csrf: s.csrf, expiresAt: now() + idleMs });
+      return s.csrf;
+    },
+    async remove(id) {
+      map.delete(id);
+    },
+  };
 }
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest();
@@ -251,7 +271,6 @@ export function sameSecret(a: string, b: string): boolean {
   return timingSafeEqual(sha256(a), sha256(b));
 }
 
-const maxSessions = 100;
 const loginAttemptsPerMinute = 10;
 
 /** The admin API routes. */
@@ -259,7 +278,7 @@ export function createAdminRoutes(options: AdminOptions): Hono {
   const { services } = options;
   const now = options.now ?? Date.now;
   const idleMs = options.idleMs ?? 30 * 60_000;
-  const sessions = new Map<string, Session>();
+  const sessions = options.sessions ?? memorySessions(now);
   const failures = new Map<string, { count: number; since: number }>();
   const app = new Hono();
   const cookieName = (c: Context) => (options.isHttps(c) ? '__Host-gh_session' : 'gh_session');
@@ -311,17 +330,11 @@ export function createAdminRoutes(options: AdminOptions): Hono {
       : { ok: false, response: invalid(c, parsed.error) };
   }
 
-  function liveSession(c: Context): { id: string; session: Session } | null {
+  async function liveSession(c: Context): Promise<{ id: string; csrf: string } | null> {
     const id = getCookie(c, cookieName(c));
-    if (!id) return null;
-    const session = sessions.get(id);
-    if (!session) return null;
-    if (now() - session.lastSeen > idleMs) {
-      sessions.delete(id);
-      return null;
-    }
-    session.lastSeen = now();
-    return { id, session };
+    if (!id || id.length > 100) return null;
+    const csrf = await sessions.touch(id, idleMs);
+    return csrf === null ? null : { id, csrf };
   }
 
   // No admin token configured: the whole admin API says how to turn it on.
@@ -356,13 +369,9 @@ export function createAdminRoutes(options: AdminOptions): Hono {
       return c.json({ error: 'That is not the admin token.' }, 401);
     }
     failures.delete(ip);
-    if (sessions.size >= maxSessions) {
-      const oldest = [...sessions.entries()].sort((a, b) => a[1].lastSeen - b[1].lastSeen)[0];
-      if (oldest) sessions.delete(oldest[0]);
-    }
     const id = randomBytes(32).toString('base64url');
     const csrf = randomBytes(32).toString('base64url');
-    sessions.set(id, { csrf, lastSeen: now() });
+    await sessions.create(id, csrf, idleMs);
     setCookie(c, cookieName(c), id, {
       httpOnly: true,
       sameSite: 'Strict',
@@ -384,7 +393,7 @@ export function createAdminRoutes(options: AdminOptions): Hono {
       c.set('by' as never, 'admin:api' as never);
       return next();
     }
-    const live = liveSession(c);
+    const live = await liveSession(c);
     if (!live) {
       return c.json(
         { error: 'Log in first (POST /admin/api/session) or send Authorization: Bearer.' },
@@ -394,7 +403,7 @@ export function createAdminRoutes(options: AdminOptions): Hono {
     const method = c.req.method.toUpperCase();
     if (method !== 'GET' && method !== 'HEAD') {
       const sent = c.req.header('x-csrf-token') ?? '';
-      if (!sameSecret(sent, live.session.csrf)) {
+      if (!sameSecret(sent, live.csrf)) {
         return c.json(
           { error: 'Missing or wrong X-CSRF-Token: reload the console and try again.' },
           403,
@@ -407,13 +416,13 @@ export function createAdminRoutes(options: AdminOptions): Hono {
   app.use('/admin/api/*', guard);
   const by = (c: Context) => String(c.get('by' as never) ?? 'admin');
 
-  app.get('/admin/api/session', (c) => {
-    const live = liveSession(c);
-    return c.json(live ? { csrf: live.session.csrf } : { csrf: null });
+  app.get('/admin/api/session', async (c) => {
+    const live = await liveSession(c);
+    return c.json(live ? { csrf: live.csrf } : { csrf: null });
   });
-  app.delete('/admin/api/session', (c) => {
-    const live = liveSession(c);
-    if (live) sessions.delete(live.id);
+  app.delete('/admin/api/session', async (c) => {
+    const live = await liveSession(c);
+    if (live) await sessions.remove(live.id);
     deleteCookie(c, cookieName(c), { path: '/', secure: options.isHttps(c) });
     return c.json({ ok: true });
   });
