@@ -26,6 +26,7 @@ import { createWebhookRoutes } from '../surfaces/webhooks/routes.js';
 import { createAdminRoutes } from '../surfaces/admin/routes.js';
 import type {
   AgentDirectory,
+  AgentIdentity,
   AuditSink,
   Clock,
   CredentialSource,
@@ -172,17 +173,17 @@ export function createApp(options: AppOptions): GatehouseApp {
       void notify(`Gatehouse alert: ${a.message}`);
     }
   };
+  // The agents the pipeline authenticated (names for alerts, budgets for the credit-pace rule),
+  // so evaluating a record costs no store read unless the agent has a daily budget.
+  const seen = new Map<string, AgentIdentity>();
+  const ledger = createCreditLedger(store);
   const observe = (r: AuditRecord & { id: string }) => {
-    const budgeted = r.completed && (r.credits ?? 0) > 0 && r.agentId;
-    if (!budgeted) return raised(alerts.observeRecord(r));
-    void (async () => {
-      const agent = await store.agents.get(r.agentId!);
-      const day = agent?.creditBudgetDay ?? null;
-      const spentToday = day
-        ? await store.audit.sumCredits({ agentId: r.agentId!, since: utcDay(r.time).start })
-        : 0;
-      raised(alerts.observeRecord(r, { day, spentToday }));
-    })().catch((e: unknown) => logger.warn({ err: e }, 'alert evaluation failed'));
+    const day = r.agentId ? (seen.get(r.agentId)?.creditBudgetDay ?? null) : null;
+    if (!day || !r.completed || !r.credits) return raised(alerts.observeRecord(r));
+    void ledger
+      .spent(r.agentId!, utcDay(r.time).start)
+      .then((spentToday) => raised(alerts.observeRecord(r, { day, spentToday })))
+      .catch((e: unknown) => logger.warn({ err: e }, 'alert evaluation failed'));
   };
   const sink = createAuditSink(store, clock.now);
   const audit: AuditSink = {
@@ -202,17 +203,16 @@ export function createApp(options: AppOptions): GatehouseApp {
       for (const a of list) if (a.lastUsedIp) alerts.knowIp(a.id, a.lastUsedIp);
     })
     .catch(() => undefined);
-  const names = new Map<string, string>();
   const watchedAgents: AgentDirectory = {
     async authenticate(token) {
       const agent = await agents.authenticate(token);
-      if (agent) names.set(agent.id, agent.name);
+      if (agent) seen.set(agent.id, agent);
       return agent;
     },
     byId: (id) => agents.byId?.(id) ?? Promise.resolve(null),
     noteUse(agentId, ip, at) {
       agents.noteUse(agentId, ip, at);
-      raised(alerts.observeUse(agentId, names.get(agentId) ?? agentId, ip, at));
+      raised(alerts.observeUse(agentId, seen.get(agentId)?.name ?? agentId, ip, at));
     },
   };
 
@@ -242,7 +242,7 @@ export function createApp(options: AppOptions): GatehouseApp {
     logger,
     auditKeepPersonal: config.auditKeepPersonal,
     reach,
-    ledger: createCreditLedger(store),
+    ledger,
     cache: enrichmentCachePort(enrichment),
     pacer,
     deliveries,

@@ -60,9 +60,46 @@ interface AgentState {
   /** When the detector first saw the agent: no baseline before ten minutes of history. */
   since: number | null;
   denials: Array<{ time: number; id: string }>;
-  calls: number[];
+  /** Calls per second over the last minute, and per minute over the last hour. */
+  seconds: Ring;
+  minutes: Ring;
   ips: Set<string>;
   lastAlert: Map<AlertKind, number>;
+}
+
+/**
+ * Counts per time slot in a fixed ring (60 slots): adding and summing cost the same however busy
+ * the agent is, so the detector stays off the cost of a call.
+ */
+class Ring {
+  private readonly counts = new Float64Array(60);
+  private readonly stamps = new Float64Array(60).fill(-1);
+  constructor(private readonly slotMs: number) {}
+
+  add(time: number): void {
+    const slot = Math.floor(time / this.slotMs);
+    const i = slot % 60;
+    if (this.stamps[i] !== slot) {
+      this.stamps[i] = slot;
+      this.counts[i] = 0;
+    }
+    this.counts[i]! += 1;
+  }
+
+  /** Calls in the 60 slots up to `time`, and the start of the oldest slot that has any. */
+  window(time: number): { total: number; oldest: number } {
+    const now = Math.floor(time / this.slotMs);
+    let total = 0;
+    let oldest = now;
+    for (let i = 0; i < 60; i++) {
+      const stamp = this.stamps[i]!;
+      if (stamp > now - 60 && stamp <= now && this.counts[i]! > 0) {
+        total += this.counts[i]!;
+        if (stamp < oldest) oldest = stamp;
+      }
+    }
+    return { total, oldest: oldest * this.slotMs };
+  }
 }
 
 /** The detector: feed it records and uses; read its alerts. */
@@ -95,7 +132,14 @@ export function createAlertDetector(options: AlertOptions = {}): AlertDetector {
   const stateOf = (agentId: string): AgentState => {
     let s = agents.get(agentId);
     if (!s) {
-      s = { since: null, denials: [], calls: [], ips: new Set(), lastAlert: new Map() };
+      s = {
+        since: null,
+        denials: [],
+        seconds: new Ring(1000),
+        minutes: new Ring(60_000),
+        ips: new Set(),
+        lastAlert: new Map(),
+      };
       agents.set(agentId, s);
     }
     return s;
@@ -138,11 +182,12 @@ export function createAlertDetector(options: AlertOptions = {}): AlertDetector {
       // Count each call once: when its record is first written.
       if (!r.completed || r.decision === 'denied') {
         s.since ??= r.time;
-        s.calls.push(r.time);
-        while (s.calls.length && s.calls[0]! < r.time - 3_600_000) s.calls.shift();
-        const lastMinute = s.calls.filter((t) => t > r.time - 60_000).length;
-        const earlier = s.calls.length - lastMinute;
-        const spanMinutes = Math.max(1, (r.time - 60_000 - (s.calls[0] ?? r.time)) / 60_000);
+        s.seconds.add(r.time);
+        s.minutes.add(r.time);
+        const lastMinute = s.seconds.window(r.time).total;
+        const hour = s.minutes.window(r.time);
+        const earlier = Math.max(0, hour.total - lastMinute);
+        const spanMinutes = Math.max(1, (r.time - 60_000 - hour.oldest) / 60_000);
         const baseline = earlier / spanMinutes;
         const known = r.time - s.since >= baselineMs;
         if (known && lastMinute >= burstFloor && lastMinute > burstFactor * Math.max(baseline, 1)) {
