@@ -108,6 +108,20 @@ export const webhookResultCodes = [
   'invalid_request_id',
 ] as const;
 
+const int64Min = -(2n ** 63n);
+const int64Max = 2n ** 63n - 1n;
+
+/**
+ * Apollo's request_id in canonical decimal, or null when it is not a signed 64-bit integer (its
+ * `invalid_request_id`). Apollo sends it as a bare number, often beyond 2^53 and often negative.
+ */
+export function canonicalRequestId(raw: unknown): string | null {
+  const text = typeof raw === 'string' || typeof raw === 'number' ? String(raw).trim() : '';
+  if (!/^-?\d{1,20}$/.test(text)) return null;
+  const n = BigInt(text);
+  return n < int64Min || n > int64Max ? null : n.toString();
+}
+
 /**
  * Every OAuth scope Apollo recognises (SPEC.md §12: the union of its MCP server's metadata and its
  * official CLI's list). `read_user_profile` and `app_scopes` are added to every app.

@@ -134,6 +134,7 @@ export {
   apiProfile,
   authHealth,
   authHealthLegacyPath,
+  canonicalRequestId,
   endpoints,
   hashRoutedAuthorize,
   oauthAuthorize,

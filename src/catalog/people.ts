@@ -10,6 +10,7 @@ import {
   searchTarget,
 } from './define.js';
 import { personSchema, personSearchRowSchema } from './objects.js';
+import { canonicalRequestId } from './endpoints.js';
 import type { AsyncDeliverySpec } from './types.js';
 import {
   amountParam,
@@ -221,9 +222,7 @@ const matchDelivery: AsyncDeliverySpec = {
     if (!waterfall && phone && phone.status === 'skipped') return null;
     if (!waterfall && Array.isArray(b.matches) && b.matches.every((m) => m === null)) return null;
     const id = b.request_id ?? (phone as { request_id?: unknown } | undefined)?.request_id;
-    const text = typeof id === 'string' || typeof id === 'number' ? String(id) : '';
-    // Canonical decimal (core's canonicalRequestId applies the int64 bounds where it is stored).
-    return /^-?\d{1,20}$/.test(text) ? BigInt(text).toString() : null;
+    return canonicalRequestId(id);
   },
 };
 

@@ -8,11 +8,3 @@ export function parseApolloJson(text: string): unknown {
   if (!text.includes('"request_id"')) return JSON.parse(text);
   return JSON.parse(text.replace(requestIdNumber, '$1"$2"'));
 }
-
-/** The canonical decimal form of a signed 64-bit request id, or null when it is not one. */
-export function canonicalRequestId(raw: unknown): string | null {
-  const text = typeof raw === 'string' || typeof raw === 'number' ? String(raw).trim() : '';
-  if (!/^-?\d{1,20}$/.test(text)) return null;
-  const n = BigInt(text);
-  return n < -(2n ** 63n) || n > 2n ** 63n - 1n ? null : n.toString();
-}

@@ -1,5 +1,5 @@
 // The pure core: errors, policy, masking and the audit sentence. No I/O, no clock, no randomness.
-export { canonicalRequestId, parseApolloJson } from './apollo-json.js';
+export { parseApolloJson } from './apollo-json.js';
 export {
   auditDecisions,
   completeAuditRecord,

@@ -11,8 +11,8 @@
 //   - `result` answers the agent in Apollo's own webhook_result shape, its own deliveries only.
 import { createHash, randomBytes } from 'node:crypto';
 
+import { canonicalRequestId } from '../catalog/index.js';
 import {
-  canonicalRequestId,
   completeDeliveryRecord,
   openDeliveryRecord,
   parseApolloJson,

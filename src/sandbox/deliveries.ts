@@ -1,3 +1,5 @@
+import { canonicalRequestId } from '../catalog/index.js';
+
 import { toJson } from './json.js';
 import type { Ledger } from './ledger.js';
 import type { AsyncDelivery, Clock } from './types.js';
@@ -12,9 +14,6 @@ export const resultRetentionMs = 30 * 24 * 3_600_000;
 
 /** Waits between delivery attempts (three attempts in all). */
 const retryDelaysMs = [1_000, 5_000];
-
-const int64Min = -(2n ** 63n);
-const int64Max = 2n ** 63n - 1n;
 
 /** What polling a request id finds. */
 export type ResultLookup =
@@ -63,13 +62,6 @@ export interface DeliveryOptions {
   clock: Clock;
   fetch: typeof fetch;
   ledger: Ledger;
-}
-
-/** The canonical decimal form of a signed 64-bit integer, or undefined. */
-export function canonicalRequestId(raw: string): string | undefined {
-  if (!/^-?\d{1,20}$/.test(raw)) return undefined;
-  const n = BigInt(raw);
-  return n < int64Min || n > int64Max ? undefined : n.toString();
 }
 
 function pause(entry: Entry, ms: number): Promise<void> {
