@@ -25,6 +25,7 @@ import type {
   AgentDirectory,
   ApprovalState,
   ApprovalStore,
+  NewApproval,
   SharedReservations,
   StoredApproval,
   AgentIdentity,
@@ -116,7 +117,7 @@ export interface GatewayDeps {
   /** How long a held call waits for an admin (default 1 hour). */
   readonly approvalTtlMs?: number;
   /** Told when a call is held (the notification webhook); must not throw or block. */
-  readonly onApprovalRequested?: (held: StoredApproval, sentence: string) => void;
+  readonly onApprovalRequested?: (held: NewApproval, sentence: string) => void;
   /** Credits in flight shared by replicas (Redis); without it they are counted per process. */
   readonly reservations?: SharedReservations;
   /** Asynchronous deliveries; without it phone reveals and waterfalls cannot be asked for. */
@@ -690,7 +691,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
     });
     const auditId = await deps.audit.open({ ...record, durationMs: elapsed() });
     const reason = req.reason?.trim().slice(0, 1000) || null;
-    await store.create({
+    const held: NewApproval = {
       id,
       agentId: agent.id,
       agentName: agent.name,
@@ -704,9 +705,9 @@ export function createGateway(deps: GatewayDeps): Gateway {
       auditId,
       createdAt: now,
       expiresAt,
-    });
-    const stored = await store.get(id);
-    if (stored) deps.onApprovalRequested?.(stored, record.sentence);
+    };
+    await store.create(held);
+    deps.onApprovalRequested?.(held, record.sentence);
     const error = gatewayError.approvalPending({
       approvalId: id,
       rule,
@@ -742,8 +743,13 @@ export function createGateway(deps: GatewayDeps): Gateway {
     return expired;
   }
 
-  /** Runs an approved call through steps 5–11, completing its held audit record. */
-  async function runApproved(a: StoredApproval): Promise<GatewayOutcome> {
+  /**
+   * Runs an approved call through steps 5–11, completing its held audit record; returns its
+   * outcome and the approval as it ended (done or failed).
+   */
+  async function runApproved(
+    a: StoredApproval,
+  ): Promise<{ outcome: GatewayOutcome; approval: StoredApproval }> {
     const store = deps.approvals!;
     const action = getAction(a.actionId)!;
     const approvedRecord = settleApproval(pendingRecord(a), { decision: 'approved' });
@@ -807,7 +813,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
       }
     }
     const at = deps.clock.now();
-    await store.transition(
+    const ended = await store.transition(
       a.id,
       ['approved'],
       outcome.ok ? 'done' : 'failed',
@@ -822,7 +828,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
             },
           },
     );
-    return outcome;
+    return { outcome, approval: ended ?? a };
   }
 
   async function answerApproval(
@@ -868,8 +874,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
       );
       return ok({ approval: moved });
     }
-    const outcome = await runApproved(moved);
-    return ok({ approval: (await store.get(id)) ?? moved, outcome });
+    return ok(await runApproved(moved));
   }
 
   async function approvalStatus(
