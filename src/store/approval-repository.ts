@@ -101,8 +101,9 @@ export function createApprovalRepository(db: Kysely<Database>): ApprovalStore {
         .where('id', '=', id)
         .where('state', 'in', [...from]);
       if (f.unexpiredAt !== undefined) q = q.where('expires_at', '>', f.unexpiredAt);
-      const result = await q.executeTakeFirst();
-      return Number(result.numUpdatedRows) === 1 ? read(id) : undefined;
+      // The row as this update left it, in the same statement (SQLite and Postgres RETURNING).
+      const row = await q.returningAll().executeTakeFirst();
+      return row && toApproval(row);
     },
 
     async expiredPending(now, limit) {

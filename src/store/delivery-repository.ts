@@ -85,7 +85,7 @@ export function createDeliveryRepository(db: Kysely<Database>): DeliveryStore {
       }
       // Only a pending row changes: a retried webhook (Apollo retries; nothing is signed) or a
       // webhook racing a poll finds it settled and changes nothing.
-      const result = await db
+      const row = await db
         .updateTable('deliveries')
         .set({
           state: s.state,
@@ -98,12 +98,7 @@ export function createDeliveryRepository(db: Kysely<Database>): DeliveryStore {
         })
         .where('receiver_hash', '=', hash)
         .where('state', '=', 'pending')
-        .executeTakeFirst();
-      if (Number(result.numUpdatedRows) === 0) return undefined;
-      const row = await db
-        .selectFrom('deliveries')
-        .selectAll()
-        .where('receiver_hash', '=', hash)
+        .returningAll()
         .executeTakeFirst();
       return row && toDelivery(row);
     },
