@@ -2,11 +2,11 @@
 // store). Values are JSON-ready: times as ISO strings, no token except in the one answer that
 // issues it.
 import { actions, groups, oauthScopes, revealCapability } from '../catalog/index.js';
-import { effectiveLevels, utcDay } from '../core/index.js';
+import { approvalStates, effectiveLevels, utcDay } from '../core/index.js';
 import { err, ok } from '../core/result.js';
 import type { Alert, AlertDetector } from '../gateway/alerts.js';
 import type { Gateway } from '../gateway/pipeline.js';
-import type { ApprovalState, StoredApproval } from '../ports/index.js';
+import type { StoredApproval } from '../ports/index.js';
 import type { AdminAuditQuery, AdminProblem, AdminServices } from '../surfaces/admin/services.js';
 import type { Agent, AuditDecision, AuditFilters } from '../store/index.js';
 
@@ -58,15 +58,6 @@ export function publicApproval(a: StoredApproval) {
     result_status: a.resultStatus,
   };
 }
-
-const approvalStates: readonly ApprovalState[] = [
-  'pending',
-  'approved',
-  'rejected',
-  'expired',
-  'done',
-  'failed',
-];
 
 const grantWords = (g: { target: string; level: string; approval: boolean }) =>
   `${g.target}=${g.level}${g.approval && g.level !== 'off' ? ' (with approval)' : ''}`;

@@ -1,5 +1,7 @@
 // The pure core: errors, policy, masking and the audit sentence. No I/O, no clock, no randomness.
 export { parseApolloJson } from './apollo-json.js';
+export { approvalStates } from './approvals.js';
+export type { ApprovalState } from './approvals.js';
 export {
   auditDecisions,
   completeAuditRecord,

@@ -122,8 +122,8 @@ export interface DeliveryStore {
   prune(olderThan: number): Promise<number>;
 }
 
-/** Where a held call stands: pending → approved → done | failed, or rejected | expired. */
-export type ApprovalState = 'pending' | 'approved' | 'rejected' | 'expired' | 'done' | 'failed';
+import type { ApprovalState } from '../core/index.js';
+export type { ApprovalState };
 
 /** A call held for an admin's approval, bound to its exact validated input. */
 export interface NewApproval {

@@ -1,20 +1,14 @@
 // Held calls: each bound to the exact input the agent sent, moved between states only by atomic
 // compare-and-set, so an approval is used once however many admins click at the same moment.
 import type { Kysely, Selectable } from 'kysely';
+import { approvalStates } from '../core/index.js';
 
 import type { ApprovalState, ApprovalStore, StoredApproval, Surface } from '../ports/index.js';
 
 import { parseJson, stringifyJson } from './codec.js';
 import type { ApprovalsTable, Database } from './db.js';
 
-const states: ReadonlySet<string> = new Set<ApprovalState>([
-  'pending',
-  'approved',
-  'rejected',
-  'expired',
-  'done',
-  'failed',
-]);
+const states: ReadonlySet<string> = new Set(approvalStates);
 /** The longest note an admin may leave, and the longest reason an agent may give. */
 export const maxApprovalNoteLength = 1000;
 

@@ -12,7 +12,7 @@ import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { z } from 'zod';
 
-import { auditDecisions } from '../../core/index.js';
+import { approvalStates, auditDecisions } from '../../core/index.js';
 import type { SessionStore } from '../../ports/index.js';
 
 import { oauthBindingCookie, oauthCallbackPath } from '../oauth/routes.js';
@@ -76,9 +76,7 @@ const oauthBody = z.strictObject({
 });
 const usageQuery = z.strictObject({ days: z.coerce.number().int().min(1).max(90).default(14) });
 const approvalsQuery = z.strictObject({
-  state: z
-    .enum(['pending', 'approved', 'rejected', 'expired', 'done', 'failed', 'all'])
-    .default('pending'),
+  state: z.enum([...approvalStates, 'all']).default('pending'),
 });
 
 /** One admin route, as the OpenAPI document describes it. */
