@@ -121,6 +121,21 @@ export function createRedisWindows(
   });
   // Errors surface on the commands that fail; the client reconnects on its own.
   redis.on('error', () => undefined);
+  // Sent once and called by SHA afterwards (EVALSHA, falling back to EVAL after a Redis restart),
+  // instead of shipping each script's text with every call.
+  const scripts = {
+    take: takeScript,
+    release: releaseScript,
+    hold: holdScript,
+    reserve: reserveScript,
+    releaseCredits: releaseCreditsScript,
+    unlock: unlockScript,
+  } as const;
+  for (const [name, lua] of Object.entries(scripts)) redis.defineCommand(`gh_${name}`, { lua });
+  const run = (name: keyof typeof scripts, keyCount: number, ...args: string[]) =>
+    (redis as unknown as Record<string, (...a: Array<string | number>) => Promise<unknown>>)[
+      `gh_${name}`
+    ]!(keyCount, ...args);
   let connecting: Promise<void> | null = null;
   const ready = () => {
     if (redis.status === 'ready') return Promise.resolve();
@@ -142,13 +157,7 @@ export function createRedisWindows(
     async take(bucket, limits: SharedWindowLimits): Promise<SharedTake> {
       await ready();
       const args = windowNames.map((w) => String(limits[w] ?? -1));
-      const answer = (await redis.eval(
-        takeScript,
-        4,
-        ...keys(bucket),
-        ...args,
-        ...lengths,
-      )) as number[];
+      const answer = (await run('take', 4, ...keys(bucket), ...args, ...lengths)) as number[];
       if (answer[0] === 1) {
         const count = (v: number | undefined) => (v === undefined || v < 0 ? null : v);
         return {
@@ -165,7 +174,7 @@ export function createRedisWindows(
     },
     async hold(bucket, ms) {
       await ready();
-      await redis.eval(holdScript, 1, keys(bucket)[3]!, String(Math.max(1, Math.round(ms))));
+      await run('hold', 1, keys(bucket)[3]!, String(Math.max(1, Math.round(ms))));
     },
     async ping() {
       await ready();
@@ -175,7 +184,7 @@ export function createRedisWindows(
       await ready();
       const key = `gatehouse:inflight:${options.namespace}:${agentId}`;
       const args = [String(needed), ...periods.flatMap((p) => [String(p.limit), String(p.spent)])];
-      const answer = (await redis.eval(reserveScript, 1, key, ...args)) as Array<number | string>;
+      const answer = (await run('reserve', 1, key, ...args)) as Array<number | string>;
       if (answer[0] === 1) return { ok: true };
       const index = Number(answer[1]) - 1;
       return { ok: false, period: periods[index]!.period, inFlight: Number(answer[2] ?? 0) };
@@ -183,11 +192,11 @@ export function createRedisWindows(
     async releaseCredits(agentId, credits) {
       await ready();
       const key = `gatehouse:inflight:${options.namespace}:${agentId}`;
-      await redis.eval(releaseCreditsScript, 1, key, String(credits));
+      await run('releaseCredits', 1, key, String(credits));
     },
     async release(bucket) {
       await ready();
-      await redis.eval(releaseScript, 3, ...keys(bucket).slice(0, 3));
+      await run('release', 3, ...keys(bucket).slice(0, 3));
     },
     // Sessions are stored under a hash of their id: a Redis reader cannot use one.
     async create(id, csrf, idleMs) {
@@ -212,7 +221,7 @@ export function createRedisWindows(
       const got = await redis.set(key, token, 'PX', Math.max(1, Math.round(ttlMs)), 'NX');
       if (got !== 'OK') return null;
       return async () => {
-        await redis.eval(unlockScript, 1, key, token).catch(() => undefined);
+        await run('unlock', 1, key, token).catch(() => undefined);
       };
     },
     async close() {
