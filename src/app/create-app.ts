@@ -18,7 +18,7 @@ import {
   createApprovalRepository,
   createDeliveryRepository,
   createEnrichmentCacheRepository,
-  createRedisWindows,
+  createRedisShared,
 } from '../store/index.js';
 import { createDeliveries, webhookReceiverPath, type Deliveries } from '../gateway/deliveries.js';
 import { createGateway, type Gateway } from '../gateway/pipeline.js';
@@ -133,7 +133,7 @@ export function createApp(options: AppOptions): GatehouseApp {
   const defaults = (bucket: string) =>
     planLimits[config.apolloPlan][getAction(bucket)?.rateClass ?? 'default'];
   const shared = config.redisUrl
-    ? createRedisWindows(config.redisUrl, { namespace: cacheNamespace(options.upstream.baseUrl) })
+    ? createRedisShared(config.redisUrl, { namespace: cacheNamespace(options.upstream.baseUrl) })
     : null;
   const pacer = shared
     ? createSharedPacer({ shared, defaults, logger })

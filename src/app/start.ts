@@ -8,7 +8,7 @@ import { createWorld } from '../sandbox/world/index.js';
 import { fixedCredential, storedCredential } from './adapters.js';
 import { createOAuthCredentialSource } from './oauth-credential.js';
 import { createLogger } from './logger.js';
-import { createRedisWindows } from '../store/index.js';
+import { createRedisShared } from '../store/index.js';
 import {
   cacheNamespace,
   createApp,
@@ -86,7 +86,7 @@ export async function chooseUpstream(
   // Replicas share one OAuth refresh through a Redis lock.
   const lock =
     connection.kind === 'oauth' && config.redisUrl
-      ? createRedisWindows(config.redisUrl, { namespace: cacheNamespace(config.upstreamUrl) })
+      ? createRedisShared(config.redisUrl, { namespace: cacheNamespace(config.upstreamUrl) })
       : null;
   return {
     upstream: {

@@ -88,7 +88,7 @@ export type {
 export type { Database } from './db.js';
 export { createDeliveryRepository, maxDeliveryPayloadBytes } from './delivery-repository.js';
 export { createApprovalRepository, maxApprovalNoteLength } from './approval-repository.js';
-export { createRedisWindows } from './redis-windows.js';
+export { createRedisShared } from './redis-shared.js';
 export {
   createEnrichmentCacheRepository,
   enrichmentCacheKinds,

@@ -23,7 +23,7 @@ import { loadConfig } from '../../src/config/config.js';
 import { createSandbox } from '../../src/sandbox/index.js';
 import { issueTokens, manualClock } from '../../src/sandbox/testing.js';
 import { createWorld } from '../../src/sandbox/world/index.js';
-import { createRedisWindows } from '../../src/store/index.js';
+import { createRedisShared } from '../../src/store/index.js';
 import { redisUrl, requireRedis } from '../helpers/redis.js';
 
 const day = 24 * 3600_000;
@@ -285,7 +285,7 @@ describe('OAuth credential refresh', () => {
 describe.runIf(await requireRedis())('OAuth refresh across replicas', () => {
   it('refreshes once for two replicas through the shared lock, and both use the new token', async () => {
     const { store, advance, tokenRequests, gatehouseClock, fetchSandbox } = await setup();
-    const lock = createRedisWindows(redisUrl, { namespace: `oauth-${Date.now()}` });
+    const lock = createRedisShared(redisUrl, { namespace: `oauth-${Date.now()}` });
     cleanups.push(() => lock.close());
     const replica = () =>
       createOAuthCredentialSource({

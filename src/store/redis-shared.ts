@@ -1,4 +1,7 @@
-// Apollo's fixed rate windows shared by every replica, in Redis (issue 8). One Lua script checks
+// What replicas share in Redis (issue 8): Apollo's rate windows, credits of calls in flight, a
+// lock (the single OAuth refresh) and console sessions.
+//
+// Rate windows: one Lua script checks
 // every window of a bucket and then counts the call in all of them, atomically: a call is counted
 // everywhere or nowhere, so N replicas together never send more than any window allows. A window
 // starts with its first call, as Apollo's do (SPEC.md §9), and lasts its length plus a margin, so
@@ -95,8 +98,8 @@ if left <= 1e-9 then redis.call('DEL', KEYS[1]) end
 return 1
 `;
 
-/** Options for {@link createRedisWindows}. */
-export interface RedisWindowsOptions {
+/** Options for {@link createRedisShared}. */
+export interface RedisSharedOptions {
   /** Separates upstreams (the sandbox never shares windows with real Apollo). */
   readonly namespace: string;
   /** Added to every window's length (default 500 ms). */
@@ -105,10 +108,10 @@ export interface RedisWindowsOptions {
   readonly commandTimeoutMs?: number;
 }
 
-/** Connects to Redis (lazily) and returns the shared windows, and a lock on the same connection. */
-export function createRedisWindows(
+/** Connects to Redis (lazily) and returns the shared windows, reservations, lock and sessions. */
+export function createRedisShared(
   url: string,
-  options: RedisWindowsOptions,
+  options: RedisSharedOptions,
 ): SharedWindows & SharedLock & SharedReservations & SessionStore {
   const redis = new Redis(url, {
     lazyConnect: true,

@@ -9,12 +9,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { redisUrl, requireRedis } from '../../test/helpers/redis.js';
 import type { SharedWindows } from '../ports/index.js';
 
-import { createRedisWindows } from './redis-windows.js';
+import { createRedisShared } from './redis-shared.js';
 
 const run = await requireRedis();
 const opened: SharedWindows[] = [];
 const windows = () => {
-  const w = createRedisWindows(redisUrl, { namespace: `test-${randomBytes(6).toString('hex')}` });
+  const w = createRedisShared(redisUrl, { namespace: `test-${randomBytes(6).toString('hex')}` });
   opened.push(w);
   return w;
 };
@@ -30,7 +30,7 @@ describe.runIf(run)('shared rate windows (Redis)', () => {
   it('admits exactly the limit however many takes race, from several clients', async () => {
     // Three "replicas": three connections over one namespace, so the same keys.
     const ns = `race-${randomBytes(6).toString('hex')}`;
-    const replicas = [1, 2, 3].map(() => createRedisWindows(redisUrl, { namespace: ns }));
+    const replicas = [1, 2, 3].map(() => createRedisShared(redisUrl, { namespace: ns }));
     opened.push(...replicas);
     const limits = { minute: 50, hour: 200, day: null };
     const answers = await Promise.all(
@@ -108,7 +108,7 @@ describe.runIf(run)('shared rate windows (Redis)', () => {
   });
 
   it('throws when Redis cannot be reached', async () => {
-    const w = createRedisWindows('redis://127.0.0.1:1', { namespace: 'nowhere' });
+    const w = createRedisShared('redis://127.0.0.1:1', { namespace: 'nowhere' });
     opened.push(w);
     await expect(w.take('x', { minute: 1, hour: null, day: null })).rejects.toThrow();
     await expect(w.ping()).rejects.toThrow();
