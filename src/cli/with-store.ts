@@ -2,6 +2,7 @@
 // io.ts so commands that need no database (sandbox) never load it.
 import { createLogger } from '../app/logger.js';
 import { openStore, type StoreServices } from '../app/services.js';
+import type { Logger } from '../ports/index.js';
 import { loadConfig, type Config } from '../config/config.js';
 
 import type { CliIO } from './io.js';
@@ -13,23 +14,27 @@ export const storeOptions = {
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
 
+/** A command's configuration: gatehouse.config.json < GATEHOUSE_* variables < its flags. */
+export function commandConfig(
+  io: CliIO,
+  flags: { db?: string | undefined; sandbox?: boolean | undefined },
+): Config {
+  return loadConfig({ env: io.env, file: 'gatehouse.config.json', flags });
+}
+
+/** Commands print results on stdout; operational warnings (or `level`) go to stderr. */
+export function commandLogger(io: CliIO, level: Config['logLevel'] = 'warn'): Logger {
+  return createLogger({ level, destination: { write: (s: string) => io.err(s.trimEnd()) } });
+}
+
 /** Loads configuration and opens the store for one command, closing it afterwards. */
 export async function withStore<T>(
   io: CliIO,
   flags: { db?: string | undefined },
   run: (store: StoreServices, config: Config) => Promise<T>,
 ): Promise<T> {
-  const config = loadConfig({
-    env: io.env,
-    file: 'gatehouse.config.json',
-    flags: { db: flags.db },
-  });
-  // Commands print results on stdout; operational warnings go to stderr.
-  const logger = createLogger({
-    level: 'warn',
-    destination: { write: (s: string) => io.err(s.trimEnd()) },
-  });
-  const store = await openStore(config, logger);
+  const config = commandConfig(io, { db: flags.db });
+  const store = await openStore(config, commandLogger(io));
   try {
     return await run(store, config);
   } finally {

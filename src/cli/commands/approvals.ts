@@ -1,10 +1,8 @@
-import { createLogger } from '../../app/logger.js';
 import { openGateway } from '../../app/start.js';
-import { loadConfig } from '../../config/config.js';
 import { publicApproval } from '../../app/admin-services.js';
 import type { ApprovalState } from '../../ports/index.js';
 import { CliError, parse, table, type CliIO } from '../io.js';
-import { storeOptions } from '../with-store.js';
+import { commandConfig, commandLogger, storeOptions } from '../with-store.js';
 
 const help = `Usage: gatehouse approvals list [--all] [--agent <name|id>] [--limit 50] [--json]
        gatehouse approvals approve <approval-id> [--note <text>] [--json]
@@ -48,17 +46,11 @@ export async function approvalsCommand(args: string[], io: CliIO): Promise<numbe
     throw new CliError('--note is limited to 1000 characters', 2);
   }
 
-  const config = loadConfig({
-    env: io.env,
-    file: 'gatehouse.config.json',
-    flags: { db: values.db },
-  });
-  const logger = createLogger({
-    level: 'warn',
-    destination: { write: (s: string) => io.err(s.trimEnd()) },
-  });
   // Approving runs the call from this process, through the same pipeline as the server.
-  const { app, store, close } = await openGateway(config, logger);
+  const { app, store, close } = await openGateway(
+    commandConfig(io, { db: values.db }),
+    commandLogger(io),
+  );
   try {
     const gateway = app.gateway;
     await gateway.expireApprovals();

@@ -8,19 +8,17 @@ import { open, readFile, realpath, rename, rm, stat, type FileHandle } from 'nod
 import { dirname, resolve } from 'node:path';
 
 import type { GatehouseApp } from '../../app/create-app.js';
-import { createLogger } from '../../app/logger.js';
 import type { StoreServices } from '../../app/services.js';
 import { openGateway } from '../../app/start.js';
 import { personRequestKeys, normalizeDomain, normalizeLinkedInUrl } from '../../cache/index.js';
 import { estimateCredits, getAction } from '../../catalog/index.js';
 import { apolloId, domainParam, emailParam, urlParam } from '../../catalog/params.js';
-import { loadConfig } from '../../config/config.js';
 import { formatWait } from '../../core/format.js';
 import type { GatewayOutcome } from '../../gateway/pipeline.js';
 import { readAgentToken, refuseTokenOnArgv } from '../agent-token.js';
 import { CsvError, csvLine, isBlankRecord, readCsvFile } from '../csv.js';
 import { CliError, parse, processIO, type CliIO } from '../io.js';
-import { storeOptions } from '../with-store.js';
+import { commandConfig, commandLogger, storeOptions } from '../with-store.js';
 
 const help = `Usage: gatehouse enrich <in.csv> --out <out.csv> --as <agent> [options]
 
@@ -607,16 +605,9 @@ export async function enrichCommand(args: string[], io: CliIO): Promise<number> 
 
   const token = await readAgentToken(values['token-file'], io.env, 2);
 
-  const config = loadConfig({
-    env: io.env,
-    file: 'gatehouse.config.json',
-    flags: { db: values.db, sandbox: values.sandbox },
-  });
+  const config = commandConfig(io, { db: values.db, sandbox: values.sandbox });
   const quiet = ['silent', 'fatal', 'error'].includes(config.logLevel);
-  const logger = createLogger({
-    level: quiet ? config.logLevel : 'warn',
-    destination: { write: (s: string) => io.err(s.trimEnd()) },
-  });
+  const logger = commandLogger(io, quiet ? config.logLevel : 'warn');
   const gateway = await openGateway(config, logger);
   const { app, store } = gateway;
   try {

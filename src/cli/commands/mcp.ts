@@ -1,11 +1,10 @@
 import { createAuditReader } from '../../app/adapters.js';
 import { createLogger } from '../../app/logger.js';
 import { openGateway } from '../../app/start.js';
-import { loadConfig } from '../../config/config.js';
 import { McpStdioRefused, serveMcpStdio } from '../../surfaces/mcp/stdio.js';
 import { readAgentToken, refuseTokenOnArgv } from '../agent-token.js';
 import { CliError, parse, type CliIO } from '../io.js';
-import { storeOptions } from '../with-store.js';
+import { commandConfig, storeOptions } from '../with-store.js';
 
 const help = `Usage: gatehouse mcp [--token-file <path>] [--db <path|url>] [--sandbox]
 
@@ -39,11 +38,7 @@ export async function mcpCommand(args: string[], io: CliIO): Promise<number> {
     );
   }
 
-  const config = loadConfig({
-    env: io.env,
-    file: 'gatehouse.config.json',
-    flags: { db: values.db, sandbox: values.sandbox },
-  });
+  const config = commandConfig(io, { db: values.db, sandbox: values.sandbox });
   // stdout is the protocol: logs go to stderr.
   const logger = createLogger({ level: config.logLevel, destination: process.stderr });
   const { app, store, close } = await openGateway(config, logger);

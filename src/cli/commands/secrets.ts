@@ -1,7 +1,6 @@
 import { dropPreviousKeys, rotateKeyFile } from '../../store/index.js';
-import { loadConfig } from '../../config/config.js';
 import { CliError, parse, type CliIO } from '../io.js';
-import { storeOptions, withStore } from '../with-store.js';
+import { commandConfig, storeOptions, withStore } from '../with-store.js';
 
 const help = `Usage: gatehouse secrets rotate [--drop-old] [--db <path|url>]
 
@@ -37,11 +36,7 @@ export async function secretsCommand(args: string[], io: CliIO): Promise<number>
     io.out(help);
     return 0;
   }
-  const config = loadConfig({
-    env: io.env,
-    file: 'gatehouse.config.json',
-    flags: { db: values.db },
-  });
+  const config = commandConfig(io, { db: values.db });
   const fromEnv = config.secretKey !== undefined;
   let rotatedFrom: string | null = null;
   if (!fromEnv) {
