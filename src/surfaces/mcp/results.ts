@@ -121,6 +121,13 @@ export function successResult(
   };
 }
 
+/** Plain text as a tool result; an error when the model should change something first. */
+export function textResult(text: string, isError = false): CallToolResult {
+  return isError
+    ? { isError, content: [{ type: 'text', text }] }
+    : { content: [{ type: 'text', text }] };
+}
+
 /** A refused or failed call as a tool result the model can act on (`isError: true`). */
 export function failureResult(error: GatewayError, auditId: string): CallToolResult {
   const text = sentenceFor(error);

@@ -19,7 +19,7 @@ import { decide, effectiveLevels } from '../../core/index.js';
 import type { Gateway } from '../../gateway/pipeline.js';
 import type { AgentIdentity, AuditReader, Logger } from '../../ports/index.js';
 
-import { failureResult, pageFacts, successResult, summarize } from './results.js';
+import { failureResult, pageFacts, successResult, summarize, textResult } from './results.js';
 import {
   allPagesCap,
   allPagesDefault,
@@ -160,12 +160,7 @@ export function createMcpSession(deps: McpDeps, caller: McpCaller): McpSession {
     const paging = isPaged(action) ? allPagesArgs.safeParse(args) : null;
     if (paging && !paging.success) {
       const issues = paging.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
-      return {
-        isError: true,
-        content: [
-          { type: 'text', text: `Invalid arguments: ${issues.join('; ')}. Nothing was called.` },
-        ],
-      };
+      return textResult(`Invalid arguments: ${issues.join('; ')}. Nothing was called.`, true);
     }
     if (paging?.data.all_pages) {
       return walkPages(token, action, input, paging.data.max_pages ?? allPagesDefault);
@@ -297,15 +292,10 @@ export function createMcpSession(deps: McpDeps, caller: McpCaller): McpSession {
   ): Promise<CallToolResult> {
     const raw = args.request_id;
     if (typeof raw !== 'string' && typeof raw !== 'number') {
-      return {
-        isError: true,
-        content: [
-          {
-            type: 'text',
-            text: 'Invalid arguments: request_id is required (the request_id from your people match answer, as a string).',
-          },
-        ],
-      };
+      return textResult(
+        'Invalid arguments: request_id is required (the request_id from your people match answer, as a string).',
+        true,
+      );
     }
     const outcome = await gateway.deliveryResult({
       surface: 'mcp',
@@ -328,9 +318,7 @@ export function createMcpSession(deps: McpDeps, caller: McpCaller): McpSession {
     }
     const text = `${String(said.error ?? 'No result.')} (${String(said.error_code)})`;
     // Pending is not a failure: the model should simply ask again later.
-    return said.error_code === 'result_pending'
-      ? { content: [{ type: 'text', text }] }
-      : { isError: true, content: [{ type: 'text', text }] };
+    return textResult(text, said.error_code !== 'result_pending');
   }
 
   async function approvalStatus(
@@ -339,15 +327,10 @@ export function createMcpSession(deps: McpDeps, caller: McpCaller): McpSession {
   ): Promise<CallToolResult> {
     const id = args.approval_id;
     if (typeof id !== 'string' || !id.trim()) {
-      return {
-        isError: true,
-        content: [
-          {
-            type: 'text',
-            text: 'Invalid arguments: approval_id is required (the id from the held answer).',
-          },
-        ],
-      };
+      return textResult(
+        'Invalid arguments: approval_id is required (the id from the held answer).',
+        true,
+      );
     }
     const outcome = await gateway.approvalStatus({
       surface: 'mcp',
@@ -366,9 +349,9 @@ export function createMcpSession(deps: McpDeps, caller: McpCaller): McpSession {
       });
     }
     if (a.state === 'pending' || a.state === 'approved') {
-      return { content: [{ type: 'text', text: String(said.message ?? 'Still waiting.') }] };
+      return textResult(String(said.message ?? 'Still waiting.'));
     }
-    return { isError: true, content: [{ type: 'text', text: String(said.error ?? a.state) }] };
+    return textResult(String(said.error ?? a.state), true);
   }
 
   async function whoami(token: string): Promise<CallToolResult> {
