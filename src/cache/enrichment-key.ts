@@ -253,10 +253,10 @@ function personConfirmedKeys(person: Record<string, unknown>): Set<string> {
   const org = asRecord(person.organization);
   if (name) {
     for (const domain of [normalizeDomain(org.primary_domain), normalizeDomain(org.website_url)]) {
-      if (domain) keys.add(key('person', 'name', `${name}|domain:${domain}`));
+      if (domain) keys.add(nameKey(name, { domain })!);
     }
     const orgName = normalizeName(org.name) ?? normalizeName(person.organization_name);
-    if (orgName) keys.add(key('person', 'name', `${name}|org:${orgName}`));
+    if (orgName) keys.add(nameKey(name, { org: orgName })!);
   }
   return keys;
 }
