@@ -24,6 +24,22 @@ export interface TlsFiles {
 /** The oldest TLS version Gatehouse accepts (Apollo's Marketplace bar: TLS 1.2 or later). */
 export const minTlsVersion = 'TLSv1.2';
 
+/**
+ * The TLS 1.2 cipher suites Gatehouse accepts: Mozilla's "intermediate" profile, ECDHE key
+ * exchange (forward secrecy) with an AEAD cipher (AES-GCM or ChaCha20-Poly1305) only, so the CBC
+ * and static-RSA suites in Node's default list (AES128-SHA, AES256-SHA, AES128-SHA256…) are
+ * refused. The list names no `TLS_*` suite, so TLS 1.3 keeps Node's defaults, all of them AEAD
+ * with forward secrecy.
+ */
+export const tlsCiphers = [
+  'ECDHE-ECDSA-AES128-GCM-SHA256',
+  'ECDHE-RSA-AES128-GCM-SHA256',
+  'ECDHE-ECDSA-AES256-GCM-SHA384',
+  'ECDHE-RSA-AES256-GCM-SHA384',
+  'ECDHE-ECDSA-CHACHA20-POLY1305',
+  'ECDHE-RSA-CHACHA20-POLY1305',
+].join(':');
+
 function readPem(path: string, setting: string): Buffer {
   try {
     return readFileSync(path);
@@ -52,6 +68,9 @@ export function listen(
               cert: readPem(tls.cert, 'GATEHOUSE_TLS_CERT'),
               key: readPem(tls.key, 'GATEHOUSE_TLS_KEY'),
               minVersion: minTlsVersion,
+              ciphers: tlsCiphers,
+              // Among the suites both sides offer, the server's order above picks the one used.
+              honorCipherOrder: true,
             } as const,
           }
         : {};

@@ -1,11 +1,13 @@
 // Built-in HTTPS: TLS 1.2 or later only, HSTS for a year with subdomains, the security headers on
-// every answer; HSTS only where the connection is HTTPS (directly or via a trusted proxy).
+// every answer; HSTS only where the connection is HTTPS (directly or via a trusted proxy). TLS 1.2
+// offers only ECDHE + AEAD suites: a client limited to a suite without forward secrecy or with CBC
+// is refused at the handshake.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import https from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { TLSSocket } from 'node:tls';
+import { connect, type ConnectionOptions, type TLSSocket } from 'node:tls';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -83,6 +85,28 @@ function get(path: string, tls: https.RequestOptions = {}) {
   );
 }
 
+/** Completes a bare TLS handshake with the server; resolves the negotiated protocol and suite. */
+function handshake(options: ConnectionOptions) {
+  const { port } = new URL(g.url);
+  return new Promise<{ protocol: string | null; cipher: string }>((resolve, reject) => {
+    const socket = connect({
+      host: '127.0.0.1',
+      port: Number(port),
+      ca: readFileSync(cert),
+      ...options,
+    });
+    socket.once('secureConnect', () => {
+      const result = { protocol: socket.getProtocol(), cipher: socket.getCipher().standardName };
+      socket.end();
+      resolve(result);
+    });
+    socket.once('error', (e) => {
+      socket.destroy();
+      reject(e);
+    });
+  });
+}
+
 describe('built-in HTTPS', () => {
   it('serves HTTPS with TLS ≥ 1.2, HSTS and the security headers', async () => {
     expect(g.url).toMatch(/^https:\/\//);
@@ -103,6 +127,36 @@ describe('built-in HTTPS', () => {
         ciphers: 'DEFAULT:@SECLEVEL=0',
       }),
     ).rejects.toThrow();
+  });
+
+  it.each(['AES128-SHA', 'AES256-SHA', 'AES128-SHA256'])(
+    'refuses a TLS 1.2 client offering only %s (no forward secrecy, CBC)',
+    async (cipher) => {
+      await expect(handshake({ maxVersion: 'TLSv1.2', ciphers: cipher })).rejects.toThrow(
+        /handshake failure|no shared cipher|alert/i,
+      );
+    },
+  );
+
+  it('accepts a TLS 1.2 client offering ECDHE-RSA with AES-128-GCM', async () => {
+    // The test certificate has an RSA key, so the ECDHE-RSA suite is the one that applies.
+    expect(
+      await handshake({ maxVersion: 'TLSv1.2', ciphers: 'ECDHE-RSA-AES128-GCM-SHA256' }),
+    ).toEqual({ protocol: 'TLSv1.2', cipher: 'TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256' });
+  });
+
+  it('prefers its own order when a TLS 1.2 client offers ChaCha20 first', async () => {
+    const chosen = await handshake({
+      maxVersion: 'TLSv1.2',
+      ciphers: 'ECDHE-RSA-CHACHA20-POLY1305:ECDHE-RSA-AES128-GCM-SHA256',
+    });
+    expect(chosen.cipher).toBe('TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256');
+  });
+
+  it('accepts TLS 1.3', async () => {
+    const chosen = await handshake({ minVersion: 'TLSv1.3' });
+    expect(chosen.protocol).toBe('TLSv1.3');
+    expect(chosen.cipher).toMatch(/^TLS_(AES_(128|256)_GCM|CHACHA20_POLY1305)_SHA(256|384)$/);
   });
 
   it('refuses to start with a certificate but no key, or an unreadable file', async () => {
