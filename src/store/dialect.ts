@@ -1,3 +1,5 @@
+import { chmodSync, closeSync, fchmodSync, openSync, statSync } from 'node:fs';
+
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import type { LogConfig, SqliteDatabase as KyselySqliteDatabase } from 'kysely';
@@ -49,8 +51,40 @@ export function openDatabase(url: string, options: OpenDatabaseOptions = {}): Da
   return isPostgresUrl(url) ? openPostgres(url, options) : openSqlite(url, options);
 }
 
+/** The SQLite files' mode: owner read/write only, like the vault key file. */
+export const sqliteFileMode = 0o600;
+
+/**
+ * Makes the SQLite database and its -wal and -shm files owner-only before SQLite opens them: they
+ * hold the sealed Apollo credential, token hashes and the audit trail. A new database file is
+ * created 0600 here (exactly, whatever the umask) because SQLite creates -wal and -shm with the
+ * main file's mode; files that already exist lose any group and other bits (never gaining one).
+ * Tightening an existing file is best effort: a file system without Unix modes keeps its own.
+ */
+export function restrictSqliteFiles(path: string): void {
+  if (path === ':memory:' || path === '' || process.platform === 'win32') return;
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, 'wx', sqliteFileMode);
+    fchmodSync(fd, sqliteFileMode);
+  } catch {
+    // It exists (tightened below), or SQLite reports why it cannot be created when it opens it.
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+  for (const file of [path, `${path}-wal`, `${path}-shm`]) {
+    try {
+      const mode = statSync(file).mode & 0o777;
+      if ((mode & ~sqliteFileMode) !== 0) chmodSync(file, mode & sqliteFileMode);
+    } catch {
+      // Absent (SQLite creates it with the main file's mode) or not ours to change.
+    }
+  }
+}
+
 function openSqlite(path: string, options: OpenDatabaseOptions): DatabaseHandle {
   const busyTimeoutMs = options.busyTimeoutMs ?? 5000;
+  restrictSqliteFiles(path);
   const sqlite = new SqliteDatabase(path, { timeout: busyTimeoutMs });
   // WAL lets readers run beside the single writer; NORMAL is durable across application crashes
   // and only risks the last transactions on power loss, the usual pairing with WAL.
