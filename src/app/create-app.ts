@@ -23,7 +23,7 @@ import {
 import { createDeliveries, webhookReceiverPath, type Deliveries } from '../gateway/deliveries.js';
 import { createGateway, type Gateway } from '../gateway/pipeline.js';
 import { createWebhookRoutes } from '../surfaces/webhooks/routes.js';
-import { createAdminRoutes } from '../surfaces/admin/routes.js';
+import { createAdminRoutes, isAdminBearer } from '../surfaces/admin/routes.js';
 import type {
   AgentDirectory,
   AgentIdentity,
@@ -314,6 +314,8 @@ export function createApp(options: AppOptions): GatehouseApp {
     '/',
     createOpsRoutes({
       draining: () => draining,
+      isAdmin: async (c) =>
+        isAdminBearer(c.req.header('authorization'), options.adminToken ?? config.adminToken),
       checks: async () => [
         ...(await readiness(store, options.upstream, config, clock.now(), publicUrl())),
         ...(shared ? [await sharedCheck(shared)] : []),
@@ -442,10 +444,16 @@ export function cacheNamespace(baseUrl: string): string {
 async function sharedCheck(shared: SharedWindows): Promise<ReadinessCheck> {
   try {
     await shared.ping();
-    return { name: 'redis', ok: true, detail: 'shared rate windows reachable' };
+    return {
+      name: 'redis',
+      code: 'redis_unreachable',
+      ok: true,
+      detail: 'shared rate windows reachable',
+    };
   } catch (e) {
     return {
       name: 'redis',
+      code: 'redis_unreachable',
       ok: false,
       detail: `shared rate windows unreachable (${(e as Error).message}): calls to Apollo are refused until Redis is back`,
     };
@@ -467,14 +475,25 @@ async function readiness(
   const checks: ReadinessCheck[] = [];
   try {
     await store.settings.get('readiness-probe');
-    checks.push({ name: 'store', ok: true, detail: `${store.handle.dialect} reachable` });
+    checks.push({
+      name: 'store',
+      code: 'store_unreachable',
+      ok: true,
+      detail: `${store.handle.dialect} reachable`,
+    });
   } catch (e) {
-    checks.push({ name: 'store', ok: false, detail: `store unreachable: ${(e as Error).message}` });
+    checks.push({
+      name: 'store',
+      code: 'store_unreachable',
+      ok: false,
+      detail: `store unreachable: ${(e as Error).message}`,
+    });
   }
   const credential = await upstream.credential.current().catch(() => null);
   const info = await store.connection.info().catch(() => undefined);
   checks.push({
     name: 'upstream',
+    code: 'credential_missing',
     ok: credential !== null,
     detail: credential
       ? `connected to ${upstream.label} with ${credential.kind === 'apikey' ? 'an API key' : 'OAuth'}${info ? describeConnection(info.metadata) : ''}`
@@ -486,6 +505,7 @@ async function readiness(
     upstream.label === embeddedSandboxLabel || /^http:\/\/(127\.|localhost)/.test(upstream.baseUrl);
   checks.push({
     name: 'webhooks',
+    code: 'webhooks_unavailable',
     ok: true,
     detail: `asynchronous enrichments are received at ${publicUrl}${webhookReceiverPath}/<secret>, with webhook_result polling as the fallback`,
     ...(!sandboxed && !publicUrl.startsWith('https://')
@@ -499,6 +519,7 @@ async function readiness(
   if (ages) {
     checks.push({
       name: 'secrets',
+      code: 'secrets_unchecked',
       ok: true,
       detail: `${ages.checked} credential${ages.checked === 1 ? '' : 's'} checked against a ${config.maxSecretAgeDays}-day rotation period`,
       ...(ages.warnings.length ? { warning: ages.warnings.map((w) => w.message).join(' ') } : {}),

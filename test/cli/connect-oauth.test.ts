@@ -160,7 +160,11 @@ describe('gatehouse connect oauth', () => {
     }
 
     // The gateway chooses the OAuth credential source for this connection and calls with it.
-    const config = loadConfig({ env, flags: { port: 0 } });
+    const adminToken = 'connect-oauth-admin-token-0123456789abcdef';
+    const config = loadConfig({
+      env: { ...env, GATEHOUSE_ADMIN_TOKEN: adminToken },
+      flags: { port: 0 },
+    });
     const setup = await openStore(config, silent);
     const agent = await setup.agents.create({
       name: 'bot',
@@ -178,7 +182,13 @@ describe('gatehouse connect oauth', () => {
       });
       expect(res.status).toBe(200);
       expect(((await res.json()) as { people: unknown[] }).people).toHaveLength(1);
-      const ready = (await (await fetch(`${g.url}/readyz`)).json()) as {
+      // Who connected and when the token expires are for the admin only.
+      const anonymous = await (await fetch(`${g.url}/readyz`)).text();
+      expect(JSON.parse(anonymous)).toEqual({ status: 'ready', reasons: [] });
+      expect(anonymous).not.toContain(owner().email);
+      const ready = (await (
+        await fetch(`${g.url}/readyz`, { headers: { authorization: `Bearer ${adminToken}` } })
+      ).json()) as {
         checks: Array<{ name: string; detail: string; warning?: string }>;
       };
       const upstream = ready.checks.find((c) => c.name === 'upstream');

@@ -37,6 +37,8 @@ afterEach(async () => {
  * Gatehouse over an in-process sandbox, connected with OAuth. Apollo's clock and Gatehouse's are
  * separate, so a test can expire the token at Apollo without Gatehouse knowing.
  */
+const adminToken = 'oauth-refresh-admin-token-0123456789abcdef';
+
 async function setup() {
   const apolloClock = manualClock(Date.UTC(2026, 0, 5, 9));
   const gatehouseClock = manualClock(Date.UTC(2026, 0, 5, 9));
@@ -92,6 +94,7 @@ async function setup() {
     config,
     logger,
     store,
+    adminToken,
     upstream: { baseUrl: upstreamUrl, label: 'the sandbox', fetch: fetchSandbox, credential },
   });
   const agent = await store.agents.create({
@@ -242,8 +245,10 @@ describe('OAuth credential refresh', () => {
     expect(t.tokenRequests()).toBe(1);
     expect(t.bearers.at(-1)).toBe(t.issued.access_token);
 
-    // /readyz stays ready and shows the warning.
-    const ready = (await (await t.app.app.request('/readyz')).json()) as {
+    // /readyz stays ready and shows the warning (to the admin).
+    const ready = (await (
+      await t.app.app.request('/readyz', { headers: { authorization: `Bearer ${adminToken}` } })
+    ).json()) as {
       status: string;
       checks: Array<{ name: string; warning?: string }>;
     };

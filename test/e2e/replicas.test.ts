@@ -271,6 +271,10 @@ describe.runIf(run)('three replicas on Postgres and Redis', () => {
     );
     const ready = await fetch(`${orphan}/readyz`);
     expect(ready.status).toBe(503);
-    expect(await ready.text()).toMatch(/shared rate windows unreachable/);
+    expect(await ready.json()).toEqual({ status: 'not_ready', reasons: ['redis_unreachable'] });
+    const detailed = await fetch(`${orphan}/readyz`, {
+      headers: { authorization: `Bearer ${adminToken}` },
+    });
+    expect(await detailed.text()).toMatch(/shared rate windows unreachable/);
   });
 });

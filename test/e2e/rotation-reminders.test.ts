@@ -52,7 +52,9 @@ describe('rotation reminders', () => {
     // The admin token in the environment differs from the one recorded: its age starts now.
     const g = await startGatehouse(config, { logger: createLogger({ level: 'silent' }) });
     try {
-      const res = await g.app.app.request('/readyz');
+      const res = await g.app.app.request('/readyz', {
+        headers: { authorization: `Bearer ${env.GATEHOUSE_ADMIN_TOKEN}` },
+      });
       const body = (await res.json()) as {
         status: string;
         checks: Array<{ name: string; ok: boolean; warning?: string }>;

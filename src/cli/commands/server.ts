@@ -55,7 +55,7 @@ export async function startCommand(args: string[], io: CliIO): Promise<number> {
     '',
     `Gatehouse is listening on ${started.url}, calling ${started.upstreamLabel}.`,
     `  REST proxy (Apollo's /api/v1 paths): ${started.url}/api/v1`,
-    `  Health: ${started.url}/healthz   Readiness: ${started.url}/readyz`,
+    `  Health: ${started.url}/healthz   Readiness: ${started.url}/readyz (details with the admin token)`,
     `  Console: ${started.url}/   Admin API: ${started.url}/admin/api (docs: ${started.url}/admin/docs)`,
   ];
   if (started.mintedAdminToken) {

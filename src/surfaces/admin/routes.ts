@@ -269,6 +269,23 @@ export function sameSecret(a: string, b: string): boolean {
   return timingSafeEqual(sha256(a), sha256(b));
 }
 
+/** The token of an `Authorization: Bearer <token>` header; undefined when there is none. */
+export function bearerToken(authorization: string | undefined): string | undefined {
+  return authorization ? /^Bearer\s+(\S+)\s*$/i.exec(authorization)?.[1] : undefined;
+}
+
+/**
+ * True when an `Authorization` header carries the admin token as a bearer (compared in constant
+ * time); false without a header, with another token, or when no admin token is configured.
+ */
+export function isAdminBearer(
+  authorization: string | undefined,
+  adminToken: string | undefined,
+): boolean {
+  const bearer = bearerToken(authorization);
+  return bearer !== undefined && !!adminToken && sameSecret(bearer, adminToken);
+}
+
 const loginAttemptsPerMinute = 10;
 
 /** The admin API routes. */
@@ -382,8 +399,7 @@ export function createAdminRoutes(options: AdminOptions): Hono {
 
   // Everything else needs the bearer token or a live session (and CSRF for changes).
   const guard: MiddlewareHandler = async (c, next) => {
-    const auth = c.req.header('authorization');
-    const bearer = auth ? /^Bearer\s+(\S+)\s*$/i.exec(auth)?.[1] : undefined;
+    const bearer = bearerToken(c.req.header('authorization'));
     if (bearer !== undefined) {
       if (!sameSecret(bearer, options.adminToken!)) {
         return c.json({ error: 'That is not the admin token.' }, 401);
