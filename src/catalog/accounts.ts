@@ -90,6 +90,8 @@ export const accountsCreate = defineAction({
       i.name ? `'${String(i.name)}'` : 'without a name',
       i.domain ? ` (${String(i.domain)})` : '',
     ].join(''),
+  verify: () =>
+    "search the team's accounts for its name or domain (the accounts search) before trying again.",
 });
 
 /** Update a saved account. */

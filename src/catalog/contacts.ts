@@ -140,6 +140,8 @@ export const contactsCreate = defineAction({
   personalFields: contactPersonal,
   // With run_dedupe Apollo updates the matching record instead of adding one: a retry is safe.
   retrySafe: (i) => i.run_dedupe === true,
+  verify: () =>
+    "search the team's contacts for its email or name (the contacts search) before trying again, or repeat it with run_dedupe: true so that Apollo returns the contact if it exists instead of creating a second one.",
 });
 
 /** Update a saved contact. */

@@ -104,6 +104,8 @@ export const dealsCreate = defineAction({
       i.amount ? `amount ${String(i.amount)}` : undefined,
       i.account_id ? `for account ${String(i.account_id)}` : undefined,
     ]),
+  verify: () =>
+    "list the team's deals (the deals list) and look for it by name before trying again.",
 });
 
 /** Update a deal. */

@@ -13,6 +13,7 @@ type Declared<I extends z.ZodType, O extends z.ZodType, Id extends string> = Omi
   | 'needsReveal'
   | 'masterKeyOnly'
   | 'retrySafe'
+  | 'verify'
 > &
   Partial<
     Pick<
@@ -23,8 +24,12 @@ type Declared<I extends z.ZodType, O extends z.ZodType, Id extends string> = Omi
       | 'needsReveal'
       | 'masterKeyOnly'
       | 'retrySafe'
+      | 'verify'
     >
   > & { hints?: Partial<ActionHints> };
+
+const lookItUp =
+  'look the record up in Apollo (for example with a search) to see whether it took effect before you make the call again.';
 
 /** Declares one action; derives path parameters and MCP hints so they cannot drift from the path. */
 export function defineAction<I extends z.ZodType, O extends z.ZodType, const Id extends string>(
@@ -48,6 +53,7 @@ export function defineAction<I extends z.ZodType, O extends z.ZodType, const Id 
     masterKeyOnly: spec.masterKeyOnly ?? false,
     hints,
     retrySafe: spec.retrySafe ?? (() => hints.idempotent),
+    verify: spec.verify ?? (() => lookItUp),
   });
 }
 

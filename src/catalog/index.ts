@@ -145,6 +145,14 @@ export {
   webhookResultCodes,
 } from './endpoints.js';
 export { decodeQuery, encodeQuery, fillPath, matchPath } from './wire.js';
+export {
+  describeInputShapeProblem,
+  forbiddenKeys,
+  inputShapeLimits,
+  inspectInputShape,
+  isForbiddenKey,
+} from './input-shape.js';
+export type { InputShapeLimits, InputShapeProblem } from './input-shape.js';
 export { bulkMatchLimit, emailStatuses, seniorities } from './people.js';
 export { skipReasons } from './sequences.js';
 export { taskPriorities, taskStatuses, taskTypes } from './tasks.js';

@@ -117,4 +117,6 @@ export const sequencesAddContacts = defineAction({
     return `${shown(i.sequence_id)} (${who || 'no contacts given'}${i.status === 'paused' ? ', paused' : ''})`;
   },
   hints: { idempotent: true },
+  verify: () =>
+    'search the contacts (the contacts search) and look at their sequence status before trying again.',
 });

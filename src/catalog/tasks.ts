@@ -107,4 +107,6 @@ export const tasksCreate = defineAction({
   intent: 'create a task',
   target: (i) =>
     `(${shown(i.type, 'no type').replace(/_/g, ' ')}, ${shown(i.status, 'no status')}) for contact ${shown(i.contact_id)}, due ${shown(i.due_at)}`,
+  verify: () =>
+    "search the team's tasks (the tasks search) for it before trying again, so the contact does not get the same task twice.",
 });

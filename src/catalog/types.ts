@@ -106,6 +106,11 @@ export interface ActionSpec<
   readonly hints: ActionHints;
   /** True when repeating this exact call cannot do harm twice (reads, updates, deduplicated creates). */
   readonly retrySafe: (input: Record<string, unknown>) => boolean;
+  /**
+   * For a write whose answer was lost: how the agent finds out whether it took effect before
+   * making it again, as a sentence ("search the team's contacts for its email …").
+   */
+  readonly verify: (input: Record<string, unknown>) => string;
   /** Set on actions whose answer can be completed later by Apollo's webhook. */
   readonly delivery?: AsyncDeliverySpec;
 }

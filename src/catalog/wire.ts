@@ -2,7 +2,13 @@
 // (`person_titles[]=a&person_titles[]=b`, `revenue_range[min]=1`), real clients send JSON bodies,
 // and Apollo accepts both (SPEC.md §0). These two functions convert between the forms.
 
-/** Decodes a query string into the same object a JSON body would carry. */
+/**
+ * Decodes a query string into the same object a JSON body would carry.
+ *
+ * Every property is defined as the object's own, never assigned, and every existing value is read
+ * only when it is the object's own: a name such as `__proto__[per_page]` becomes an ordinary key
+ * that the input-shape check then refuses, and can never reach `Object.prototype`.
+ */
 export function decodeQuery(params: URLSearchParams): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [rawKey, value] of params) {
@@ -10,27 +16,35 @@ export function decodeQuery(params: URLSearchParams): Record<string, unknown> {
     const objMatch = /^([^[\]]+)\[([^[\]]+)\]$/.exec(rawKey);
     if (listMatch) {
       const key = listMatch[1]!;
-      const current = out[key];
+      const current = own(out, key);
       if (Array.isArray(current)) current.push(value);
-      else out[key] = current === undefined ? [value] : [current, value];
+      else define(out, key, current === undefined ? [value] : [current, value]);
     } else if (objMatch) {
       const key = objMatch[1]!;
-      const sub = objMatch[2]!;
-      const current = out[key];
+      const current = own(out, key);
       const obj =
         current && typeof current === 'object' && !Array.isArray(current)
           ? (current as Record<string, unknown>)
           : {};
-      obj[sub] = value;
-      out[key] = obj;
-    } else if (rawKey in out) {
-      const current = out[rawKey];
-      out[rawKey] = Array.isArray(current) ? [...current, value] : [current, value];
+      define(obj, objMatch[2]!, value);
+      define(out, key, obj);
     } else {
-      out[rawKey] = value;
+      const current = own(out, rawKey);
+      if (current === undefined) define(out, rawKey, value);
+      else define(out, rawKey, Array.isArray(current) ? [...current, value] : [current, value]);
     }
   }
   return out;
+}
+
+/** The object's own value under `key`; never an inherited one. */
+function own(obj: Record<string, unknown>, key: string): unknown {
+  return Object.hasOwn(obj, key) ? obj[key] : undefined;
+}
+
+/** Sets an own, enumerable property, whatever its name (no setter such as `__proto__` runs). */
+function define(obj: Record<string, unknown>, key: string, value: unknown): void {
+  Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
 }
 
 /** Encodes an object as Apollo's bracketed query string (arrays as `k[]`, objects as `k[sub]`). */

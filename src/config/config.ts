@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 
 import { z } from 'zod';
 
+import { describeInputShapeProblem, inspectInputShape } from '../catalog/index.js';
+
 // One schema for every setting. Sources, weakest first: gatehouse.config.json < GATEHOUSE_*
 // environment variables < command-line flags. Nothing outside src/config reads process.env.
 
@@ -283,7 +285,9 @@ function readConfigFile(path: string | undefined): Record<string, unknown> {
   }
   if (!data || typeof data !== 'object' || Array.isArray(data))
     throw new ConfigError(`${path} must hold a JSON object`);
-  const unknownKeys = Object.keys(data).filter((k) => !(k in envNames));
+  const shape = inspectInputShape(data);
+  if (shape) throw new ConfigError(`${path}: ${describeInputShapeProblem(shape)}`);
+  const unknownKeys = Object.keys(data).filter((k) => !Object.hasOwn(envNames, k));
   if (unknownKeys.length)
     throw new ConfigError(`${path}: unknown setting ${unknownKeys.join(', ')}`);
   if ('secretKey' in data || 'adminToken' in data) {

@@ -16,6 +16,11 @@ const secret = new Error('connect ECONNREFUSED 10.0.0.5:5432 password=hunter2');
 /** One example of every code, built with its constructor. */
 const examples: Record<ErrorCode, GatewayError> = {
   unauthenticated: gatewayError.unauthenticated('revoked', secret),
+  unsafe_input: gatewayError.unsafeInput({
+    problem: 'forbidden_key',
+    path: 'revenue_range.__proto__',
+    message: 'The parameter name "__proto__" (at revenue_range.__proto__) is not allowed.',
+  }),
   unknown_action: gatewayError.unknownAction({ method: 'post', path: '/api/v1/foo' }),
   invalid_input: gatewayError.invalidInput([{ path: 'per_page', message: 'must be at most 100' }]),
   not_granted: gatewayError.notGranted({
@@ -45,11 +50,19 @@ const examples: Record<ErrorCode, GatewayError> = {
     body: { error_code: 'API_INACCESSIBLE' },
   }),
   upstream_unreachable: gatewayError.upstreamUnreachable({ timedOut: true, cause: secret }),
+  write_outcome_unknown: gatewayError.writeOutcomeUnknown({
+    what: 'create a contact',
+    timedOut: false,
+    upstreamStatus: 200,
+    check: 'search your contacts for it first.',
+    cause: secret,
+  }),
   internal: gatewayError.internal(secret),
 };
 
 const statuses: Record<ErrorCode, number> = {
   unauthenticated: 401,
+  unsafe_input: 400,
   unknown_action: 404,
   invalid_input: 422,
   not_granted: 403,
@@ -61,6 +74,7 @@ const statuses: Record<ErrorCode, number> = {
   credential_missing: 503,
   upstream_error: 403,
   upstream_unreachable: 504,
+  write_outcome_unknown: 502,
   internal: 500,
 };
 

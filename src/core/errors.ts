@@ -5,6 +5,7 @@ import { formatCredits, formatWait } from './format.js';
 /** Every error code, in the decision order of design.md. */
 export const errorCodes = [
   'unauthenticated',
+  'unsafe_input',
   'unknown_action',
   'invalid_input',
   'not_granted',
@@ -16,6 +17,7 @@ export const errorCodes = [
   'credential_missing',
   'upstream_error',
   'upstream_unreachable',
+  'write_outcome_unknown',
   'internal',
 ] as const;
 
@@ -64,6 +66,12 @@ export interface UpstreamDetails {
 /** A Gatehouse failure, discriminated on `code`. Details beyond `message` are optional extras. */
 export type GatewayError =
   | (ErrorBase<'unauthenticated'> & { readonly reason?: UnauthenticatedReason })
+  | (ErrorBase<'unsafe_input'> & {
+      /** What was wrong: a key that reaches a prototype, or nesting past the limit. */
+      readonly problem: 'forbidden_key' | 'too_deep' | 'too_many_values' | 'not_plain';
+      /** Where in the parameters (`details.0.__proto__`). */
+      readonly path: string;
+    })
   | (ErrorBase<'unknown_action'> & { readonly actionId?: string; readonly route?: string })
   | (ErrorBase<'invalid_input'> & { readonly issues: readonly InputIssue[] })
   | (ErrorBase<'not_granted'> & { readonly rule: string })
@@ -89,6 +97,14 @@ export type GatewayError =
   | ErrorBase<'credential_missing'>
   | (ErrorBase<'upstream_error'> & { readonly upstream: UpstreamDetails })
   | (ErrorBase<'upstream_unreachable'> & { readonly timedOut?: boolean })
+  | (ErrorBase<'write_outcome_unknown'> & {
+      /** True when Apollo did not answer in time; false when its answer was cut off or unreadable. */
+      readonly timedOut: boolean;
+      /** The status Apollo started to answer with, when it got that far. */
+      readonly upstreamStatus: number | null;
+      /** How the agent can find out whether the write took effect. */
+      readonly check: string;
+    })
   | ErrorBase<'internal'>;
 
 /** The variant of GatewayError with the given code. */
@@ -142,6 +158,20 @@ export const gatewayError = Object.freeze({
         'This Gatehouse token was revoked. Ask an admin for a new one (gatehouse agent rotate).',
     }[reason];
     return { code: 'unauthenticated', reason, message, ...withCause(cause) };
+  },
+
+  /** The parameters have a shape no parameters may have (a prototype key, nesting too deep). */
+  unsafeInput(p: {
+    problem: GatewayErrorOf<'unsafe_input'>['problem'];
+    path: string;
+    message: string;
+  }): GatewayErrorOf<'unsafe_input'> {
+    return {
+      code: 'unsafe_input',
+      problem: p.problem,
+      path: p.path,
+      message: `${p.message} Nothing was sent to Apollo.`,
+    };
   },
 
   /** No catalog action has this id, or no action answers this method and path. */
@@ -298,6 +328,39 @@ export const gatewayError = Object.freeze({
     };
   },
 
+  /**
+   * A write was sent to Apollo but its answer was lost (timed out, cut off, unreadable): it may
+   * have taken effect, so a blind retry could do it twice. `what` is the action's intent ("create
+   * a contact"); `check` says how to find out, written by the catalog for each write.
+   */
+  writeOutcomeUnknown(p: {
+    what: string;
+    timedOut: boolean;
+    upstreamStatus: number | null;
+    /** True when repeating this exact call cannot do it twice (an update, a deduplicated create). */
+    retrySafe?: boolean;
+    check: string;
+    cause?: unknown;
+  }): GatewayErrorOf<'write_outcome_unknown'> {
+    const lost = p.timedOut
+      ? 'Apollo did not answer in time'
+      : p.upstreamStatus !== null
+        ? `Apollo's answer (${p.upstreamStatus}) was cut off or unreadable`
+        : 'the connection to Apollo broke before its answer arrived';
+    return {
+      code: 'write_outcome_unknown',
+      timedOut: p.timedOut,
+      upstreamStatus: p.upstreamStatus,
+      check: p.check,
+      message: `The outcome is unknown: Gatehouse sent this call (${p.what}) to Apollo, but ${lost}, so Apollo may have done it. ${
+        p.retrySafe
+          ? 'Repeating this exact call is safe: it cannot do the change twice.'
+          : `Do not simply retry: ${p.check}`
+      }`,
+      ...withCause(p.cause),
+    };
+  },
+
   /** A bug or an unexpected failure inside Gatehouse. */
   internal(cause?: unknown): GatewayErrorOf<'internal'> {
     return {
@@ -318,6 +381,8 @@ export function httpStatusFor(error: GatewayError | PublicGatewayError): number 
   switch (error.code) {
     case 'unauthenticated':
       return 401;
+    case 'unsafe_input':
+      return 400;
     case 'unknown_action':
       return 404;
     case 'invalid_input':
@@ -344,6 +409,7 @@ export function httpStatusFor(error: GatewayError | PublicGatewayError): number 
         ? error.upstream.status
         : 502;
     case 'upstream_unreachable':
+    case 'write_outcome_unknown':
       return error.timedOut === true ? 504 : 502;
     case 'internal':
       return 500;

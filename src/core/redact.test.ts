@@ -187,3 +187,25 @@ describe('redactFields', () => {
     expect(redactFields(null, ['email'])).toEqual({ value: null, removed: 0 });
   });
 });
+
+describe('walks of deeply nested values', () => {
+  const nested = (depth: number, leaf: unknown): unknown =>
+    JSON.parse(`${'['.repeat(depth)}${JSON.stringify(leaf)}${']'.repeat(depth)}`);
+
+  it('masks and copies 10,000 levels without exhausting the stack, cutting past the bound', () => {
+    const action = getAction('contacts.create');
+    const masked = maskInput(action, {
+      first_name: nested(10_000, 'Ann'),
+      title: nested(10_000, 'VP'),
+    });
+    expect(JSON.stringify(masked)).not.toMatch(/Ann|VP/);
+    expect(JSON.stringify(masked)).toMatch(/nested too deep/);
+  });
+
+  it('removes a subtree past the bound from an answer, so no listed field can hide in it', () => {
+    const body = { people: [{ email: 'ann@acme.io', deep: nested(5_000, { email: 'x@y.z' }) }] };
+    const { value, removed } = redactFields(body, ['email']);
+    expect(JSON.stringify(value)).not.toMatch(/@/);
+    expect(removed).toBe(2);
+  });
+});

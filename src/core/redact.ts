@@ -107,19 +107,35 @@ const mapEntries = (
       .filter((e): e is [string, unknown] => e !== null),
   );
 
+/**
+ * The deepest level these walks descend to. Parameters are refused past 32 levels before they get
+ * here; Apollo's answers are not, so a subtree past this depth is cut (masked or removed, never
+ * copied through unexamined) instead of exhausting the stack.
+ */
+export const maxWalkDepth = 128;
+
+/** What stands in for a subtree cut at {@link maxWalkDepth}. */
+const tooDeep = '[nested too deep]';
+
 /** Masks everything under a personal field, whatever its shape: no leaf escapes. */
-function maskValue(value: unknown, kind: PersonalKind): unknown {
+function maskValue(value: unknown, kind: PersonalKind, depth: number): unknown {
   if (typeof value === 'string') return maskPersonal(value, kind);
   if (typeof value === 'number' || typeof value === 'bigint')
     return maskPersonal(String(value), kind);
-  if (Array.isArray(value)) return value.map((v) => maskValue(v, kind));
-  if (isPlainObject(value)) return mapEntries(value, (k, v) => [k, maskValue(v, kind)]);
+  if (depth >= maxWalkDepth && typeof value === 'object' && value !== null) return tooDeep;
+  if (Array.isArray(value)) return value.map((v) => maskValue(v, kind, depth + 1));
+  if (isPlainObject(value)) return mapEntries(value, (k, v) => [k, maskValue(v, kind, depth + 1)]);
   return value;
 }
 
-function copyDeep(value: unknown, visit: (key: string, value: unknown) => unknown): unknown {
-  if (Array.isArray(value)) return value.map((v) => copyDeep(v, visit));
-  if (isPlainObject(value)) return mapEntries(value, (k, v) => [k, visit(k, v)]);
+function copyDeep(
+  value: unknown,
+  visit: (key: string, value: unknown, depth: number) => unknown,
+  depth: number,
+): unknown {
+  if (depth >= maxWalkDepth && typeof value === 'object' && value !== null) return tooDeep;
+  if (Array.isArray(value)) return value.map((v) => copyDeep(v, visit, depth + 1));
+  if (isPlainObject(value)) return mapEntries(value, (k, v) => [k, visit(k, v, depth + 1)]);
   return value;
 }
 
@@ -139,11 +155,11 @@ export function maskInput(
   options: MaskOptions = {},
 ): Record<string, unknown> {
   const personal = new Set(action.personalFields);
-  const visit = (key: string, value: unknown): unknown =>
+  const visit = (key: string, value: unknown, depth: number): unknown =>
     !options.keepPersonal && personal.has(key)
-      ? maskValue(value, personalKindOf(key))
-      : copyDeep(value, visit);
-  return copyDeep(input, visit) as Record<string, unknown>;
+      ? maskValue(value, personalKindOf(key), depth)
+      : copyDeep(value, visit, depth);
+  return copyDeep(input, visit, 0) as Record<string, unknown>;
 }
 
 /** A response with fields removed, and how many were removed. */
@@ -159,17 +175,22 @@ export interface Redacted<T> {
 export function redactFields<T>(body: T, fields: readonly string[]): Redacted<T> {
   const drop = new Set(fields);
   let removed = 0;
-  const walk = (value: unknown): unknown => {
-    if (Array.isArray(value)) return value.map(walk);
+  const walk = (value: unknown, depth: number): unknown => {
+    // Past the depth bound a listed field could hide anywhere below: the subtree goes.
+    if (depth >= maxWalkDepth && typeof value === 'object' && value !== null) {
+      removed += 1;
+      return tooDeep;
+    }
+    if (Array.isArray(value)) return value.map((v) => walk(v, depth + 1));
     if (!isPlainObject(value)) return value;
     return mapEntries(value, (k, v) => {
       if (drop.has(k)) {
         removed += 1;
         return null;
       }
-      return [k, walk(v)];
+      return [k, walk(v, depth + 1)];
     });
   };
-  const value = walk(body) as T;
+  const value = walk(body, 0) as T;
   return { value, removed };
 }

@@ -6,7 +6,10 @@ export function newApprovalId(): string {
   return `apr_${randomBytes(16).toString('hex')}`;
 }
 
-/** JSON with object keys sorted, so the same input always hashes the same. */
+/**
+ * JSON with object keys sorted, so the same input always hashes the same. It recurses: only
+ * validated input reaches it, which the pipeline's shape check bounds to 32 levels.
+ */
 function canonical(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
   if (value && typeof value === 'object') {

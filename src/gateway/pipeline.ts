@@ -1,7 +1,9 @@
 import {
   creditsFromResponse,
+  describeInputShapeProblem,
   estimateCredits,
   getAction,
+  inspectInputShape,
   type ActionSpec,
 } from '../catalog/index.js';
 import {
@@ -131,6 +133,11 @@ export interface Gateway {
   drain(): Promise<void>;
   /** Calls in flight now. */
   inFlight(): number;
+  /**
+   * Records and returns the refusal of a request a surface could not even hand over as a call
+   * (a malformed protocol message): the token is checked so the record names the agent.
+   */
+  refuseRequest(request: RefusedRequest): Promise<GatewayFailure>;
   /** The agent behind a token, without auditing (surfaces that hold sessions re-check with it). */
   identify(token: string): Promise<AgentIdentity | null>;
   /** The agent's current grants (tool lists, whoami). */
@@ -162,6 +169,18 @@ export interface Gateway {
   ): Promise<Result<AnsweredApproval, ApprovalProblem>>;
   /** Expires held calls nobody answered in time; returns how many. */
   expireApprovals(): Promise<number>;
+}
+
+/** A request refused by its surface before it became a call. */
+export interface RefusedRequest {
+  readonly surface: Surface;
+  readonly token: string | null;
+  readonly ip: string | null;
+  /** What was asked, in the surface's words ("tools/call"). */
+  readonly route: string;
+  readonly error: GatewayError;
+  /** The rule shown in the record ("malformed request"). */
+  readonly rule: string;
 }
 
 /** What a surface hands the gateway when an agent asks about a held call. */
@@ -365,7 +384,19 @@ export function createGateway(deps: GatewayDeps): Gateway {
     }
     deps.agents.noteUse(agent.id, req.ip, now);
 
-    // 2. Is the action known?
+    // 2. Parameters of a shape no parameters may have (a key that reaches a prototype, nesting
+    // past the limit) are refused before anything walks them, even to mask them for the record.
+    const shape = inspectInputShape(req.input ?? {});
+    if (shape) {
+      const error = gatewayError.unsafeInput({
+        problem: shape.kind,
+        path: 'path' in shape ? shape.path : '',
+        message: describeInputShapeProblem(shape),
+      });
+      return refuse(error, agent, 'unsafe input', null);
+    }
+
+    // 3. Is the action known?
     if (!action) {
       const error = req.route
         ? gatewayError.unknownAction({ method: req.route.method, path: req.route.path })
@@ -373,7 +404,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
       return refuse(error, agent, 'unknown action', null);
     }
 
-    // 3. Validate with the catalog schema: nothing reaches Apollo unless it parses. An agent never
+    // 4. Validate with the catalog schema: nothing reaches Apollo unless it parses. An agent never
     // gives Apollo a webhook of its own (Apollo would send personal data around the audit trail and
     // the agent's redaction): Gatehouse substitutes its receiver when the call asks for a delivery.
     let toParse = rawInput;
@@ -396,7 +427,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
     }
     const input = parsed.data as Record<string, unknown>;
 
-    // 4. Decide.
+    // 5. Decide.
     const decision = decide({
       grants: await deps.grants.grantsFor(agent.id),
       actionId: action.id,
@@ -560,7 +591,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
         }
       }
       if (!result.ok) {
-        const error = explainUpstreamError(result.error);
+        const error = explainUpstreamError(result.error, action, sendInput);
         const e = result.error;
         // Refused by Gatehouse's pacer: Apollo was never called.
         const paced = e.kind === 'rate_limited' && e.errorCode === pacedErrorCode;
@@ -973,8 +1004,29 @@ export function createGateway(deps: GatewayDeps): Gateway {
     return ok(agent);
   }
 
+  async function refuseRequest(req: RefusedRequest): Promise<GatewayFailure> {
+    const known = await authenticateOrRefuse(req);
+    if (!known.ok) return known.error;
+    const record = openAuditRecord({
+      id: '',
+      now: deps.clock.now(),
+      agent: known.value,
+      surface: req.surface,
+      action: req.route,
+      input: null,
+      keepPersonal,
+      target: req.route,
+      decision: 'denied',
+      rule: req.rule,
+      reason: req.error.message,
+      errorCode: req.error.code,
+    });
+    return { error: req.error, auditId: await deps.audit.open(record), action: null };
+  }
+
   return {
     handle,
+    refuseRequest,
     deliveryResult,
     approvalStatus,
     answerApproval,

@@ -1,14 +1,49 @@
+import type { ActionSpec } from '../catalog/index.js';
 import { gatewayError, type GatewayError } from '../core/index.js';
 import type { UpstreamError } from '../ports/index.js';
 
 import { pacedErrorCode, sharedUnavailableCode } from './paced-upstream.js';
 
 /**
+ * True when the call may have reached Apollo but no answer says what Apollo did: it timed out, the
+ * connection broke after it was made, or a success status came with a body cut off or unreadable.
+ * (An error status is Apollo's own word that the call failed.)
+ */
+function answerLost(e: UpstreamError): boolean {
+  switch (e.kind) {
+    case 'timeout':
+    case 'network':
+      return e.sent;
+    case 'malformed_response':
+      return e.status >= 200 && e.status < 300;
+    default:
+      return false;
+  }
+}
+
+/**
  * Turns Apollo's failure into the error an agent sees, saying whose fault it is (the agent's input,
  * the team's Apollo key or plan, Apollo's limits, Apollo itself). Apollo's status, error_code and
  * body are kept so the REST surface can pass them through.
+ *
+ * A write whose answer was lost is not a failure but an unknown outcome: Apollo may have done it,
+ * and a blind retry could do it twice (a second contact). The agent is told how to check first.
  */
-export function explainUpstreamError(e: UpstreamError): GatewayError {
+export function explainUpstreamError(
+  e: UpstreamError,
+  action?: Pick<ActionSpec, 'access' | 'title' | 'verify' | 'retrySafe'>,
+  input: Record<string, unknown> = {},
+): GatewayError {
+  if (action?.access === 'write' && answerLost(e)) {
+    return gatewayError.writeOutcomeUnknown({
+      what: action.title.charAt(0).toLowerCase() + action.title.slice(1),
+      timedOut: e.kind === 'timeout',
+      upstreamStatus: e.kind === 'malformed_response' ? e.status : null,
+      retrySafe: action.retrySafe(input),
+      check: action.verify(input),
+      cause: e.message,
+    });
+  }
   switch (e.kind) {
     case 'network':
       return gatewayError.upstreamUnreachable({ timedOut: false, cause: e.message });

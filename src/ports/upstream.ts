@@ -61,12 +61,20 @@ export type UpstreamError =
       readonly rate: RateLimitInfo | null;
       readonly durationMs: number;
     }
-  | { readonly kind: 'network'; readonly message: string; readonly durationMs: number }
+  | {
+      readonly kind: 'network';
+      readonly message: string;
+      readonly durationMs: number;
+      /** False only when no connection was made, so Apollo cannot have received the request. */
+      readonly sent: boolean;
+    }
   | {
       readonly kind: 'timeout';
       readonly message: string;
       readonly timeoutMs: number;
       readonly durationMs: number;
+      /** False only when no connection was made, so Apollo cannot have received the request. */
+      readonly sent: boolean;
     };
 
 /** The kinds of UpstreamError. */

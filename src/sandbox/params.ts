@@ -1,12 +1,22 @@
 import type { z } from 'zod';
 
-import { bulkMatchLimit, decodeQuery, type ActionSpec } from '../catalog/index.js';
+import {
+  bulkMatchLimit,
+  decodeQuery,
+  describeInputShapeProblem,
+  inputShapeLimits,
+  inspectInputShape,
+  type ActionSpec,
+} from '../catalog/index.js';
 
 import { bulkFailure, json, unprocessable } from './respond.js';
 
 // Apollo reads parameters from the query string (bracketed: `k[]=a`, `k[min]=1`) and from a JSON
 // body alike (SPEC.md §0, §14.4). The sandbox merges both, the body winning, and adds the path
 // parameters, which win over either since the URL names the record.
+
+/** Rack's parameter depth limit (100); the value count stays Gatehouse's. */
+const sandboxShapeLimits = { ...inputShapeLimits, maxDepth: 100 };
 
 /** The largest request body the sandbox reads; Apollo's own limit is not documented. */
 export const maxBodyBytes = 1_048_576;
@@ -128,6 +138,15 @@ export function validateInput(
   action: ActionSpec,
   params: Record<string, unknown>,
 ): Outcome<Record<string, unknown>> {
+  // Rails (Rack) refuses parameters nested past its depth limit with 400 and never lets a key
+  // reach an object's prototype; the sandbox refuses both before reading any parameter.
+  const shape = inspectInputShape(params, sandboxShapeLimits);
+  if (shape) {
+    return {
+      ok: false,
+      response: json(400, { error: `Invalid parameters: ${describeInputShapeProblem(shape)}` }),
+    };
+  }
   const clamped = clampPerPage(action, params);
   const bulk = action.id === bulkMatchId;
   if (bulk) {

@@ -17,6 +17,7 @@ import {
   fetchTransport,
   httpTransport,
   TransportTimeout,
+  mayHaveArrived,
   type Transport,
   type TransportResponse,
 } from './transport.js';
@@ -103,6 +104,7 @@ export function createApolloClient(options: ApolloClientOptions): ApolloClient {
           message: `Apollo did not answer within ${timeoutMs} ms`,
           timeoutMs,
           durationMs,
+          sent: e.sent,
         });
       }
       // The cause is described, never the request: its headers hold the credential.
@@ -110,6 +112,7 @@ export function createApolloClient(options: ApolloClientOptions): ApolloClient {
         kind: 'network',
         message: `could not reach Apollo: ${describeCause(e)}`,
         durationMs,
+        sent: mayHaveArrived(e),
       });
     }
     return interpret(response, now() - started, output);

@@ -9,7 +9,13 @@ import { createSandbox, type SandboxServer } from '../sandbox/index.js';
 import { createWorld } from '../sandbox/world/index.js';
 
 import { createApolloClient } from './client.js';
-import { fetchTransport, httpTransport, TransportTimeout } from './transport.js';
+import {
+  fetchTransport,
+  httpTransport,
+  mayHaveArrived,
+  TransportError,
+  TransportTimeout,
+} from './transport.js';
 
 const sandbox = createSandbox({ seed: 5, createWorld });
 const key = { kind: 'apikey' as const, key: sandbox.keys.master[0]! };
@@ -116,5 +122,55 @@ describe('httpTransport', () => {
     const big = await listen((_req, res) => res.end('x'.repeat(5000)));
     await expect(send({ ...request, url: big.url })).rejects.toThrow(/larger than 1000 bytes/);
     await big.close();
+  });
+});
+
+describe('whether a failed request may have reached Apollo', () => {
+  const post = (url: string, timeoutMs = 2000) => ({
+    method: 'POST',
+    url,
+    headers: {},
+    body: '{"first_name":"Ann"}',
+    timeoutMs,
+  });
+
+  it('says not sent when no connection could be made', async () => {
+    const closed = await listen(() => undefined);
+    const url = closed.url;
+    await closed.close();
+    const failure = await httpTransport()(post(url)).catch((e: unknown) => e);
+    expect(failure).toBeInstanceOf(TransportError);
+    expect((failure as TransportError).sent).toBe(false);
+    expect(mayHaveArrived(failure)).toBe(false);
+    // fetch's refusal carries the same code in its cause.
+    const viaFetch = await fetchTransport(fetch)(post(url)).catch((e: unknown) => e);
+    expect(mayHaveArrived(viaFetch)).toBe(false);
+  });
+
+  it('says sent when the server read the request and cut the answer off', async () => {
+    let read = '';
+    const s = await listen((req, res) => {
+      req.setEncoding('utf8');
+      req.on('data', (d: string) => (read += d));
+      req.on('end', () => {
+        res.writeHead(200, { 'content-type': 'application/json', 'content-length': '200' });
+        res.write('{"contact":{"id":"c1"');
+        res.socket?.destroy();
+      });
+    });
+    const failure = await httpTransport()(post(s.url)).catch((e: unknown) => e);
+    expect(read).toBe('{"first_name":"Ann"}');
+    expect(failure).toBeInstanceOf(TransportError);
+    expect((failure as TransportError).sent).toBe(true);
+    expect(mayHaveArrived(failure)).toBe(true);
+    await s.close();
+  });
+
+  it('says sent when a connected server stays silent past the timeout', async () => {
+    const silent = await listen(() => undefined);
+    const failure = await httpTransport()(post(silent.url, 100)).catch((e: unknown) => e);
+    expect(failure).toBeInstanceOf(TransportTimeout);
+    expect((failure as TransportTimeout).sent).toBe(true);
+    await silent.close();
   });
 });

@@ -30,12 +30,54 @@ export interface TransportResponse {
 /** Sends a request; rejects with {@link TransportTimeout} on timeout, any other error otherwise. */
 export type Transport = (request: TransportRequest) => Promise<TransportResponse>;
 
-/** The request took longer than its timeout. */
+/**
+ * The request took longer than its timeout. `sent` is false only when no connection to Apollo was
+ * ever made, so the request cannot have arrived.
+ */
 export class TransportTimeout extends Error {
-  constructor(readonly timeoutMs: number) {
+  constructor(
+    readonly timeoutMs: number,
+    readonly sent = true,
+  ) {
     super(`no answer within ${timeoutMs} ms`);
     this.name = 'TransportTimeout';
   }
+}
+
+/**
+ * A request that failed without an answer. `sent` tells whether it may have reached Apollo: false
+ * when no connection was ever made (refused, unresolvable, unreachable), true once one was, since
+ * from then on Apollo may have read and acted on it even if its answer never arrived.
+ */
+export class TransportError extends Error {
+  constructor(
+    message: string,
+    readonly sent: boolean,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'TransportError';
+  }
+}
+
+// Error codes that mean no connection was made: the request never left this machine.
+const notConnectedCodes = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'UND_ERR_CONNECT_TIMEOUT',
+]);
+
+/** False when the error says the request cannot have reached Apollo; true when it may have. */
+export function mayHaveArrived(e: unknown): boolean {
+  if (e instanceof TransportError || e instanceof TransportTimeout) return e.sent;
+  for (let c: unknown = e, i = 0; c instanceof Error && i < 4; c = c.cause, i++) {
+    const code = (c as { code?: unknown }).code;
+    if (typeof code === 'string' && notConnectedCodes.has(code)) return false;
+  }
+  return true;
 }
 
 /** Largest response body accepted (Apollo's largest pages are a few MB). */
@@ -57,13 +99,21 @@ export function httpTransport(
         headers['content-length'] = String(Buffer.byteLength(request.body));
       }
       let settled = false;
+      // Set once a connection to Apollo exists (a reused keep-alive socket already does): from
+      // then on a failure may come after Apollo read the request.
+      let connected = false;
       const finish = (error: unknown, response?: TransportResponse) => {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
         request.signal?.removeEventListener('abort', onAbort);
         if (response) resolve(response);
-        else reject(error instanceof Error ? error : new Error(String(error)));
+        else if (error instanceof TransportTimeout)
+          reject(new TransportTimeout(error.timeoutMs, connected));
+        else {
+          const message = error instanceof Error ? error.message : String(error);
+          reject(new TransportError(message, connected && mayHaveArrived(error), { cause: error }));
+        }
       };
       const req = (secure ? https : http).request(
         url,
@@ -99,6 +149,12 @@ export function httpTransport(
           });
         },
       );
+      req.on('socket', (socket) => {
+        const ready = secure ? 'secureConnect' : 'connect';
+        if (!socket.connecting && (!secure || (socket as { encrypted?: boolean }).encrypted)) {
+          connected = true;
+        } else socket.once(ready, () => (connected = true));
+      });
       const timer = setTimeout(
         () => req.destroy(new TransportTimeout(request.timeoutMs)),
         request.timeoutMs,

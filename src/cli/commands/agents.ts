@@ -1,4 +1,8 @@
-import { getAction } from '../../catalog/index.js';
+import {
+  describeInputShapeProblem,
+  getAction,
+  inspectInputShape,
+} from '../../catalog/index.js';
 import {
   ageInDays,
   effectiveLevels,
@@ -349,6 +353,8 @@ export async function explainCommand(args: string[], io: CliIO): Promise<number>
     } catch {
       throw new CliError('--params must be a JSON object, e.g. \'{"email":"a@b.co"}\'', 2);
     }
+    const shape = inspectInputShape(params);
+    if (shape) throw new CliError(`--params: ${describeInputShapeProblem(shape)}`, 2);
   }
   const action = getAction(actionId);
   const parsedInput = action?.input.safeParse(params);

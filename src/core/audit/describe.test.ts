@@ -499,6 +499,38 @@ group('describe: what Apollo answered', () => {
     );
   });
 
+  it('records a write whose answer was lost as an unknown outcome, never a plain failure', () => {
+    const contact = { first_name: 'Ann', last_name: 'Lee', email: 'ann@acme.io' };
+    const base = {
+      decision: 'allowed',
+      rule: 'contacts=full',
+      credits: 0,
+      completed: true,
+    } as const;
+    const timedOut = describe(
+      call('contacts.create', contact, {
+        ...base,
+        errorCode: 'write_outcome_unknown',
+        durationMs: 30_000,
+      }),
+    );
+    expect(timedOut).toMatch(
+      /^Outreach bot tried to create a contact .*: allowed by contacts=full, but the outcome is unknown: Apollo's answer was lost \(none after 30\.0 s\), so it may have taken effect; no credits spent\.$/,
+    );
+    const cutOff = describe(
+      call('contacts.create', contact, {
+        ...base,
+        errorCode: 'write_outcome_unknown',
+        upstreamStatus: 200,
+        durationMs: 40,
+      }),
+    );
+    expect(cutOff).toMatch(
+      /but the outcome is unknown: Apollo's answer \(200\) was cut off or unreadable, so it may have taken effect/,
+    );
+    expect(cutOff).not.toMatch(/Apollo answered 200/);
+  });
+
   it('says how long a call waited for which Apollo window', () => {
     const base = {
       decision: 'allowed',

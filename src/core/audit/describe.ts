@@ -92,6 +92,8 @@ function failureWords(code: string | null | undefined, durationMs: number | null
       return `Apollo could not be reached${durationMs ? ` (gave up after ${formatDuration(durationMs)})` : ''}`;
     case 'credential_missing':
       return 'no Apollo credential is connected';
+    case 'unsafe_input':
+      return 'its parameters had a shape no parameters may have';
     case 'rate_limited':
       return "Apollo's rate windows had no room left";
     case 'budget_exhausted':
@@ -140,6 +142,15 @@ export function describe(r: DescribeInput): string {
       ? `served from cache, saved ${formatCredits(r.savedCredits)}`
       : 'served from cache; no credits spent';
     return `${who} ${did}: ${granted}; ${saved}.`;
+  }
+
+  // Sent, but no answer says what Apollo did: never recorded as a plain failure.
+  if (r.errorCode === 'write_outcome_unknown') {
+    const lost =
+      status !== null
+        ? `Apollo's answer (${status}) was cut off or unreadable`
+        : `Apollo's answer was lost${r.durationMs ? ` (none after ${formatDuration(r.durationMs)})` : ''}`;
+    return `${who} tried to ${attempt}: ${granted}, but the outcome is unknown: ${lost}, so it may have taken effect; ${spent(r.credits)}.`;
   }
 
   if (status === null)

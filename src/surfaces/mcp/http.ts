@@ -157,7 +157,7 @@ export function createMcpRoutes(options: McpHttpOptions): McpHttp {
         },
         onsessionclosed: (id) => void drop(id),
       });
-    await session.server.connect(transport);
+    await session.connect(transport);
     const response = await transport.handleRequest(c.req.raw, { authInfo });
     if (!transport.sessionId) await session.close();
     return response;

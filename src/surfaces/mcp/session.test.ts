@@ -41,7 +41,7 @@ async function connect(grants: string[], refreshMs = 60_000) {
     { token, ip: '127.0.0.1', agent },
   );
   const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
-  await session.server.connect(serverSide);
+  await session.connect(serverSide);
   const client = new Client({ name: 'test', version: '1.0.0' });
   await client.connect(clientSide);
   return { client, token, harness: h };
@@ -313,7 +313,7 @@ describe('MCP session', () => {
       { token, ip: '127.0.0.1', agent },
     );
     const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
-    await session.server.connect(serverSide);
+    await session.connect(serverSide);
     const client = new Client({ name: 'test', version: '1.0.0' });
     await client.connect(clientSide);
     expect((await client.listTools()).tools.map((t) => t.name)).toContain('approval_status');

@@ -2,6 +2,7 @@
 // pipeline (every call, listed or not, is decided and audited there), whoami, all_pages, and the
 // agent's recent calls as a resource. Used by both transports (streamable HTTP and stdio).
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
+import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import {
   CallToolRequestSchema,
   ErrorCode,
@@ -19,6 +20,7 @@ import { decide, effectiveLevels } from '../../core/index.js';
 import type { Gateway } from '../../gateway/pipeline.js';
 import type { AgentIdentity, AuditReader, Logger } from '../../ports/index.js';
 
+import { guardToolCalls } from './guard.js';
 import { failureResult, pageFacts, successResult, summarize, textResult } from './results.js';
 import {
   allPagesCap,
@@ -54,6 +56,8 @@ export interface McpCaller {
 export interface McpSession {
   readonly server: Server;
   readonly agent: AgentIdentity;
+  /** Connects the server to a transport, checking each tools/call before the SDK parses it. */
+  connect(transport: Transport): Promise<void>;
   /** Re-reads the grants; sends notifications/tools/list_changed when the visible tools changed. */
   refreshTools(): Promise<boolean>;
   close(): Promise<void>;
@@ -482,6 +486,14 @@ export function createMcpSession(deps: McpDeps, caller: McpCaller): McpSession {
   return {
     server,
     agent: caller.agent,
+    async connect(transport) {
+      await server.connect(transport);
+      guardToolCalls(transport, {
+        gateway,
+        ip: caller.ip,
+        tokenOf: (authToken) => authToken ?? caller.token,
+      });
+    },
     refreshTools,
     async close() {
       closed = true;

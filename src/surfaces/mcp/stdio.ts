@@ -35,7 +35,7 @@ export async function serveMcpStdio(
   const closed = new Promise<void>((resolve) => {
     transport.onclose = () => resolve();
   });
-  await session.server.connect(transport);
+  await session.connect(transport);
   // The client ending stdin ends the session.
   const input = options.stdin ?? process.stdin;
   input.once('end', () => void session.close());

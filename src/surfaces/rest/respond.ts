@@ -72,6 +72,18 @@ export function answerFailure(f: GatewayFailure): RestAnswer {
         headers: { ...auditHeaders, 'www-authenticate': 'Bearer' },
         body: { error: e.message, error_code: 'UNAUTHENTICATED', ...audit },
       };
+    case 'unsafe_input':
+      return {
+        status: httpStatusFor(e),
+        headers: auditHeaders,
+        body: {
+          error: e.message,
+          error_code: 'UNSAFE_INPUT',
+          problem: e.problem,
+          path: e.path,
+          ...audit,
+        },
+      };
     case 'unknown_action':
       return {
         status: 404,
@@ -179,9 +191,24 @@ export function answerFailure(f: GatewayFailure): RestAnswer {
     }
     case 'upstream_unreachable':
       return {
-        status: 504,
+        status: httpStatusFor(e),
         headers: auditHeaders,
         body: { error: e.message, error_code: 'UPSTREAM_UNREACHABLE', ...audit },
+      };
+    case 'write_outcome_unknown':
+      // Not a plain failure: the write may have happened. Clients that retry 502/504 on their own
+      // see the header and the code; the body says how to check first.
+      return {
+        status: httpStatusFor(e),
+        headers: { ...auditHeaders, 'x-gatehouse-write-outcome': 'unknown' },
+        body: {
+          error: e.message,
+          error_code: 'WRITE_OUTCOME_UNKNOWN',
+          outcome: 'unknown',
+          check_before_retry: e.check,
+          apollo_status: e.upstreamStatus,
+          ...audit,
+        },
       };
     default:
       return {
