@@ -1,8 +1,4 @@
-import {
-  describeInputShapeProblem,
-  getAction,
-  inspectInputShape,
-} from '../../catalog/index.js';
+import { describeInputShapeProblem, getAction, inspectInputShape } from '../../catalog/index.js';
 import {
   ageInDays,
   effectiveLevels,
