@@ -22,6 +22,7 @@ import {
 } from '../store/index.js';
 import { createDeliveries, webhookReceiverPath, type Deliveries } from '../gateway/deliveries.js';
 import { createGateway, type Gateway } from '../gateway/pipeline.js';
+import { loggablePath } from '../gateway/receiver-path.js';
 import { createWebhookRoutes } from '../surfaces/webhooks/routes.js';
 import { createAdminRoutes, isAdminBearer } from '../surfaces/admin/routes.js';
 import type {
@@ -298,11 +299,12 @@ export function createApp(options: AppOptions): GatehouseApp {
   app.use('*', async (c, next) => {
     const started = performance.now();
     await next();
-    // Path only: a query string may carry what a careless client put there.
+    // Path only: a query string may carry what a careless client put there. A webhook receiver's
+    // path is its secret, so that part is logged as a hash prefix.
     logger.info(
       {
         method: c.req.method,
-        path: new URL(c.req.url).pathname,
+        path: loggablePath(new URL(c.req.url).pathname),
         status: c.res.status,
         ms: Math.round((performance.now() - started) * 100) / 100,
         audit_id: c.res.headers.get('x-gatehouse-audit-id') ?? undefined,
@@ -395,7 +397,10 @@ export function createApp(options: AppOptions): GatehouseApp {
     ),
   );
   app.onError((e, c) => {
-    logger.error({ err: e }, 'unhandled error');
+    logger.error(
+      { err: e, method: c.req.method, path: loggablePath(new URL(c.req.url).pathname) },
+      'unhandled error',
+    );
     return c.json(
       { error: 'Gatehouse failed while handling this request; it has been logged.' },
       500,
