@@ -354,3 +354,52 @@ describe('admin API and webhook receiver', () => {
     await expectNormalCallsNormal();
   });
 });
+
+describe('credentials in the URL', () => {
+  const spellings = [
+    'API_KEY=x',
+    'Api-Key=x',
+    'apiKey=x',
+    'access_token[]=x',
+    'ACCESS_TOKEN[0]=x',
+    'auth[token]=x',
+    'x-api-key=x',
+    '%61pi_key=x',
+    'TOKEN=x',
+  ];
+
+  it('are refused on every REST path and over MCP, whatever the case or brackets', async () => {
+    const paths = [
+      '/api/v1/mixed_people/api_search',
+      '/v1/mixed_people/api_search',
+      '/api/v1/webhook_result/123',
+      '/api/v1/gatehouse/approvals/apr_x',
+    ];
+    for (const q of spellings) {
+      for (const path of paths) {
+        const res = await fetch(`${g.url}${path}?${q}`, { headers: { 'x-api-key': token } });
+        expect(res.status, `${path}?${q}`).toBe(400);
+        expect(((await res.json()) as { error_code: string }).error_code).toBe('CREDENTIAL_IN_URL');
+      }
+      const mcp = await fetch(`${g.url}/mcp?${q}`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${token}`,
+          'content-type': 'application/json',
+          accept: 'application/json, text/event-stream',
+        },
+        body: '{"jsonrpc":"2.0","id":1,"method":"tools/list"}',
+      });
+      expect(mcp.status, `/mcp?${q}`).toBe(400);
+      expect(await mcp.text()).toMatch(/Do not put credentials in the URL/);
+    }
+  });
+
+  it('leaves parameters that only look alike alone', async () => {
+    const res = await fetch(
+      `${g.url}/api/v1/mixed_people/api_search?q_keywords=token&person_titles[]=Key%20Account&per_page=2`,
+      { headers: { 'x-api-key': token } },
+    );
+    expect(res.status).toBe(200);
+  });
+});

@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
 import { Hono, type Context } from 'hono';
 
-import { credentialParams, tokenFrom } from '../rest/routes.js';
+import { credentialInUrl, credentialInUrlMessage, tokenFrom } from '../http/credentials.js';
 
 import { createMcpSession, type McpDeps, type McpSession } from './session.js';
 
@@ -98,12 +98,12 @@ export function createMcpRoutes(options: McpHttpOptions): McpHttp {
     }
 
     const query = new URL(c.req.url).searchParams;
-    const leaked = credentialParams.find((p) => query.has(p));
+    const leaked = credentialInUrl(query);
     if (leaked) {
       return rpcError(
         c,
         400,
-        `Do not put credentials in the URL (found "${leaked}"): URLs end up in logs and proxies. Send your token as Authorization: Bearer <token>.`,
+        credentialInUrlMessage(leaked, 'Send your token as Authorization: Bearer <token>.'),
       );
     }
     const ip = options.clientIp(c);

@@ -8,6 +8,8 @@ import {
 } from '../../catalog/index.js';
 import type { Gateway } from '../../gateway/pipeline.js';
 
+import { credentialInUrl, credentialInUrlMessage, tokenFrom } from '../http/credentials.js';
+
 import { readBodyText } from './body.js';
 import { answerFailure, answerSuccess, approvalStatusRoute, type RestAnswer } from './respond.js';
 import { writeApolloJson } from './json.js';
@@ -18,27 +20,6 @@ export interface RestOptions {
   readonly maxBodyBytes: number;
   /** Returns the caller's IP (honours the trust-proxy setting). */
   readonly clientIp: (c: Context) => string | null;
-}
-
-// Query parameters that would carry a credential in a URL, where proxies and logs keep it.
-/** Query parameters that would carry a credential; refused on every surface. */
-export const credentialParams = [
-  'api_key',
-  'apikey',
-  'x-api-key',
-  'x_api_key',
-  'token',
-  'access_token',
-  'key',
-];
-
-/** Extracts the agent token from X-Api-Key or Authorization: Bearer. */
-export function tokenFrom(headers: Headers): string | null {
-  const key = headers.get('x-api-key');
-  if (key && key.trim()) return key.trim();
-  const auth = headers.get('authorization');
-  const m = auth ? /^Bearer\s+(\S+)\s*$/i.exec(auth) : null;
-  return m?.[1] ?? null;
 }
 
 /** The most characters of an agent's stated reason kept for the admin. */
@@ -72,20 +53,26 @@ export function createRestRoutes(options: RestOptions): Hono {
     },
   };
 
+  // Every route of the proxy, Gatehouse's own polling paths included.
+  app.use('*', async (c, next) => {
+    const leaked = credentialInUrl(new URL(c.req.url).searchParams);
+    if (!leaked) return next();
+    return send(c, {
+      status: 400,
+      headers: {},
+      body: {
+        error: credentialInUrlMessage(
+          leaked,
+          'Send your token in the X-Api-Key header or as Authorization: Bearer.',
+        ),
+        error_code: 'CREDENTIAL_IN_URL',
+      },
+    });
+  });
+
   const handler = async (c: Context): Promise<Response> => {
     const url = new URL(c.req.url);
     const path = url.pathname.startsWith('/v1/') ? `/api${url.pathname}` : url.pathname;
-    const leaked = credentialParams.find((p) => url.searchParams.has(p));
-    if (leaked) {
-      return send(c, {
-        status: 400,
-        headers: {},
-        body: {
-          error: `Do not put credentials in the URL (found "${leaked}"): URLs end up in logs and proxies. Send your token in the X-Api-Key header or as Authorization: Bearer.`,
-          error_code: 'CREDENTIAL_IN_URL',
-        },
-      });
-    }
     const method = c.req.method.toUpperCase();
     const route = findActionByRoute(method, path);
     if (!route && isCatalogPath(path)) {
