@@ -159,7 +159,7 @@ export function createApp(options: AppOptions): GatehouseApp {
   const reach = createReachRecorder(store, logger);
   // Cached answers are namespaced by upstream, so sandbox people never answer for real Apollo.
   const enrichment = createEnrichmentCache({
-    store: createEnrichmentCacheRepository(store.handle.db),
+    store: createEnrichmentCacheRepository(store.handle.db, { sealer: store.sealer }),
     enabled: config.cacheTtlDays > 0,
     // The TTL must be positive even when the cache is off (0 days means "off").
     ttlMs: (config.cacheTtlDays || 30) * 86_400_000,
@@ -221,7 +221,7 @@ export function createApp(options: AppOptions): GatehouseApp {
   let listeningUrl: string | null = null;
   const publicUrl = () => config.publicUrl ?? listeningUrl ?? `http://127.0.0.1:${config.port}`;
   const deliveries = createDeliveries({
-    store: createDeliveryRepository(store.handle.db),
+    store: createDeliveryRepository(store.handle.db, { sealer: store.sealer }),
     audit,
     clock,
     logger,
@@ -248,7 +248,7 @@ export function createApp(options: AppOptions): GatehouseApp {
     pacer,
     deliveries,
     ...(shared ? { reservations: shared } : {}),
-    approvals: createApprovalRepository(store.handle.db),
+    approvals: createApprovalRepository(store.handle.db, { sealer: store.sealer }),
     approvalTtlMs: config.approvalTtlMinutes * 60_000,
     onApprovalRequested: (held, sentence) =>
       void notify(

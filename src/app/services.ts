@@ -3,12 +3,16 @@
 import type { Config } from '../config/config.js';
 import type { Logger } from '../ports/index.js';
 import {
+  createPersonalDataSealing,
+  createSealer,
   createStore,
   createVault,
   loadKeyring,
   migrateToLatest,
   openDatabase,
   type DatabaseHandle,
+  type PersonalDataSealing,
+  type Sealer,
   type Store,
   type Vault,
 } from '../store/index.js';
@@ -17,6 +21,10 @@ import {
 export interface StoreServices extends Store {
   readonly handle: DatabaseHandle;
   readonly vault: Vault;
+  /** The vault as the repositories of end-user data use it (reloads the keys on a new key id). */
+  readonly sealer: Sealer;
+  /** Seals and reseals end-user data at rest (the cache, deliveries, approvals). */
+  readonly personalData: PersonalDataSealing;
   /** Migrations this open applied (empty when the schema was current). */
   readonly migrated: readonly string[];
   /**
@@ -57,16 +65,41 @@ export async function openStore(
   }
   if (migrated.value.length) logger.info({ migrations: migrated.value }, 'database migrated');
   const vault = createVault(keyring.value.keyring);
+  const reloadKeys = async () => {
+    const reloaded = await loadKeyring(keySources(config));
+    if (!reloaded.ok) throw new Error(reloaded.error.message);
+    vault.useKeyring(reloaded.value.keyring);
+  };
+  const sealer = createSealer(vault, reloadKeys);
+  const personalData = createPersonalDataSealing(handle.db, sealer, {
+    now,
+    dialect: handle.dialect,
+  });
+  // Rows written before end-user data was sealed at rest (an upgraded database) are sealed now,
+  // before anything is served; on a current database this is one indexed probe per table.
+  try {
+    const legacy = await personalData.sealLegacy();
+    const sealed = Object.values(legacy.sealed).reduce((a, b) => a + b, 0);
+    const failed = Object.values(legacy.failed).reduce((a, b) => a + b, 0);
+    if (sealed) logger.info({ rows: legacy.sealed }, 'sealed end-user data stored before sealing');
+    if (failed) {
+      logger.warn(
+        { rows: legacy.failed, reason: legacy.firstFailure },
+        'some end-user data stored before sealing could not be sealed and was left as it was',
+      );
+    }
+  } catch (error) {
+    await handle.close();
+    throw error;
+  }
   return {
     ...createStore(handle.db, { vault, now }),
     handle,
     vault,
+    sealer,
+    personalData,
     migrated: migrated.value,
-    async reloadKeys() {
-      const reloaded = await loadKeyring(keySources(config));
-      if (!reloaded.ok) throw new Error(reloaded.error.message);
-      vault.useKeyring(reloaded.value.keyring);
-    },
+    reloadKeys,
     close: () => handle.close(),
   };
 }

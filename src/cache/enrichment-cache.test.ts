@@ -11,6 +11,7 @@ import { call as callWorld, newWorld } from '../sandbox/world/testing.js';
 import { openDatabase } from '../store/dialect.js';
 import { createEnrichmentCacheRepository } from '../store/enrichment-cache-repository.js';
 import { migrateToLatest } from '../store/migrate.js';
+import { createTestSealer } from '../../test/store/sealer.js';
 import {
   createEnrichmentCache,
   defaultEnrichmentTtlMs,
@@ -740,7 +741,9 @@ describe('over the SQLite repository', () => {
 
   it('behaves as over the memory store', async () => {
     expect((await ready).ok).toBe(true);
-    const store: EnrichmentCacheStore = createEnrichmentCacheRepository(handle.db);
+    const store: EnrichmentCacheStore = createEnrichmentCacheRepository(handle.db, {
+      sealer: createTestSealer(),
+    });
     const { cache } = setup({ store, ttlMs: day });
     const revealed = { ...ann, personal_emails: ['ann.lee@gmail.com'] };
     await cache.remember(

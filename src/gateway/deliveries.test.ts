@@ -4,6 +4,7 @@
 import { expect, it } from 'vitest';
 
 import { describeEachDatabase } from '../../test/store/databases.js';
+import { createTestSealer } from '../../test/store/sealer.js';
 import type { AuditRecord } from '../core/index.js';
 import type { AuditSink } from '../ports/index.js';
 import { createDeliveryRepository } from '../store/index.js';
@@ -26,7 +27,7 @@ describeEachDatabase('delivery service', (t) => {
     };
     const asked: string[] = [];
     const service = createDeliveries({
-      store: createDeliveryRepository(t.handle.db),
+      store: createDeliveryRepository(t.handle.db, { sealer: createTestSealer() }),
       audit,
       clock: { now: () => now },
       logger: quiet,

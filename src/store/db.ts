@@ -92,24 +92,30 @@ export interface SettingsTable {
 
 /**
  * Enrichment cache: an Apollo Person or Organization under one of its identity keys, until
- * `expires_at`. Personal data, pruned at TTL (see enrichment-cache-repository.ts).
+ * `expires_at`. Personal data, sealed and pruned at TTL (see enrichment-cache-repository.ts).
  */
 export interface EnrichmentCacheTable {
-  /** `person:email:…`, `organization:domain:…`: a normalised identity. */
+  /**
+   * HMAC-SHA-256 (base64url) of a normalised identity (`person:email:…`), never the identity
+   * itself; a row from before sealing (key_id NULL) still holds the plaintext identity.
+   */
   key: string;
   kind: string;
   reveal_personal_emails: IntBool;
   reveal_phone_number: IntBool;
-  /** JSON: the Person or Organization object. */
+  /** Vault value of the JSON Person or Organization, bound to `key`. */
   body: string;
   credits: number;
   created_at: EpochMs;
   expires_at: EpochMs;
+  /** The vault key that sealed `body`; NULL for a row written before sealing (plaintext). */
+  key_id: string | null;
 }
 
 /**
  * An asynchronous enrichment Apollo sends later (phone reveal, waterfall), awaited for one agent.
- * `payload` is personal data (phone numbers, emails), pruned with the rest after 30 days.
+ * `payload` is personal data (phone numbers, emails): a vault value bound to the row, pruned with
+ * the rest after 30 days.
  */
 export interface DeliveriesTable {
   receiver_hash: string;
@@ -131,9 +137,15 @@ export interface DeliveriesTable {
   settled_at: EpochMs | null;
   next_poll_at: EpochMs | null;
   polls: number;
+  /** The vault key that sealed `payload`; NULL for a row written before sealing (plaintext). */
+  key_id: string | null;
 }
 
-/** A call held for an admin's approval, bound to its exact input (see 0004-approvals.ts). */
+/**
+ * A call held for an admin's approval, bound to its exact input (see 0004-approvals.ts). `input`,
+ * `reason` and `result_body` are vault values bound to the row (personal data: the contact the
+ * call creates, Apollo's answer).
+ */
 export interface ApprovalsTable {
   id: string;
   agent_id: string;
@@ -155,6 +167,11 @@ export interface ApprovalsTable {
   result_status: number | null;
   result_body: string | null;
   finished_at: EpochMs | null;
+  /**
+   * The vault key that sealed the row's values; `mixed` when they were sealed under different
+   * keys (a result written by a process on a newer key), NULL for a row written before sealing.
+   */
+  key_id: string | null;
 }
 
 /** The whole schema, for `Kysely<Database>`. */

@@ -4,6 +4,7 @@
 import { expect, it } from 'vitest';
 
 import { describeEachDatabase } from '../../test/store/databases.js';
+import { createTestSealer } from '../../test/store/sealer.js';
 import type { NewDelivery } from '../ports/index.js';
 
 import { createDeliveryRepository, maxDeliveryPayloadBytes } from './delivery-repository.js';
@@ -26,7 +27,7 @@ const delivery = (n: number, over: Partial<NewDelivery> = {}): NewDelivery => ({
 });
 
 describeEachDatabase('delivery repository', (t) => {
-  const repo = () => createDeliveryRepository(t.handle.db);
+  const repo = () => createDeliveryRepository(t.handle.db, { sealer: createTestSealer() });
 
   it('stores a pending delivery and settles it exactly once', async () => {
     const r = repo();

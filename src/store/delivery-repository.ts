@@ -2,12 +2,15 @@
 // for one agent's call, awaited under the hash of the secret webhook URL Apollo was given.
 //
 // Privacy: payloads are personal data (phones, emails). They are kept only for the agent that
-// asked, pruned after Apollo's own 30-day retention, and never logged.
+// asked, sealed by the vault and bound to their row (personal-data.ts), pruned after Apollo's own
+// 30-day retention, and never logged.
 import type { Kysely, Selectable } from 'kysely';
 
 import type { DeliveryState, DeliveryStore, DeliveryVia, StoredDelivery } from '../ports/index.js';
 
 import type { Database, DeliveriesTable } from './db.js';
+import { sealedAad } from './personal-data.js';
+import type { Sealer } from './sealer.js';
 
 const states: ReadonlySet<string> = new Set<DeliveryState>([
   'pending',
@@ -21,8 +24,30 @@ const pruneBatchSize = 5000;
 /** The largest payload kept (a bulk delivery of 10 people is a few tens of kilobytes). */
 export const maxDeliveryPayloadBytes = 1_000_000;
 
-/** Creates the repository. Throws on a store failure: the callers log and carry on. */
-export function createDeliveryRepository(db: Kysely<Database>): DeliveryStore {
+/**
+ * Creates the repository. Throws on a store failure, including a payload that does not open
+ * (sealed under a key no longer loaded): the callers log and carry on.
+ */
+export function createDeliveryRepository(
+  db: Kysely<Database>,
+  deps: { readonly sealer: Sealer },
+): DeliveryStore {
+  const { sealer } = deps;
+  const payloadAad = (receiverHash: string) => sealedAad('deliveries', receiverHash, 'payload');
+
+  async function toDelivery(row: Selectable<DeliveriesTable>): Promise<StoredDelivery> {
+    let payload = row.payload;
+    // key_id NULL: written before sealing, plaintext until the store's next open seals it.
+    if (payload !== null && row.key_id !== null) {
+      const opened = await sealer.open(payload, payloadAad(row.receiver_hash));
+      if (!opened.ok) {
+        throw new Error(`the delivered data of a delivery does not open: ${opened.error.message}`);
+      }
+      payload = opened.value;
+    }
+    return fromRow(row, payload);
+  }
+
   return {
     async create(d) {
       if (!/^[0-9a-f]{64}$/.test(d.receiverHash)) {
@@ -50,6 +75,7 @@ export function createDeliveryRepository(db: Kysely<Database>): DeliveryStore {
           settled_at: null,
           next_poll_at: d.nextPollAt,
           polls: 0,
+          key_id: sealer.currentKeyId,
         })
         .execute();
     },
@@ -60,7 +86,7 @@ export function createDeliveryRepository(db: Kysely<Database>): DeliveryStore {
         .selectAll()
         .where('receiver_hash', '=', hash)
         .executeTakeFirst();
-      return row && toDelivery(row);
+      return row && (await toDelivery(row));
     },
 
     async forAgent(agentId, requestId) {
@@ -72,7 +98,7 @@ export function createDeliveryRepository(db: Kysely<Database>): DeliveryStore {
         .orderBy('created_at', 'desc')
         .limit(1)
         .executeTakeFirst();
-      return row && toDelivery(row);
+      return row && (await toDelivery(row));
     },
 
     async settle(hash, s) {
@@ -84,13 +110,15 @@ export function createDeliveryRepository(db: Kysely<Database>): DeliveryStore {
         throw new Error(`a delivery payload is limited to ${maxDeliveryPayloadBytes} bytes`);
       }
       // Only a pending row changes: a retried webhook (Apollo retries; nothing is signed) or a
-      // webhook racing a poll finds it settled and changes nothing.
+      // webhook racing a poll finds it settled and changes nothing. A pending row holds no other
+      // sealed value, so after this the whole row is under the current key.
       const row = await db
         .updateTable('deliveries')
         .set({
           state: s.state,
           via: s.via ?? null,
-          payload: s.payload ?? null,
+          payload: s.payload === undefined ? null : sealer.seal(s.payload, payloadAad(hash)),
+          key_id: sealer.currentKeyId,
           credits: s.credits ?? 0,
           detail: s.detail ?? null,
           settled_at: s.at,
@@ -100,7 +128,7 @@ export function createDeliveryRepository(db: Kysely<Database>): DeliveryStore {
         .where('state', '=', 'pending')
         .returningAll()
         .executeTakeFirst();
-      return row && toDelivery(row);
+      return row && (await toDelivery(row));
     },
 
     async due(now, limit) {
@@ -112,7 +140,7 @@ export function createDeliveryRepository(db: Kysely<Database>): DeliveryStore {
         .orderBy('next_poll_at')
         .limit(Math.max(1, Math.min(limit, 1000)))
         .execute();
-      return rows.map(toDelivery);
+      return Promise.all(rows.map(toDelivery));
     },
 
     async reschedule(hash, nextPollAt) {
@@ -149,7 +177,7 @@ export function createDeliveryRepository(db: Kysely<Database>): DeliveryStore {
   };
 }
 
-function toDelivery(row: Selectable<DeliveriesTable>): StoredDelivery {
+function fromRow(row: Selectable<DeliveriesTable>, payload: string | null): StoredDelivery {
   return {
     receiverHash: row.receiver_hash,
     agentId: row.agent_id,
@@ -165,7 +193,7 @@ function toDelivery(row: Selectable<DeliveriesTable>): StoredDelivery {
     nextPollAt: row.next_poll_at === null ? 0 : Number(row.next_poll_at),
     state: states.has(row.state) ? (row.state as DeliveryState) : 'failed',
     via: row.via !== null && vias.has(row.via) ? (row.via as DeliveryVia) : null,
-    payload: row.payload,
+    payload,
     credits: Number(row.credits),
     detail: row.detail,
     settledAt: row.settled_at === null ? null : Number(row.settled_at),

@@ -4,6 +4,7 @@
 import { expect, it } from 'vitest';
 
 import { createTestClock, describeEachDatabase } from '../../test/store/databases.js';
+import { createTestSealer } from '../../test/store/sealer.js';
 import { createEnrichmentCacheRepository } from './enrichment-cache-repository.js';
 import type { EnrichmentCacheEntry } from './enrichment-cache-repository.js';
 
@@ -36,7 +37,12 @@ describeEachDatabase('enrichment cache repository', (t) => {
     await t.handle.db.deleteFrom('enrichment_cache').execute();
     t.queries.length = 0;
     const clock = createTestClock();
-    return { clock, cache: createEnrichmentCacheRepository(t.handle.db, clock) };
+    const sealer = createTestSealer();
+    return {
+      clock,
+      sealer,
+      cache: createEnrichmentCacheRepository(t.handle.db, { sealer, now: clock.now }),
+    };
   };
 
   it('stores an answer under every key and reads it back with its lifetime and types', async () => {

@@ -4,7 +4,10 @@
 // Privacy: cached answers are personal data (names, work and personal emails, LinkedIn URLs),
 // held in the database the way Apollo's data would be held in a CRM, shared by the team's agents,
 // and pruned once their TTL passes (`prune`, run on a timer by the app; `remove` for an erasure
-// request). Never log a body or a key: keys are emails, LinkedIn URLs and names too.
+// request). At rest, a row is filed under an HMAC of its identity key (enrichment-lookup-key.ts)
+// and its body is sealed by the vault, bound to that row (personal-data.ts): the database holds
+// no readable identity or answer. A lookup costs one HMAC per key asked and one open for the row
+// served. Never log a body or a key: keys are emails, LinkedIn URLs and names too.
 import type { Kysely, Selectable } from 'kysely';
 
 import { ok } from '../core/result.js';
@@ -12,8 +15,12 @@ import type { Result } from '../core/result.js';
 
 import { parseJson, stringifyJson } from './codec.js';
 import type { Database, EnrichmentCacheTable } from './db.js';
+import { createKeyHasher } from './enrichment-lookup-key.js';
 import { storeError } from './errors.js';
 import type { StoreError } from './errors.js';
+import type { RandomBytes } from './ids.js';
+import { sealedAad } from './personal-data.js';
+import type { Sealer } from './sealer.js';
 
 /** What a cached answer describes. */
 export type EnrichmentCacheKind = 'person' | 'organization';
@@ -96,30 +103,70 @@ const pruneBatchSize = 5000;
 
 const kindSet: ReadonlySet<string> = new Set(enrichmentCacheKinds);
 
-/** Creates the repository; `now` defaults to the system clock. */
+/** What the repository needs besides the database. */
+export interface EnrichmentCacheRepositoryDeps {
+  /** Seals bodies and opens the lookup key (the vault, with its current data key). */
+  readonly sealer: Sealer;
+  /** Defaults to the system clock. */
+  readonly now?: () => number;
+  /** For the lookup key, created on first use. */
+  readonly randomBytes?: RandomBytes;
+}
+
+/** Creates the repository. */
 export function createEnrichmentCacheRepository(
   db: Kysely<Database>,
-  deps: { now?: () => number } = {},
+  deps: EnrichmentCacheRepositoryDeps,
 ): EnrichmentCacheRepository {
+  const { sealer } = deps;
   const clock = deps.now ?? Date.now;
+  const hasher = createKeyHasher(db, sealer, deps);
+  const bodyAad = (hashedKey: string) => sealedAad('enrichment_cache', hashedKey, 'body');
+
+  /** A row as an entry under the identity it was asked by; undefined if it does not open. */
+  async function toEntry(
+    row: Selectable<EnrichmentCacheTable>,
+    key: string,
+  ): Promise<CachedEnrichment | undefined> {
+    // A row that does not open (sealed under a key no longer loaded, or moved from another row)
+    // is a miss; the next answer for this identity replaces it.
+    const opened = await sealer.open(row.body, bodyAad(row.key));
+    if (!opened.ok) return undefined;
+    const body = parseJson(opened.value);
+    if (body === null || typeof body !== 'object' || Array.isArray(body)) return undefined;
+    if (!kindSet.has(row.kind)) return undefined;
+    return {
+      key,
+      kind: row.kind as EnrichmentCacheKind,
+      revealPersonalEmails: row.reveal_personal_emails === 1,
+      revealPhoneNumber: row.reveal_phone_number === 1,
+      body: body as Record<string, unknown>,
+      credits: Number(row.credits),
+      createdAt: Number(row.created_at),
+      expiresAt: Number(row.expires_at),
+    };
+  }
 
   return {
     async get(keys, now, requirement = {}) {
       const wanted = [...new Set(keys)];
       if (wanted.length === 0 || wanted.length > maxEnrichmentKeys) return undefined;
+      const hash = await hasher();
+      const hashed = wanted.map(hash);
       let query = db
         .selectFrom('enrichment_cache')
         .selectAll()
-        .where('key', 'in', wanted)
+        .where('key', 'in', hashed)
         .where('expires_at', '>', now);
       if (requirement.kind !== undefined) query = query.where('kind', '=', requirement.kind);
       if (requirement.revealPersonalEmails) query = query.where('reveal_personal_emails', '=', 1);
       if (requirement.revealPhoneNumber) query = query.where('reveal_phone_number', '=', 1);
       const rows = await query.execute();
       const byKey = new Map(rows.map((r) => [r.key, r]));
-      for (const key of wanted) {
-        const row = byKey.get(key);
-        const entry = row && toEntry(row);
+      // Only the row served is opened: the first, in the order asked, that opens.
+      for (const [i, key] of wanted.entries()) {
+        const row = byKey.get(hashed[i]!);
+        const entry = row && (await toEntry(row, key));
         if (entry) return entry;
       }
       return undefined;
@@ -133,18 +180,25 @@ export function createEnrichmentCacheRepository(
       if (body === undefined) {
         return storeError('invalid_input', 'an enrichment cache body must be JSON');
       }
+      const hash = await hasher();
+      const keyId = sealer.currentKeyId;
       const values = {
         kind: entry.kind,
         reveal_personal_emails: entry.revealPersonalEmails ? 1 : 0,
         reveal_phone_number: entry.revealPhoneNumber ? 1 : 0,
-        body,
         credits: entry.credits,
         created_at: now,
         expires_at: now + ttlMs,
+        key_id: keyId,
       } as const;
+      // One sealed copy per row, each bound to its own hashed key.
+      const rows = unique.map((plain) => {
+        const key = hash(plain);
+        return { key, ...values, body: sealer.seal(body, bodyAad(key)) };
+      });
       const result = await db
         .insertInto('enrichment_cache')
-        .values(unique.map((key) => ({ key, ...values })))
+        .values(rows)
         .onConflict((oc) =>
           oc
             .column('key')
@@ -156,6 +210,7 @@ export function createEnrichmentCacheRepository(
               credits: eb.ref('excluded.credits'),
               created_at: eb.ref('excluded.created_at'),
               expires_at: eb.ref('excluded.expires_at'),
+              key_id: eb.ref('excluded.key_id'),
             }))
             // Keep a live row that holds a reveal the new entry lacks.
             .where((eb) =>
@@ -203,9 +258,11 @@ export function createEnrichmentCacheRepository(
     async remove(keys) {
       const unique = [...new Set(keys)];
       if (unique.length === 0) return 0;
+      const hash = await hasher();
+      // The plaintext keys too: a row written before sealing that is not re-filed yet goes as well.
       const result = await db
         .deleteFrom('enrichment_cache')
-        .where('key', 'in', unique)
+        .where('key', 'in', [...unique.map(hash), ...unique])
         .executeTakeFirst();
       return Number(result.numDeletedRows);
     },
@@ -258,21 +315,4 @@ function validatePut(
     return 'cached credits must be a non-negative number';
   }
   return undefined;
-}
-
-/** A row as an entry; undefined for a row whose kind or body is not what this code writes. */
-function toEntry(row: Selectable<EnrichmentCacheTable>): CachedEnrichment | undefined {
-  const body = parseJson(row.body);
-  if (body === null || typeof body !== 'object' || Array.isArray(body)) return undefined;
-  if (!kindSet.has(row.kind)) return undefined;
-  return {
-    key: row.key,
-    kind: row.kind as EnrichmentCacheKind,
-    revealPersonalEmails: row.reveal_personal_emails === 1,
-    revealPhoneNumber: row.reveal_phone_number === 1,
-    body: body as Record<string, unknown>,
-    credits: Number(row.credits),
-    createdAt: Number(row.created_at),
-    expiresAt: Number(row.expires_at),
-  };
 }

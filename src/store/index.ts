@@ -115,6 +115,16 @@ export {
 export type { Grant, GrantInput, GrantLevel, GrantRepository } from './grant-repository.js';
 export type { RandomBytes } from './ids.js';
 export { migrateToLatest, migrationProvider } from './migrate.js';
+export { createPersonalDataSealing, sealedAad } from './personal-data.js';
+export type {
+  PersonalDataCounts,
+  PersonalDataSealing,
+  PersonalDataSealingOptions,
+  PersonalDataTable,
+  SealingReport,
+} from './personal-data.js';
+export { createSealer } from './sealer.js';
+export type { Sealer } from './sealer.js';
 export { createSettingsRepository } from './settings-repository.js';
 export type { SettingsRepository } from './settings-repository.js';
 export {

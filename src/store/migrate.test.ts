@@ -44,7 +44,13 @@ describe('migrateToLatest', () => {
     try {
       expect(await migrateToLatest(handle.db)).toEqual({
         ok: true,
-        value: ['0001_initial', '0002_enrichment_cache', '0003_deliveries', '0004_approvals'],
+        value: [
+          '0001_initial',
+          '0002_enrichment_cache',
+          '0003_deliveries',
+          '0004_approvals',
+          '0005_sealed_personal_data',
+        ],
       });
       expect(await migrateToLatest(handle.db)).toEqual({ ok: true, value: [] });
     } finally {
@@ -93,7 +99,13 @@ describeEachDatabase('migrations and column types', (t) => {
       try {
         expect(await migrateToLatest(other.db)).toEqual({
           ok: true,
-          value: ['0001_initial', '0002_enrichment_cache', '0003_deliveries', '0004_approvals'],
+          value: [
+            '0001_initial',
+            '0002_enrichment_cache',
+            '0003_deliveries',
+            '0004_approvals',
+            '0005_sealed_personal_data',
+          ],
         });
         const { rows } = await admin.query<{ n: string }>(
           `select count(*) as n from information_schema.tables where table_schema = $1`,
