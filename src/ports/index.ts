@@ -260,6 +260,29 @@ export interface SessionStore {
   remove(id: string): Promise<void>;
 }
 
+/** What {@link AuthThrottle.attempt} answers: check the credential, or refuse without looking. */
+export type AuthAttempt =
+  | { readonly ok: true; /** The key's failures before this attempt. */ readonly failures: number }
+  | { readonly ok: false; readonly retryAfterMs: number };
+
+/**
+ * Failed-authentication counters per client key (an address), shared by replicas through Redis.
+ * `attempt` counts before the credential is checked, so concurrent guesses cannot slip past.
+ */
+export interface AuthThrottle {
+  attempt(key: string): Promise<AuthAttempt>;
+  /**
+   * The attempt's credential was wrong (`failures` as `attempt` answered): returns the lockout it
+   * started, if any, with its length and its number (1 for the first since the last success).
+   */
+  failed(
+    key: string,
+    failures: number,
+  ): Promise<{ readonly lockedForMs: number; readonly lockout: number } | null>;
+  /** The credential was right: the key's failures and lockout history are forgotten. */
+  succeeded(key: string): Promise<void>;
+}
+
 /**
  * A lock every replica honours (Redis): `acquire` resolves with a release function, or null when
  * another holder has it. The lock expires after `ttlMs` even if its holder dies.

@@ -108,11 +108,17 @@ export interface RedisSharedOptions {
   readonly commandTimeoutMs?: number;
 }
 
+/** The connection itself, for adapters that keep their own keys in the same Redis. */
+export interface RedisConnection {
+  /** The client, connected (or trying to: its commands then fail at once, never queue). */
+  client(): Promise<Redis>;
+}
+
 /** Connects to Redis (lazily) and returns the shared windows, reservations, lock and sessions. */
 export function createRedisShared(
   url: string,
   options: RedisSharedOptions,
-): SharedWindows & SharedLock & SharedReservations & SessionStore {
+): SharedWindows & SharedLock & SharedReservations & SessionStore & RedisConnection {
   const redis = new Redis(url, {
     lazyConnect: true,
     // A command while disconnected fails at once instead of queueing behind a reconnect.
@@ -226,6 +232,10 @@ export function createRedisShared(
       return async () => {
         await run('unlock', 1, key, token).catch(() => undefined);
       };
+    },
+    async client() {
+      await ready().catch(() => undefined);
+      return redis;
     },
     async close() {
       redis.disconnect();

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 
-import { createApp, type GatehouseApp } from '../../src/app/create-app.js';
+import { createApp, type AppOptions, type GatehouseApp } from '../../src/app/create-app.js';
 import { createLogger } from '../../src/app/logger.js';
 import { openStore, type StoreServices } from '../../src/app/services.js';
 import { sandboxUpstream } from '../../src/app/start.js';
@@ -45,6 +45,8 @@ export interface HarnessOptions {
   readonly clock?: Clock;
   /** Receives notification-webhook messages. */
   readonly notify?: (text: string) => Promise<void>;
+  /** The admin-authentication throttle's key prefix and limits. */
+  readonly adminThrottle?: AppOptions['adminThrottle'];
 }
 
 /** Builds a harness; close it after the test. */
@@ -92,6 +94,7 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
     upstream,
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.notify ? { notify: options.notify } : {}),
+    ...(options.adminThrottle ? { adminThrottle: options.adminThrottle } : {}),
   });
   deliverTo = async (url, init) => app.app.request(url, init);
   const master = sandbox.keys.master[0]!;

@@ -1,12 +1,13 @@
 // The admin API (/admin/api/*): agents, the access matrix, the audit trail and the approval queue,
 // for the console and for automation. Two ways in:
 //   - `Authorization: Bearer <GATEHOUSE_ADMIN_TOKEN>` (scripts), compared in constant time;
+//     wrong tokens are throttled per address (admin-auth.ts), sharing one count with the login;
 //   - a console session: POST /admin/api/session with the token sets an HttpOnly, SameSite=Strict
 //     cookie (Secure on HTTPS) and returns a CSRF token that every state-changing request must
 //     echo in `X-CSRF-Token`; sessions end after 30 idle minutes or on logout.
 // Every body and query is validated with zod; every route is described once, in `adminRoutes`,
 // from which the OpenAPI document (/admin/api/openapi.json) and /admin/docs are generated.
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
@@ -17,6 +18,7 @@ import type { SessionStore } from '../../ports/index.js';
 
 import { oauthBindingCookie, oauthCallbackPath } from '../oauth/routes.js';
 
+import { sameSecret, type AdminAuth } from './admin-auth.js';
 import type { AdminProblem, AdminServices } from './services.js';
 
 /** Options for the admin API. */
@@ -26,8 +28,8 @@ export interface AdminOptions {
   readonly adminToken: string | undefined;
   /** Whether a request arrived over HTTPS (directly or, when trusted, through a proxy). */
   readonly isHttps: (c: Context) => boolean;
-  /** The caller's IP, for login throttling. */
-  readonly clientIp: (c: Context) => string | null;
+  /** The throttled admin-token check (bearer tokens and the console login share its counts). */
+  readonly auth: AdminAuth;
   readonly now?: () => number;
   /** Idle time after which a console session ends (default 30 minutes). */
   readonly idleMs?: number;
@@ -263,30 +265,10 @@ export function memorySessions(now: () => number = Date.now, max = 100): Session
   };
 }
 
-const sha256 = (text: string) => createHash('sha256').update(text).digest();
-/** Constant-time comparison of two secrets of any length (their hashes are compared). */
-export function sameSecret(a: string, b: string): boolean {
-  return timingSafeEqual(sha256(a), sha256(b));
-}
-
 /** The token of an `Authorization: Bearer <token>` header; undefined when there is none. */
 export function bearerToken(authorization: string | undefined): string | undefined {
   return authorization ? /^Bearer\s+(\S+)\s*$/i.exec(authorization)?.[1] : undefined;
 }
-
-/**
- * True when an `Authorization` header carries the admin token as a bearer (compared in constant
- * time); false without a header, with another token, or when no admin token is configured.
- */
-export function isAdminBearer(
-  authorization: string | undefined,
-  adminToken: string | undefined,
-): boolean {
-  const bearer = bearerToken(authorization);
-  return bearer !== undefined && !!adminToken && sameSecret(bearer, adminToken);
-}
-
-const loginAttemptsPerMinute = 10;
 
 /** The admin API routes. */
 export function createAdminRoutes(options: AdminOptions): Hono {
@@ -294,7 +276,6 @@ export function createAdminRoutes(options: AdminOptions): Hono {
   const now = options.now ?? Date.now;
   const idleMs = options.idleMs ?? 30 * 60_000;
   const sessions = options.sessions ?? memorySessions(now);
-  const failures = new Map<string, { count: number; since: number }>();
   const app = new Hono();
   const cookieName = (c: Context) => (options.isHttps(c) ? '__Host-gh_session' : 'gh_session');
 
@@ -370,20 +351,10 @@ export function createAdminRoutes(options: AdminOptions): Hono {
   app.get('/admin/api/openapi.json', (c) => c.json(adminOpenApi()));
 
   app.post('/admin/api/session', async (c) => {
-    const ip = options.clientIp(c) ?? 'unknown';
-    const f = failures.get(ip);
-    if (f && now() - f.since < 60_000 && f.count >= loginAttemptsPerMinute) {
-      c.header('retry-after', '60');
-      return c.json({ error: 'Too many failed logins from this address; wait a minute.' }, 429);
-    }
     const parsed = await body(c, loginBody);
     if (!parsed.ok) return parsed.response;
-    if (!sameSecret(parsed.value.token, options.adminToken!)) {
-      const fresh = !f || now() - f.since >= 60_000;
-      failures.set(ip, { count: fresh ? 1 : f.count + 1, since: fresh ? now() : f.since });
-      return c.json({ error: 'That is not the admin token.' }, 401);
-    }
-    failures.delete(ip);
+    const refused = await options.auth.verify(c, parsed.value.token, 'admin:console');
+    if (refused) return refused;
     const id = randomBytes(32).toString('base64url');
     const csrf = randomBytes(32).toString('base64url');
     await sessions.create(id, csrf, idleMs);
@@ -401,9 +372,8 @@ export function createAdminRoutes(options: AdminOptions): Hono {
   const guard: MiddlewareHandler = async (c, next) => {
     const bearer = bearerToken(c.req.header('authorization'));
     if (bearer !== undefined) {
-      if (!sameSecret(bearer, options.adminToken!)) {
-        return c.json({ error: 'That is not the admin token.' }, 401);
-      }
+      const refused = await options.auth.verify(c, bearer, 'admin:api');
+      if (refused) return refused;
       c.set('by' as never, 'admin:api' as never);
       return next();
     }
