@@ -19,12 +19,15 @@ import {
   createDeliveryRepository,
   createEnrichmentCacheRepository,
   createRedisShared,
+  createAuthThrottle,
+  type AuthThrottleLimits,
 } from '../store/index.js';
 import { createDeliveries, webhookReceiverPath, type Deliveries } from '../gateway/deliveries.js';
 import { createGateway, type Gateway } from '../gateway/pipeline.js';
 import { loggablePath } from '../gateway/receiver-path.js';
 import { createWebhookRoutes } from '../surfaces/webhooks/routes.js';
-import { createAdminRoutes, isAdminBearer } from '../surfaces/admin/routes.js';
+import { createAdminAuth } from '../surfaces/admin/admin-auth.js';
+import { bearerToken, createAdminRoutes } from '../surfaces/admin/routes.js';
 import type {
   AgentDirectory,
   AgentIdentity,
@@ -84,6 +87,14 @@ export interface AppOptions {
   readonly notify?: Notify;
   /** The admin token when not configured (`gatehouse start` mints one for a sandbox session). */
   readonly adminToken?: string;
+  /**
+   * The admin-authentication throttle: its Redis key prefix (default `gatehouse:admin-auth`; a
+   * test gives its own) and its limits (default 5 free failures, then 1, 2, 4 … 60 minutes).
+   */
+  readonly adminThrottle?: {
+    readonly keyPrefix?: string;
+    readonly limits?: Partial<AuthThrottleLimits>;
+  };
 }
 
 /** The assembled application. */
@@ -259,7 +270,10 @@ export function createApp(options: AppOptions): GatehouseApp {
 
   const clientIp = (c: Context): string | null => {
     if (config.trustProxy) {
-      const forwarded = c.req.header('x-forwarded-for')?.split(',')[0]?.trim();
+      // The caller is the last X-Forwarded-For entry: the one the trusted proxy appended. Entries
+      // to its left are whatever the client sent, so trusting the first would let anyone choose
+      // their address (and take a fresh one per guess past the admin-authentication throttle).
+      const forwarded = c.req.header('x-forwarded-for')?.split(',').at(-1)?.trim();
       if (forwarded) return forwarded;
     }
     try {
@@ -268,6 +282,20 @@ export function createApp(options: AppOptions): GatehouseApp {
       return null; // app.request() in tests has no socket
     }
   };
+
+  // Every check of the admin token (bearer, console login, whatever else accepts it) goes through
+  // this one throttle, counted in Redis when replicas share it.
+  const adminAuth = createAdminAuth({
+    token: options.adminToken ?? config.adminToken,
+    throttle: createAuthThrottle({
+      keyPrefix: options.adminThrottle?.keyPrefix ?? 'gatehouse:admin-auth',
+      ...(shared ? { redis: shared } : {}),
+      ...(options.adminThrottle?.limits ? { limits: options.adminThrottle.limits } : {}),
+      logger,
+    }),
+    clientIp,
+    logger,
+  });
 
   /** HTTPS directly, or (when trusted) through a TLS-terminating proxy. */
   const isHttps = (c: Context): boolean => {
@@ -316,8 +344,10 @@ export function createApp(options: AppOptions): GatehouseApp {
     '/',
     createOpsRoutes({
       draining: () => draining,
-      isAdmin: async (c) =>
-        isAdminBearer(c.req.header('authorization'), options.adminToken ?? config.adminToken),
+      // A wrong token here counts toward the address's lockout: the fuller answer would
+      // otherwise tell a guesser, unthrottled, which guess was right.
+      isAdmin: (c) =>
+        adminAuth.isAdmin(c, bearerToken(c.req.header('authorization')), 'admin:readyz'),
       checks: async () => [
         ...(await readiness(store, options.upstream, config, clock.now(), publicUrl())),
         ...(shared ? [await sharedCheck(shared)] : []),
@@ -352,7 +382,7 @@ export function createApp(options: AppOptions): GatehouseApp {
       // Replicas share console sessions through Redis, so no sticky sessions are needed.
       ...(shared ? { sessions: shared } : {}),
       isHttps,
-      clientIp,
+      auth: adminAuth,
     }),
   );
   const mcp = createMcpRoutes({

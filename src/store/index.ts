@@ -89,6 +89,9 @@ export type { Database } from './db.js';
 export { createDeliveryRepository, maxDeliveryPayloadBytes } from './delivery-repository.js';
 export { createApprovalRepository, maxApprovalNoteLength } from './approval-repository.js';
 export { createRedisShared } from './redis-shared.js';
+export type { RedisConnection } from './redis-shared.js';
+export { createAuthThrottle, defaultAuthThrottleLimits, lockoutMs } from './auth-throttle.js';
+export type { AuthThrottleLimits, AuthThrottleOptions } from './auth-throttle.js';
 export {
   createEnrichmentCacheRepository,
   enrichmentCacheKinds,
