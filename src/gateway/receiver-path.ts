@@ -10,7 +10,7 @@ function decodePath(path: string): string {
   try {
     return decodeURI(path);
   } catch {
-    return path.replace(/(?:%[0-9A-Fa-f]{2})+/g, (run) => {
+    return path.replace(/(?:%[0-9A-Fa-f][0-9A-Fa-f])+/g, (run) => {
       try {
         return decodeURI(run);
       } catch {
@@ -27,8 +27,8 @@ function decodePath(path: string): string {
  * is refused), useless for posting to it. Every other path is returned unchanged.
  */
 export function loggablePath(path: string): string {
-  const secret = receiverPattern.exec(decodePath(path))?.[1];
-  if (secret === undefined) return path;
-  const digest = createHash('sha256').update(secret).digest('hex').slice(0, 8);
+  const tail = receiverPattern.exec(decodePath(path))?.[1];
+  if (tail === undefined) return path;
+  const digest = createHash('sha256').update(tail).digest('hex').slice(0, 8);
   return `${webhookReceiverPath}/${digest}…`;
 }
