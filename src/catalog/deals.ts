@@ -12,6 +12,7 @@ const amount = z
     z
       .string()
       .trim()
+      // eslint-disable-next-line security/detect-unsafe-regex -- one optional group after a digit run: linear
       .regex(/^\d+(\.\d+)?$/, 'amount must be digits only, no commas or currency symbols'),
   ])
   .transform((v) => String(v));

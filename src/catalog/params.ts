@@ -30,6 +30,7 @@ export const amountParam = z
     z
       .string()
       .trim()
+      // eslint-disable-next-line security/detect-unsafe-regex -- one optional group after a digit run: linear
       .regex(/^\d+(\.\d+)?$/, 'must be a plain number'),
   ])
   .transform((v) => Number(v))
@@ -95,6 +96,7 @@ export const domainParam = z
   .toLowerCase()
   .max(253)
   .regex(
+    // eslint-disable-next-line security/detect-unsafe-regex -- each repetition starts with a literal dot, so matching is linear
     /^(?!www\.)(?!-)[a-z0-9-]+(\.[a-z0-9-]+)+$/,
     'must be a bare domain such as apollo.io (no scheme, www. or @)',
   );

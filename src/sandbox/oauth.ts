@@ -79,6 +79,7 @@ export function redirectAllowed(patterns: readonly string[], uri: string): boole
   if (url.hash) return false;
   return patterns.some((pattern) => {
     if (!pattern.includes('*')) return pattern === uri;
+    // eslint-disable-next-line security/detect-unsafe-regex -- disjoint parts, no nested repetition; a registered redirect pattern
     const m = /^(https?):\/\/([^/:]+)(?::(\*|\d+))?(\/.*)?$/.exec(pattern);
     if (!m) return false;
     const [, scheme, host, port, path = '/'] = m;

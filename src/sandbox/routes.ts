@@ -100,6 +100,7 @@ function compile(template: string): (path: string) => Record<string, string> | n
   if (names.length === 0) {
     return (path) => (path === template || path === `${template}/` ? {} : null);
   }
+  // eslint-disable-next-line security/detect-non-literal-regexp -- built from the catalog's own path templates
   const re = new RegExp(`^${pattern}/?$`);
   return (path) => {
     const m = re.exec(path);

@@ -99,6 +99,7 @@ const tokenPattern = /^gh_agent_[A-Za-z0-9_-]{43}$/;
 const tokenDisplayLength = agentTokenPrefix.length + 4;
 
 // ASCII only, so case-insensitive uniqueness (lower(name)) is identical on SQLite and Postgres.
+// eslint-disable-next-line security/detect-unsafe-regex -- bounded repetition ({0,62}): constant work
 const namePattern = /^[A-Za-z0-9._-](?:[A-Za-z0-9 ._-]{0,62}[A-Za-z0-9._-])?$/;
 const maxDescriptionLength = 1000;
 

@@ -362,6 +362,7 @@ function parsePort(text: string): number {
 
 /** "300" (seconds), "90s", "5m", "500ms" → milliseconds. */
 export function parseDuration(text: string): number {
+  // eslint-disable-next-line security/detect-unsafe-regex -- no nested repetition; the operator's own argument
   const m = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(text.trim());
   const ms = m ? Number(m[1]) * (m[2] === 'ms' ? 1 : m[2] === 'm' ? 60_000 : 1000) : NaN;
   if (!(ms > 0) || ms > 24 * 3600_000) {

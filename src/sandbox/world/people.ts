@@ -168,6 +168,7 @@ export function linkedinUrl(index: OrgIndex, p: Person): string {
 
 /** The person a LinkedIn profile URL names, or null. Scheme, www and trailing parts are ignored. */
 export function personByLinkedin(index: OrgIndex, url: string): Person | null {
+  // eslint-disable-next-line security/detect-unsafe-regex -- disjoint parts separated by literal dashes: linear
   const m = /linkedin\.com\/in\/([a-z]+)-([a-z]+)-([0-9a-z]+)\/?(?:[?#].*)?$/i.exec(url.trim());
   if (!m) return null;
   const y = parseInt(m[3]!.toLowerCase(), 36);

@@ -42,6 +42,7 @@ interface Entry {
 const loopbackHosts = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
 
 function hostnameOf(hostHeader: string): string {
+  // eslint-disable-next-line security/detect-unsafe-regex -- alternatives over disjoint characters, no nested repetition: linear
   const m = /^(\[[^\]]+\]|[^:]+)(?::\d+)?$/.exec(hostHeader.trim().toLowerCase());
   return m?.[1] ?? '';
 }
