@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/app/logger.js';
 import { startGatehouse, type StartedGatehouse } from '../../src/app/start.js';
 import { loadConfig } from '../../src/config/config.js';
-import type { AuditRecord } from '../../src/core/index.js';
+import type { AuditRecord } from '../../src/store/index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'gatehouse-hostile-'));
 const adminToken = 'a'.repeat(48);
