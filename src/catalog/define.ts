@@ -14,6 +14,10 @@ type Declared<I extends z.ZodType, O extends z.ZodType, Id extends string> = Omi
   | 'masterKeyOnly'
   | 'retrySafe'
   | 'verify'
+  | 'approvalByDefault'
+  | 'altPaths'
+  | 'secretFields'
+  | 'paramNames'
 > &
   Partial<
     Pick<
@@ -25,8 +29,22 @@ type Declared<I extends z.ZodType, O extends z.ZodType, Id extends string> = Omi
       | 'masterKeyOnly'
       | 'retrySafe'
       | 'verify'
+      | 'altPaths'
+      | 'secretFields'
     >
   > & { hints?: Partial<ActionHints> };
+
+/** The keys an object schema documents (through optional, default, pipe or refine wrappers). */
+export function schemaKeys(schema: z.ZodType): string[] {
+  let s: unknown = schema;
+  for (let i = 0; i < 8 && s; i++) {
+    const shape = (s as { shape?: Record<string, unknown> }).shape;
+    if (shape && typeof shape === 'object') return Object.keys(shape);
+    const def = (s as { def?: { innerType?: unknown; in?: unknown; schema?: unknown } }).def;
+    s = def?.innerType ?? def?.in ?? def?.schema;
+  }
+  return [];
+}
 
 const lookItUp =
   'look the record up in Apollo (for example with a search) to see whether it took effect before you make the call again.';
@@ -54,6 +72,10 @@ export function defineAction<I extends z.ZodType, O extends z.ZodType, const Id 
     hints,
     retrySafe: spec.retrySafe ?? (() => hints.idempotent),
     verify: spec.verify ?? (() => lookItUp),
+    approvalByDefault: spec.effect === 'outbound',
+    altPaths: Object.freeze(spec.altPaths ?? []),
+    secretFields: Object.freeze(spec.secretFields ?? []),
+    paramNames: Object.freeze(schemaKeys(spec.input)),
   });
 }
 

@@ -61,15 +61,25 @@ export function acceptedMethods(action: ActionSpec): HttpMethod[] {
   return [action.method, ...action.altMethods];
 }
 
+/**
+ * Every path an action answers on, literal segments first: `/tasks/search` is tried before
+ * `/tasks/{id}`, so a literal path is never read as an id.
+ */
+const routeTable: ReadonlyArray<{ path: string; action: ActionSpec }> = (
+  actions as readonly ActionSpec[]
+)
+  .flatMap((action) => [action.path, ...action.altPaths].map((path) => ({ path, action })))
+  .sort((a, b) => a.path.split('{').length - b.path.split('{').length);
+
 /** Finds the action a request is for, by method and path; path parameters come back decoded. */
 export function findActionByRoute(
   method: string,
   path: string,
 ): { action: ActionSpec; params: Record<string, string> } | undefined {
-  for (const action of actions) {
-    const params = matchPath(action.path, path);
+  for (const { path: template, action } of routeTable) {
+    const params = matchPath(template, path);
     if (params && acceptedMethods(action).includes(method.toUpperCase() as HttpMethod)) {
-      return { action: action as ActionSpec, params };
+      return { action, params };
     }
   }
   return undefined;
@@ -77,7 +87,7 @@ export function findActionByRoute(
 
 /** True when some action lives at this path (under any method). */
 export function isCatalogPath(path: string): boolean {
-  return actions.some((a) => matchPath(a.path, path) !== null);
+  return routeTable.some((r) => matchPath(r.path, path) !== null);
 }
 
 // Apollo's hosted MCP server names its tools after the endpoint path; we derive the same names
@@ -107,12 +117,14 @@ export function usageKey(action: Pick<ActionSpec, 'keyScope'>): string {
   return JSON.stringify([scope.slice(0, cut), scope.slice(cut + 1)]).replace('","', '", "');
 }
 
+export { effects } from './types.js';
 export type {
   ActionHints,
   AsyncDeliverySpec,
   ActionSpec,
   Access,
   CreditRule,
+  Effect,
   EndpointSpec,
   Group,
   HttpMethod,

@@ -4,17 +4,38 @@ import type { z } from 'zod';
 export const groups = [
   'people',
   'organizations',
+  'news',
   'contacts',
   'accounts',
+  'deals',
+  'labels',
+  'fields',
+  'notes',
+  'calls',
+  'conversations',
+  'emails',
   'sequences',
   'tasks',
-  'deals',
+  'reports',
   'admin',
 ] as const;
 export type Group = (typeof groups)[number];
 
 /** Whether an action only reads Apollo data or changes the team's records. */
 export type Access = 'read' | 'write';
+
+/**
+ * What a call does beyond its grant level, for approvals and the audit:
+ * - `read`: changes nothing and spends nothing;
+ * - `write`: changes one of the team's own records;
+ * - `bulk_write`: changes many records in one call (the audit and approval say how many);
+ * - `outbound`: can reach a person outside the team (sends mail, starts a sequence): held for an
+ *   admin's approval by default, even under `full`;
+ * - `spend`: spends Apollo credits;
+ * - `admin`: changes team-wide configuration (custom fields).
+ */
+export const effects = ['read', 'write', 'bulk_write', 'outbound', 'spend', 'admin'] as const;
+export type Effect = (typeof effects)[number];
 
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'PUT';
 
@@ -68,7 +89,11 @@ export interface ActionSpec<
   /** Policy vocabulary id, `group.verb`. */
   readonly id: Id;
   readonly group: Group;
+  /** The grant level a call needs: `read` (read or full) or `write` (full). */
   readonly access: Access;
+  readonly effect: Effect;
+  /** True for outbound actions: held for an admin even under `full` unless granted `--no-approval`. */
+  readonly approvalByDefault: boolean;
   /** Short human title ("Search people"). */
   readonly title: string;
   /** The method Apollo documents. */
@@ -77,6 +102,8 @@ export interface ActionSpec<
   readonly altMethods: readonly HttpMethod[];
   /** Path template under the API host, e.g. `/api/v1/contacts/{contact_id}`. */
   readonly path: string;
+  /** Other paths Apollo answers the same way (undocumented aliases real clients call). */
+  readonly altPaths: readonly string[];
   /** Names of `{params}` in the path; each is also a required input field. */
   readonly pathParams: readonly string[];
   /** Input fields Apollo reads from the query string even when the body is JSON. */
@@ -101,6 +128,15 @@ export interface ActionSpec<
   readonly target: (input: Record<string, unknown>) => string;
   /** Input fields holding personal data, masked in audit records by default. */
   readonly personalFields: readonly string[];
+  /**
+   * Response fields that hold the team's own secrets (a mail provider's API key in an email
+   * account): removed from every answer before any agent sees it, cached or not.
+   */
+  readonly secretFields: readonly string[];
+  /** Every parameter name the input schema documents (path parameters included). */
+  readonly paramNames: readonly string[];
+  /** For bulk writes: how many records this input touches (said in the audit and the approval). */
+  readonly recordCount?: (input: Record<string, unknown>) => number;
   /** True when this input asks for revealed personal data or waterfall enrichment. */
   readonly needsReveal: (input: Record<string, unknown>) => boolean;
   readonly hints: ActionHints;

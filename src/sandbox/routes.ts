@@ -45,23 +45,29 @@ function fromEndpoint(kind: RouteKind, spec: EndpointSpec): ApiRoute {
 
 /** Every API route the sandbox serves: the catalog's actions, then identity and async results. */
 export function buildRoutes(): readonly ApiRoute[] {
-  return Object.freeze([
-    ...actions.map((a): ApiRoute => ({
-      id: a.id,
-      kind: 'action',
-      path: a.path,
-      methods: acceptedMethods(a as ActionSpec),
-      keyScope: a.keyScope,
-      oauthScope: a.oauthScope,
-      masterKeyOnly: a.masterKeyOnly,
-      rateClass: a.rateClass,
-      action: a as ActionSpec,
-    })),
+  const routes: ApiRoute[] = [
+    ...(actions as readonly ActionSpec[]).flatMap((a) =>
+      [a.path, ...a.altPaths].map((path): ApiRoute => ({
+        id: a.id,
+        kind: 'action',
+        path,
+        methods: acceptedMethods(a),
+        keyScope: a.keyScope,
+        oauthScope: a.oauthScope,
+        masterKeyOnly: a.masterKeyOnly,
+        rateClass: a.rateClass,
+        action: a,
+      })),
+    ),
     fromEndpoint('profile', apiProfile),
     fromEndpoint('health', authHealth),
     fromEndpoint('webhook_result', webhookResult),
-  ]);
+  ];
+  // A literal segment beats a parameter: `/tasks/search` before `/tasks/{id}`.
+  return Object.freeze(routes.sort((a, b) => paramCount(a.path) - paramCount(b.path)));
 }
+
+const paramCount = (path: string) => (path.match(/\{/g) ?? []).length;
 
 // The catalog keeps the legacy health path beside the current one; their difference is the host
 // prefix that older clients leave out (`/v1/...` for `/api/v1/...`, SPEC.md §0), so every route

@@ -2,22 +2,15 @@
 // from a seed, and a mutable team CRM. The server (../server*) owns transport, auth, rate limits and
 // webhook delivery; the world owns data and each action's business rules.
 
-import { createAccount, searchAccounts, updateAccount } from './crm/accounts.js';
-import { createContact, searchContacts, updateContact } from './crm/contacts.js';
-import { createDeal, listDeals, updateDeal } from './crm/deals.js';
 import { createIdGen } from './crm/ids.js';
 import { userJson } from './crm/json.js';
 import { seedCrm } from './crm/seed.js';
-import { addContacts, searchSequences } from './crm/sequences.js';
-import type { CrmContext } from './crm/state.js';
-import { createTask, searchTasks } from './crm/tasks.js';
-import { listUsers } from './crm/users.js';
-import { organizationsEnrich, organizationsSearch, peopleSearch } from './database.js';
-import { bulkMatch, matchPerson, type EnrichContext } from './enrich.js';
+import type { EnrichContext } from './enrich.js';
 import { DAY_MS } from './format.js';
 import { hash, salt, seed32 } from './hash.js';
 import { buildOrgIndex, type OrgIndex } from './orgs.js';
-import { unprocessable, type WorldResult } from './result.js';
+import { handlers, type Handler } from './handlers.js';
+import type { WorldResult } from './result.js';
 
 export interface WorldOptions {
   seed: number;
@@ -95,64 +88,15 @@ export function createWorld(options: WorldOptions): World {
   };
 }
 
-// Inputs arrive already parsed by the catalog's zod schemas; each handler declares the shape it
-// reads, so the casts below only restate what the schema guarantees.
-/* eslint-disable @typescript-eslint/no-explicit-any */
 function dispatch(
   ctx: EnrichContext,
   id: string,
   input: Record<string, unknown>,
   userId: string,
 ): WorldResult {
-  const i = input as any;
-  const crmCtx: CrmContext = ctx;
-  switch (id) {
-    case 'people.search':
-      return peopleSearch(crmCtx, i);
-    case 'people.match':
-      return matchPerson(ctx, i);
-    case 'people.bulk_match':
-      return bulkMatch(ctx, i);
-    case 'organizations.search':
-      return organizationsSearch(crmCtx, i);
-    case 'organizations.enrich':
-      return organizationsEnrich(crmCtx, i);
-    case 'contacts.search':
-      return searchContacts(crmCtx, i);
-    case 'contacts.create':
-      return createContact(crmCtx, i, userId);
-    case 'contacts.update':
-      return updateContact(crmCtx, i, userId);
-    case 'accounts.search':
-      return searchAccounts(crmCtx, i);
-    case 'accounts.create':
-      return createAccount(crmCtx, i, userId);
-    case 'accounts.update':
-      return updateAccount(crmCtx, i);
-    case 'sequences.search':
-      return searchSequences(crmCtx, i);
-    case 'sequences.add_contacts':
-      return addContacts(crmCtx, i, userId);
-    case 'tasks.search':
-      return searchTasks(crmCtx, i);
-    case 'tasks.create':
-      return createTask(crmCtx, i, userId);
-    case 'deals.list':
-      return listDeals(crmCtx, i);
-    case 'deals.create':
-      return createDeal(crmCtx, i, userId);
-    case 'deals.update':
-      return updateDeal(crmCtx, i);
-    case 'users.list':
-      return listUsers(ctx.crm, i);
-    case 'usage.stats':
-      return unprocessable(
-        'usage.stats is answered by the sandbox server, which holds the rate-limit counters',
-      );
-    default:
-      throw new Error(`the sandbox world has no action ${id}`);
-  }
+  const handler = (handlers as Record<string, Handler | undefined>)[id];
+  if (!handler) throw new Error(`the sandbox world has no action ${id}`);
+  return handler(ctx, input, userId);
 }
-/* eslint-enable @typescript-eslint/no-explicit-any */
 
 export type { AsyncDelivery, WorldResult } from './result.js';

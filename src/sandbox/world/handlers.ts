@@ -1,0 +1,47 @@
+// Which world function answers each catalog action. The map is checked against the catalog's
+// action ids, so adding an action to the catalog without a handler here is a type error.
+import type { ActionId } from '../../catalog/index.js';
+
+import { createAccount, searchAccounts, updateAccount } from './crm/accounts.js';
+import { createContact, searchContacts, updateContact } from './crm/contacts.js';
+import { createDeal, listDeals, updateDeal } from './crm/deals.js';
+import { addContacts, searchSequences } from './crm/sequences.js';
+import { createTask, searchTasks } from './crm/tasks.js';
+import { listUsers } from './crm/users.js';
+import { organizationsEnrich, organizationsSearch, peopleSearch } from './database.js';
+import { bulkMatch, matchPerson, type EnrichContext } from './enrich.js';
+import { unprocessable, type WorldResult } from './result.js';
+
+/**
+ * Answers one action. `input` has ALREADY been parsed by the action's input schema (path
+ * parameters included), so each handler reads the shape its schema guarantees.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- each handler's input is its schema's output
+export type Handler = (ctx: EnrichContext, input: any, userId: string) => WorldResult;
+
+export const handlers = {
+  'people.search': (ctx, i) => peopleSearch(ctx, i),
+  'people.match': (ctx, i) => matchPerson(ctx, i),
+  'people.bulk_match': (ctx, i) => bulkMatch(ctx, i),
+  'organizations.search': (ctx, i) => organizationsSearch(ctx, i),
+  'organizations.enrich': (ctx, i) => organizationsEnrich(ctx, i),
+  'contacts.search': (ctx, i) => searchContacts(ctx, i),
+  'contacts.create': (ctx, i, userId) => createContact(ctx, i, userId),
+  'contacts.update': (ctx, i, userId) => updateContact(ctx, i, userId),
+  'accounts.search': (ctx, i) => searchAccounts(ctx, i),
+  'accounts.create': (ctx, i, userId) => createAccount(ctx, i, userId),
+  'accounts.update': (ctx, i) => updateAccount(ctx, i),
+  'sequences.search': (ctx, i) => searchSequences(ctx, i),
+  'sequences.add_contacts': (ctx, i, userId) => addContacts(ctx, i, userId),
+  'tasks.search': (ctx, i) => searchTasks(ctx, i),
+  'tasks.create': (ctx, i, userId) => createTask(ctx, i, userId),
+  'deals.list': (ctx, i) => listDeals(ctx, i),
+  'deals.create': (ctx, i, userId) => createDeal(ctx, i, userId),
+  'deals.update': (ctx, i) => updateDeal(ctx, i),
+  'users.list': (ctx, i) => listUsers(ctx.crm, i),
+  // Answered by the sandbox server, which holds the rate-limit counters.
+  'usage.stats': () =>
+    unprocessable(
+      'usage.stats is answered by the sandbox server, which holds the rate-limit counters',
+    ),
+} satisfies Record<ActionId, Handler>;
