@@ -18,6 +18,7 @@ type Declared<I extends z.ZodType, O extends z.ZodType, Id extends string> = Omi
   | 'altPaths'
   | 'secretFields'
   | 'paramNames'
+  | 'examples'
 > &
   Partial<
     Pick<
@@ -31,6 +32,7 @@ type Declared<I extends z.ZodType, O extends z.ZodType, Id extends string> = Omi
       | 'verify'
       | 'altPaths'
       | 'secretFields'
+      | 'examples'
     >
   > & { hints?: Partial<ActionHints> };
 
@@ -75,6 +77,7 @@ export function defineAction<I extends z.ZodType, O extends z.ZodType, const Id 
     approvalByDefault: spec.effect === 'outbound',
     altPaths: Object.freeze(spec.altPaths ?? []),
     secretFields: Object.freeze(spec.secretFields ?? []),
+    examples: Object.freeze(spec.examples ?? []),
     paramNames: Object.freeze(schemaKeys(spec.input)),
   });
 }

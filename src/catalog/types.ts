@@ -135,6 +135,11 @@ export interface ActionSpec<
   readonly secretFields: readonly string[];
   /** Every parameter name the input schema documents (path parameters included). */
   readonly paramNames: readonly string[];
+  /**
+   * Inputs Apollo's documentation gives as examples (SPEC.md, ENDPOINTS.md, Apollo's OpenAPI): each
+   * must pass `input`, so Gatehouse is never stricter than Apollo.
+   */
+  readonly examples: readonly Record<string, unknown>[];
   /** For bulk writes: how many records this input touches (said in the audit and the approval). */
   readonly recordCount?: (input: Record<string, unknown>) => number;
   /** True when this input asks for revealed personal data or waterfall enrichment. */
