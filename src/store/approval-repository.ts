@@ -1,8 +1,9 @@
 // Held calls: each bound to the exact input the agent sent, moved between states only by atomic
 // compare-and-set, so an approval is used once however many admins click at the same moment.
 //
-// Privacy: the input (the contact a held call creates), the agent's reason and Apollo's answer
-// are personal data, sealed by the vault and bound to their row and column (personal-data.ts).
+// Privacy: the input (the contact a held call creates), its target in words, the agent's reason
+// and Apollo's answer are personal data, sealed by the vault and bound to their row and column
+// (personal-data.ts).
 import { sql } from 'kysely';
 import type { Kysely, Selectable, UpdateObject } from 'kysely';
 import { approvalStates } from '../core/index.js';
@@ -18,7 +19,7 @@ const states: ReadonlySet<string> = new Set(approvalStates);
 /** The longest note an admin may leave, and the longest reason an agent may give. */
 export const maxApprovalNoteLength = 1000;
 
-type SealedColumn = 'input' | 'reason' | 'result_body';
+type SealedColumn = 'input' | 'target' | 'reason' | 'result_body';
 
 /**
  * Creates the repository. Throws on a store failure or invalid input, and on a sealed value that
@@ -47,12 +48,13 @@ export function createApprovalRepository(
   }
 
   async function toApproval(row: Selectable<ApprovalsTable>): Promise<StoredApproval> {
-    const [input, reason, resultBody] = await Promise.all([
+    const [input, target, reason, resultBody] = await Promise.all([
       unseal(row, 'input'),
+      unseal(row, 'target'),
       unseal(row, 'reason'),
       unseal(row, 'result_body'),
     ]);
-    return fromRow(row, { input: input ?? '', reason, resultBody });
+    return fromRow(row, { input: input ?? '', target: target ?? '', reason, resultBody });
   }
 
   const read = async (id: string) => {
@@ -96,7 +98,7 @@ export function createApprovalRepository(
           rule: a.rule,
           input: seal(a.id, 'input', input),
           input_hash: a.inputHash,
-          target: a.target,
+          target: seal(a.id, 'target', a.target),
           reason: a.reason === null ? null : seal(a.id, 'reason', a.reason),
           audit_id: a.auditId,
           state: 'pending',
@@ -194,7 +196,7 @@ export function createApprovalRepository(
 /** A row with its sealed columns opened. */
 function fromRow(
   row: Selectable<ApprovalsTable>,
-  opened: { input: string; reason: string | null; resultBody: string | null },
+  opened: { input: string; target: string; reason: string | null; resultBody: string | null },
 ): StoredApproval {
   const input = parseJson(opened.input);
   return {
@@ -206,7 +208,7 @@ function fromRow(
     rule: row.rule,
     input: input && typeof input === 'object' ? (input as Record<string, unknown>) : {},
     inputHash: row.input_hash,
-    target: row.target,
+    target: opened.target,
     reason: opened.reason,
     auditId: row.audit_id,
     state: states.has(row.state) ? (row.state as ApprovalState) : 'failed',

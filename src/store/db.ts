@@ -143,8 +143,8 @@ export interface DeliveriesTable {
 
 /**
  * A call held for an admin's approval, bound to its exact input (see 0004-approvals.ts). `input`,
- * `reason` and `result_body` are vault values bound to the row (personal data: the contact the
- * call creates, Apollo's answer).
+ * `target`, `reason` and `result_body` are vault values bound to the row (personal data: the
+ * contact the call creates, Apollo's answer).
  */
 export interface ApprovalsTable {
   id: string;

@@ -106,7 +106,8 @@ const newApproval = (n: number, over: Partial<NewApproval> = {}): NewApproval =>
   rule: 'contacts=full',
   input: adaInput,
   inputHash: 'h',
-  target: 'a contact A*** B***',
+  // The audit's rendering of the input, which keeps a contact's name.
+  target: "'Ada Byronsecret', email a***@analytical-secret.example",
   reason: adaReason,
   auditId: `aud_a${n}`,
   createdAt: now + n,
@@ -173,6 +174,7 @@ describeEachDatabase('end-user data at rest', (t) => {
     expect((await r.deliveries.byReceiver(hash(2)))?.state).toBe('pending');
     expect(await r.approvals.get(newApproval(1).id)).toMatchObject({
       input: adaInput,
+      target: newApproval(1).target,
       reason: adaReason,
       resultBody: adaResult,
       state: 'done',
@@ -451,7 +453,8 @@ describeEachDatabase('end-user data at rest', (t) => {
         })
         .execute();
     }
-    expect(await migrateToLatest(db)).toEqual({ ok: true, value: ['0005_sealed_personal_data'] });
+    const migrated = await migrateToLatest(db);
+    expect(migrated.ok && migrated.value[0]).toBe('0005_sealed_personal_data');
 
     // Before the sealing pass (another replica still on the old version): still served.
     const sealer = createSealer(vaultOf(keys().k1));

@@ -42,9 +42,14 @@ const sealedTables: Readonly<Record<PersonalDataTable, SealedTable>> = {
   enrichment_cache: { table: 'enrichment_cache', key: 'key', columns: ['body'] },
   // Apollo's delivered JSON: phone numbers, emails.
   deliveries: { table: 'deliveries', key: 'receiver_hash', columns: ['payload'] },
-  // The held call's exact input (the contact it creates), the agent's stated reason (free text
-  // that may name the prospect) and Apollo's unredacted answer.
-  approvals: { table: 'approvals', key: 'id', columns: ['input', 'reason', 'result_body'] },
+  // The held call's exact input (the contact it creates), its target in words (the audit's
+  // rendering of the input, which names a contact), the agent's stated reason (free text that may
+  // name the prospect) and Apollo's unredacted answer.
+  approvals: {
+    table: 'approvals',
+    key: 'id',
+    columns: ['input', 'target', 'reason', 'result_body'],
+  },
 };
 
 /** The AAD binding one sealed value to its table, row and column. */

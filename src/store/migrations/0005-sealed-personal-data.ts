@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
 
 // End-user data sealed at rest: the enrichment cache's bodies, the deliveries' payloads and the
-// held approvals' inputs, reasons and results become vault values (`gh1.…`, AES-256-GCM under the
+// held approvals' inputs, targets, reasons and results become vault values (`gh1.…`, AES-256-GCM under the
 // data key), and the cache's identity keys become HMACs. Sealing needs the data key, which a
 // migration does not have, so this one only adds the bookkeeping:
 //
