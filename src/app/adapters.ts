@@ -71,6 +71,7 @@ export function createGrantSource(store: StoreServices): GrantSource {
         target: g.target,
         level: g.level,
         requiresApproval: g.requiresApproval,
+        noApproval: g.noApproval,
       }));
     },
   };

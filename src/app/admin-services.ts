@@ -59,8 +59,13 @@ export function publicApproval(a: StoredApproval) {
   };
 }
 
-const grantWords = (g: { target: string; level: string; approval: boolean }) =>
-  `${g.target}=${g.level}${g.approval && g.level !== 'off' ? ' (with approval)' : ''}`;
+const grantWords = (g: {
+  target: string;
+  level: string;
+  approval: boolean;
+  no_approval?: boolean;
+}) =>
+  `${g.target}=${g.level}${g.level === 'off' ? '' : g.approval ? ' (with approval)' : g.no_approval ? ' (outbound without approval)' : ''}`;
 
 /** The grant targets, in the order the access matrix shows them. */
 export const matrixTargets: readonly string[] = [
@@ -105,6 +110,7 @@ export function createAdminServices(deps: {
         target: g.target,
         level: g.level,
         approval: g.requiresApproval,
+        no_approval: g.noApproval,
       })),
     };
   }
@@ -200,7 +206,12 @@ export function createAdminServices(deps: {
         description: input.description ?? null,
         grants: input.grants
           .filter((g) => g.level !== 'off')
-          .map((g) => ({ target: g.target, level: g.level, requiresApproval: g.approval })),
+          .map((g) => ({
+            target: g.target,
+            level: g.level,
+            requiresApproval: g.approval,
+            noApproval: g.no_approval ?? false,
+          })),
         by,
       });
       if (!created.ok) return err({ status: 422, message: created.error.message });
@@ -250,7 +261,10 @@ export function createAdminServices(deps: {
             id: a.id,
             name: a.name,
             grants: Object.fromEntries(
-              grants.map((g) => [g.target, { level: g.level, approval: g.requiresApproval }]),
+              grants.map((g) => [
+                g.target,
+                { level: g.level, approval: g.requiresApproval, no_approval: g.noApproval },
+              ]),
             ),
             effective: Object.fromEntries(
               Object.entries(levels).map(([id, l]) => [
@@ -269,6 +283,8 @@ export function createAdminServices(deps: {
             kind: t === revealCapability ? 'capability' : action ? 'action' : 'group',
             group: action?.group ?? (t === revealCapability ? 'people' : t),
             access: action?.access ?? null,
+            effect: action?.effect ?? null,
+            approval_by_default: action?.approvalByDefault ?? false,
             title: action?.title ?? null,
           };
         }),
@@ -284,6 +300,7 @@ export function createAdminServices(deps: {
       } else {
         const set = await store.grants.set(agent.id, grant.target, grant.level, {
           requiresApproval: grant.approval,
+          noApproval: grant.no_approval ?? false,
           by,
         });
         if (!set.ok) return err({ status: 422, message: set.error.message });

@@ -253,6 +253,7 @@ export function createApp(options: AppOptions): GatehouseApp {
     clock,
     logger,
     auditKeepPersonal: config.auditKeepPersonal,
+    unknownParams: config.unknownParams,
     reach,
     ledger,
     cache: enrichmentCachePort(enrichment),

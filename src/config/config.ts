@@ -87,6 +87,12 @@ export const configSchema = z.object({
   maxBodyBytes: positiveInt
     .default(1_048_576)
     .describe('GATEHOUSE_MAX_BODY_BYTES: largest request body accepted'),
+  unknownParams: z
+    .enum(['refuse', 'forward'])
+    .default('refuse')
+    .describe(
+      'GATEHOUSE_UNKNOWN_PARAMS: refuse (422 UNKNOWN_PARAMETER, nothing sent) or forward parameters Apollo does not document (audited)',
+    ),
   auditKeepPersonal: bool
     .default(false)
     .describe(
@@ -203,6 +209,7 @@ export const envNames: Readonly<Record<keyof Config, string>> = Object.freeze({
   logLevel: 'GATEHOUSE_LOG_LEVEL',
   maxBodyBytes: 'GATEHOUSE_MAX_BODY_BYTES',
   auditKeepPersonal: 'GATEHOUSE_AUDIT_KEEP_PERSONAL',
+  unknownParams: 'GATEHOUSE_UNKNOWN_PARAMS',
   auditRetentionDays: 'GATEHOUSE_AUDIT_RETENTION_DAYS',
   mcpAllowedOrigins: 'GATEHOUSE_MCP_ALLOWED_ORIGINS',
   tlsCert: 'GATEHOUSE_TLS_CERT',

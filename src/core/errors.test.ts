@@ -23,6 +23,10 @@ const examples: Record<ErrorCode, GatewayError> = {
   }),
   unknown_action: gatewayError.unknownAction({ method: 'post', path: '/api/v1/foo' }),
   invalid_input: gatewayError.invalidInput([{ path: 'per_page', message: 'must be at most 100' }]),
+  unknown_parameter: gatewayError.unknownParameter({
+    action: 'people.search',
+    unknown: [{ name: 'person_title', suggestions: ['person_titles'] }],
+  }),
   not_granted: gatewayError.notGranted({
     rule: 'contacts=read',
     reason: 'This agent may read contacts but not create them. Ask an admin for contacts=full.',
@@ -65,6 +69,7 @@ const statuses: Record<ErrorCode, number> = {
   unsafe_input: 400,
   unknown_action: 404,
   invalid_input: 422,
+  unknown_parameter: 422,
   not_granted: 403,
   approval_pending: 202,
   approval_rejected: 403,

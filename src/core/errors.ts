@@ -8,6 +8,7 @@ export const errorCodes = [
   'unsafe_input',
   'unknown_action',
   'invalid_input',
+  'unknown_parameter',
   'not_granted',
   'approval_pending',
   'approval_rejected',
@@ -74,6 +75,13 @@ export type GatewayError =
     })
   | (ErrorBase<'unknown_action'> & { readonly actionId?: string; readonly route?: string })
   | (ErrorBase<'invalid_input'> & { readonly issues: readonly InputIssue[] })
+  | (ErrorBase<'unknown_parameter'> & {
+      /** Each parameter Apollo does not document, with the closest documented names. */
+      readonly unknown: readonly {
+        readonly name: string;
+        readonly suggestions: readonly string[];
+      }[];
+    })
   | (ErrorBase<'not_granted'> & { readonly rule: string })
   | (ErrorBase<'approval_pending'> & {
       readonly approvalId: string;
@@ -200,6 +208,23 @@ export const gatewayError = Object.freeze({
       issues,
       message: `The request is invalid: ${list}. Fix these fields and try again.`,
       ...withCause(cause),
+    };
+  },
+
+  /** Parameters the action's Apollo endpoint does not document: refused rather than dropped. */
+  unknownParameter(p: {
+    action: string;
+    unknown: readonly { name: string; suggestions: readonly string[] }[];
+  }): GatewayErrorOf<'unknown_parameter'> {
+    const each = p.unknown.map(
+      (u) =>
+        `'${u.name}'${u.suggestions.length ? ` (did you mean ${u.suggestions.map((s) => `'${s}'`).join(' or ')}?)` : ''}`,
+    );
+    const one = p.unknown.length === 1;
+    return {
+      code: 'unknown_parameter',
+      unknown: p.unknown,
+      message: `Apollo does not document ${one ? 'the parameter' : 'the parameters'} ${each.join(', ')} for ${p.action}, so nothing was sent: Apollo would ignore ${one ? 'it' : 'them'} and answer as if ${one ? 'it was' : 'they were'} never given. Use the documented names (the tool's input schema lists them) and call again.`,
     };
   },
 
@@ -386,6 +411,7 @@ export function httpStatusFor(error: GatewayError | PublicGatewayError): number 
     case 'unknown_action':
       return 404;
     case 'invalid_input':
+    case 'unknown_parameter':
       return 422;
     case 'not_granted':
     case 'approval_rejected':

@@ -42,6 +42,7 @@ export type {
   UpstreamDetails,
 } from './errors.js';
 export { formatCredits, formatDuration, formatWait } from './format.js';
+export { closestNames } from './suggest.js';
 export {
   decide,
   effectiveLevels,

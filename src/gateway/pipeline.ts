@@ -7,6 +7,7 @@ import {
   type ActionSpec,
 } from '../catalog/index.js';
 import {
+  closestNames,
   completeAuditRecord,
   decide,
   gatewayError,
@@ -114,6 +115,11 @@ export interface GatewayDeps {
   readonly reach?: { note(actionId: string, reachable: boolean): void };
   /** Keep personal data unmasked in audit records (off by default). */
   readonly auditKeepPersonal?: boolean;
+  /**
+   * Parameters Apollo does not document: refused with 422 UNKNOWN_PARAMETER (the default: Apollo
+   * would silently ignore them, e.g. an unfiltered search), or forwarded as given (audited).
+   */
+  readonly unknownParams?: 'refuse' | 'forward';
   /** Held calls; without it a grant that requires approval refuses (fails closed). */
   readonly approvals?: ApprovalStore;
   /** How long a held call waits for an admin (default 1 hour). */
@@ -417,6 +423,20 @@ export function createGateway(deps: GatewayDeps): Gateway {
         toParse = { ...rest, webhook_url: receiver.url };
       }
     }
+    // Parameters Apollo does not document would be dropped by the schema and ignored by Apollo:
+    // refused (nothing sent), or, if the admin chose to, forwarded as given.
+    const documented = new Set(action.paramNames);
+    const strays = Object.keys(toParse).filter((k) => !documented.has(k));
+    if (strays.length && (deps.unknownParams ?? 'refuse') === 'refuse') {
+      const error = gatewayError.unknownParameter({
+        action: action.id,
+        unknown: strays.map((name) => ({
+          name,
+          suggestions: closestNames(name, action.paramNames),
+        })),
+      });
+      return refuse(error, agent, 'unknown parameter', rawInput);
+    }
     const parsed = action.input.safeParse(toParse);
     if (!parsed.success) {
       const issues = parsed.error.issues.map((i) => ({
@@ -425,7 +445,12 @@ export function createGateway(deps: GatewayDeps): Gateway {
       }));
       return refuse(gatewayError.invalidInput(issues), agent, 'invalid input', rawInput);
     }
-    const input = parsed.data as Record<string, unknown>;
+    const input = strays.length
+      ? { ...(parsed.data as Record<string, unknown>), ...pick(toParse, strays) }
+      : (parsed.data as Record<string, unknown>);
+    const forwarded = strays.length
+      ? `Forwarded parameters Apollo does not document: ${strays.join(', ')} (GATEHOUSE_UNKNOWN_PARAMS=forward).`
+      : undefined;
 
     // 5. Decide.
     const decision = decide({
@@ -470,6 +495,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
           keepPersonal,
           decision: 'allowed',
           rule: decision.rule,
+          ...(forwarded ? { reason: forwarded } : {}),
         });
         return { auditId: await deps.audit.open(opened), opened };
       },
@@ -516,10 +542,9 @@ export function createGateway(deps: GatewayDeps): Gateway {
           { credits: 0, durationMs: elapsed(), cacheHit: true, savedCredits: cached.savedCredits },
         ),
       );
+      const hidden = [...agent.redactedFields, ...action.secretFields];
       const redacted =
-        agent.redactedFields.length > 0
-          ? redactFields(cached.body, [...agent.redactedFields])
-          : { value: cached.body, removed: 0 };
+        hidden.length > 0 ? redactFields(cached.body, hidden) : { value: cached.body, removed: 0 };
       return ok({
         status: 200,
         body: redacted.value,
@@ -606,13 +631,18 @@ export function createGateway(deps: GatewayDeps): Gateway {
       }
       // 10. Remember what Apollo said (unredacted, for any agent allowed to see it), merge cached
       // parts back in, redact what this agent may not see, then complete the record.
+      // The team's own secrets in Apollo's answer (a mail provider's key in an email account) go
+      // before anything keeps or shows the answer: no agent, cache or approval result holds them.
+      const answer = action.secretFields.length
+        ? redactFields(result.value.body, action.secretFields).value
+        : result.value.body;
       if (deps.cache?.handles(action.id)) {
-        const paid = creditsFromResponse(action, result.value.body);
+        const paid = creditsFromResponse(action, answer);
         void deps.cache
-          .remember(action.id, sendInput, result.value.body, paid, now)
+          .remember(action.id, sendInput, answer, paid, now)
           .catch((e: unknown) => deps.logger.warn({ err: e }, 'enrichment cache write failed'));
       }
-      const body = cached.kind === 'partial' ? cached.merge(result.value.body) : result.value.body;
+      const body = cached.kind === 'partial' ? cached.merge(answer) : answer;
       const credits = creditsFromResponse(action, body);
       // 11. Apollo will send part of the answer later: await it for this agent.
       let delivery: GatewaySuccess['delivery'];
@@ -1083,6 +1113,11 @@ interface Held {
   credits: number;
   /** Also reserved in the replicas' shared counters. */
   shared?: boolean;
+}
+
+/** The listed own keys of `obj`, as a new object. */
+function pick(obj: Record<string, unknown>, keys: readonly string[]): Record<string, unknown> {
+  return Object.fromEntries(keys.map((k) => [k, obj[k]]));
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {

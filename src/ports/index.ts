@@ -302,6 +302,8 @@ export interface GrantRow {
   readonly target: string;
   readonly level: 'off' | 'read' | 'full';
   readonly requiresApproval: boolean;
+  /** Waives the approval outbound actions need by default. */
+  readonly noApproval?: boolean;
 }
 
 /** Finds agents by token and notes their use. */

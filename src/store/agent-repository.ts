@@ -166,7 +166,7 @@ export function createAgentRepository(
       const grantInputs = input.grants ?? [];
       const seen = new Set<string>();
       for (const g of grantInputs) {
-        const invalid = validateGrant(g.target, g.level);
+        const invalid = validateGrant(g.target, g.level, g);
         if (invalid) return { ok: false, error: invalid };
         if (seen.has(g.target)) {
           return storeError('invalid_grant', `grant target ${g.target} is given twice`);
@@ -197,6 +197,7 @@ export function createAgentRepository(
         target: g.target,
         level: g.level,
         requires_approval: g.requiresApproval ? 1 : 0,
+        no_approval: g.noApproval ? 1 : 0,
         updated_at: now,
         updated_by: input.by ?? 'admin',
       }));

@@ -9,6 +9,7 @@
  *   cannot bind JS booleans;
  * - JSON is `text`, parsed by the repositories (no JSONB: SQLite would not have it).
  */
+import type { Generated } from 'kysely';
 
 /** Epoch milliseconds. */
 export type EpochMs = number;
@@ -43,6 +44,8 @@ export interface GrantsTable {
   target: string;
   level: string;
   requires_approval: IntBool;
+  /** 1 when the grant waives the approval that outbound actions need by default. */
+  no_approval: Generated<IntBool>;
   updated_at: EpochMs;
   updated_by: string;
 }

@@ -45,6 +45,7 @@ describeEachDatabase('grant repository', (t) => {
         target: 'people',
         level: 'read',
         requiresApproval: false,
+        noApproval: false,
         updatedAt: clock.now(),
         updatedBy: 'alice',
       },
@@ -74,6 +75,7 @@ describeEachDatabase('grant repository', (t) => {
         target: 'deals',
         level: 'full',
         requiresApproval: false,
+        noApproval: false,
         updatedAt: clock.now(),
         updatedBy: 'bob',
       },
@@ -100,6 +102,25 @@ describeEachDatabase('grant repository', (t) => {
       error: { code: 'agent_revoked' },
     });
     expect(await grants.list(agentId)).toEqual([]);
+  });
+
+  it('keeps a waiver of the default approval, and refuses a grant that both requires and waives it', async () => {
+    const { grants, agentId } = await setup();
+    const waived = await grants.set(agentId, 'sequences', 'full', { noApproval: true, by: 'a' });
+    expect(waived).toMatchObject({
+      ok: true,
+      value: { noApproval: true, requiresApproval: false },
+    });
+    expect((await grants.list(agentId))[0]).toMatchObject({
+      target: 'sequences',
+      noApproval: true,
+    });
+    const both = await grants.set(agentId, 'emails', 'full', {
+      requiresApproval: true,
+      noApproval: true,
+      by: 'a',
+    });
+    expect(both).toMatchObject({ ok: false, error: { code: 'invalid_grant' } });
   });
 
   it('removes a grant and says whether there was one', async () => {

@@ -19,6 +19,8 @@ export interface Grant {
   target: string;
   level: GrantLevel;
   requiresApproval: boolean;
+  /** Outbound actions under this grant run without the approval they need by default. */
+  noApproval: boolean;
   updatedAt: number;
   updatedBy: string;
 }
@@ -28,6 +30,7 @@ export interface GrantInput {
   target: string;
   level: GrantLevel;
   requiresApproval?: boolean;
+  noApproval?: boolean;
 }
 
 /** Reads, sets and removes an agent's grants. Expected failures come back as values. */
@@ -37,7 +40,7 @@ export interface GrantRepository {
     agentId: string,
     target: string,
     level: GrantLevel,
-    options: { requiresApproval?: boolean; by: string },
+    options: { requiresApproval?: boolean; noApproval?: boolean; by: string },
   ): Promise<Result<Grant, StoreError>>;
   /** The agent's grants, sorted by target; empty for an unknown agent. */
   list(agentId: string): Promise<Grant[]>;
@@ -54,7 +57,17 @@ export function isGrantTarget(target: string): boolean {
 }
 
 /** Checks a grant against the vocabulary; undefined when valid. */
-export function validateGrant(target: string, level: string): StoreError | undefined {
+export function validateGrant(
+  target: string,
+  level: string,
+  approval: { requiresApproval?: boolean; noApproval?: boolean } = {},
+): StoreError | undefined {
+  if (approval.requiresApproval && approval.noApproval) {
+    return {
+      code: 'invalid_grant',
+      message: `a grant cannot both require approval and waive it (${target}): choose one`,
+    };
+  }
   if (!isGrantTarget(target)) {
     return {
       code: 'invalid_grant',
@@ -79,6 +92,7 @@ export function toGrant(row: Selectable<GrantsTable>): Grant {
     target: row.target,
     level: row.level as GrantLevel,
     requiresApproval: row.requires_approval === 1,
+    noApproval: row.no_approval === 1,
     updatedAt: row.updated_at,
     updatedBy: row.updated_by,
   };
@@ -91,7 +105,7 @@ export function createGrantRepository(
 ): GrantRepository {
   return {
     async set(agentId, target, level, options) {
-      const invalid = validateGrant(target, level);
+      const invalid = validateGrant(target, level, options);
       if (invalid) return { ok: false, error: invalid };
       const agent = await db
         .selectFrom('agents')
@@ -107,6 +121,7 @@ export function createGrantRepository(
         target,
         level,
         requires_approval: options.requiresApproval ? 1 : 0,
+        no_approval: options.noApproval ? 1 : 0,
         updated_at: deps.now(),
         updated_by: options.by,
       };
@@ -118,6 +133,7 @@ export function createGrantRepository(
             oc.columns(['agent_id', 'target']).doUpdateSet({
               level: row.level,
               requires_approval: row.requires_approval,
+              no_approval: row.no_approval,
               updated_at: row.updated_at,
               updated_by: row.updated_by,
             }),

@@ -50,6 +50,7 @@ describe('migrateToLatest', () => {
           '0003_deliveries',
           '0004_approvals',
           '0005_sealed_personal_data',
+          '0006_grant_approval_waiver',
         ],
       });
       expect(await migrateToLatest(handle.db)).toEqual({ ok: true, value: [] });
@@ -105,6 +106,7 @@ describeEachDatabase('migrations and column types', (t) => {
             '0003_deliveries',
             '0004_approvals',
             '0005_sealed_personal_data',
+            '0006_grant_approval_waiver',
           ],
         });
         const { rows } = await admin.query<{ n: string }>(

@@ -11,6 +11,7 @@ import * as enrichmentCache from './migrations/0002-enrichment-cache.js';
 import * as deliveries from './migrations/0003-deliveries.js';
 import * as approvals from './migrations/0004-approvals.js';
 import * as sealedPersonalData from './migrations/0005-sealed-personal-data.js';
+import * as grantApprovalWaiver from './migrations/0006-grant-approval-waiver.js';
 
 // Imported, not globbed from disk: the same list works from src/, dist/ and a bundle.
 // Names sort in the order they must run; never rename or edit one that has shipped.
@@ -20,6 +21,7 @@ const migrations: Readonly<Record<string, Migration>> = Object.freeze({
   '0003_deliveries': deliveries,
   '0004_approvals': approvals,
   '0005_sealed_personal_data': sealedPersonalData,
+  '0006_grant_approval_waiver': grantApprovalWaiver,
 });
 
 /** The bundled migrations, for Kysely's `Migrator`. */

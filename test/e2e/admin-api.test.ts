@@ -122,7 +122,7 @@ describe('admin API', () => {
       expect.arrayContaining(['people', 'people.search', 'contacts.create', 'people.reveal']),
     );
     const scout = matrix.agents.find((a) => a.name === 'scout')!;
-    expect(scout.grants.people).toEqual({ level: 'read', approval: false });
+    expect(scout.grants.people).toEqual({ level: 'read', approval: false, no_approval: false });
     expect(scout.effective['people.search']!.callable).toBe(true);
     expect(scout.effective['contacts.create']!.callable).toBe(false);
 

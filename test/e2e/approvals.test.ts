@@ -103,9 +103,16 @@ describe('approvals', () => {
   it('cannot be approved by the agent: a repeated call is held again, and the poll is read-only', async () => {
     const { h, writer } = await setup();
     const first = await holdCreate(h, writer);
-    // Whatever the agent adds, the call is held again as a new approval.
-    const second = await holdCreate(h, writer, { ...contact, approved: true });
+    // The same call again is held again, as a new approval.
+    const second = await holdCreate(h, writer);
     expect(second.approval_id).not.toBe(first.approval_id);
+    // A made-up "approved" parameter is no parameter at all: refused, nothing held or sent.
+    const claimed = await h.request('POST', '/api/v1/contacts', {
+      token: writer,
+      body: { ...contact, approved: true },
+    });
+    expect(claimed.status).toBe(422);
+    expect(await claimed.json()).toMatchObject({ error_code: 'UNKNOWN_PARAMETER' });
     for (const method of ['POST', 'PUT', 'DELETE']) {
       const res = await h.request(method, first.poll, { token: writer, body: { approve: true } });
       expect(res.status).toBeGreaterThanOrEqual(400);

@@ -22,7 +22,10 @@ beforeAll(async () => {
 });
 afterAll(async () => h.close());
 
-type Expect = 'allowed' | 'denied' | 'unauthenticated';
+type Expect = 'allowed' | 'held' | 'denied' | 'unauthenticated';
+
+/** What a grant that allows the call gives: outbound actions are held for an admin by default. */
+const allows = (a: ActionSpec): Expect => (a.approvalByDefault ? 'held' : 'allowed');
 
 interface Case {
   name: string;
@@ -37,9 +40,19 @@ const cases: Case[] = [
   {
     name: 'group read',
     grants: (a) => [`${a.group}=read`],
-    expect: (a) => (a.access === 'read' ? 'allowed' : 'denied'),
+    expect: (a) => (a.access === 'read' ? allows(a) : 'denied'),
   },
-  { name: 'group full', grants: (a) => [`${a.group}=full`], expect: () => 'allowed' },
+  { name: 'group full', grants: (a) => [`${a.group}=full`], expect: allows },
+  {
+    name: 'group full without approval',
+    grants: (a) => [`${a.group}=full/no-approval`],
+    expect: () => 'allowed',
+  },
+  {
+    name: 'group full, action full without approval',
+    grants: (a) => [`${a.group}=full`, `${a.id}=full/no-approval`],
+    expect: () => 'allowed',
+  },
   {
     name: 'another group full',
     grants: (a) => [`${a.group === 'people' ? 'contacts' : 'people'}=full`],
@@ -53,12 +66,12 @@ const cases: Case[] = [
   {
     name: 'group off, action full',
     grants: (a) => [`${a.group}=off`, `${a.id}=full`],
-    expect: () => 'allowed',
+    expect: allows,
   },
   {
     name: 'group full, action read',
     grants: (a) => [`${a.group}=full`, `${a.id}=read`],
-    expect: (a) => (a.access === 'read' ? 'allowed' : 'denied'),
+    expect: (a) => (a.access === 'read' ? allows(a) : 'denied'),
   },
   {
     name: 'revoked token',
@@ -104,6 +117,12 @@ describe.each(actions.map((a) => [a.id, a] as const))('%s', (_id, action) => {
       expect(res.status, JSON.stringify(body).slice(0, 300)).toBe(200);
       expect(record!.decision).toBe('allowed');
       expect(record!.upstreamStatus).toBe(200);
+    } else if (expected === 'held') {
+      expect(res.status, JSON.stringify(body).slice(0, 300)).toBe(202);
+      expect(body).toMatchObject({ status: 'pending' });
+      expect(record!.decision).toBe('pending');
+      expect(record!.rule).toMatch(/held by default/);
+      expect(record!.upstreamStatus).toBeNull();
     } else if (expected === 'denied') {
       expect(res.status).toBe(403);
       expect(body.error).toBe('Denied by Gatehouse');

@@ -30,7 +30,10 @@ export interface Harness {
   ): Promise<Response>;
   /** Calls the sandbox directly with its master key (fixtures: ids to use). */
   apollo(method: string, path: string, body?: unknown): Promise<Record<string, unknown>>;
-  /** Creates an agent with grants like ['people=read']; returns its token. */
+  /**
+   * Creates an agent with grants like ['people=read']; returns its token. A grant written
+   * 'sequences=full/no-approval' waives the approval outbound actions need by default.
+   */
   agent(name: string, grants?: string[], approval?: boolean): Promise<string>;
   close(): Promise<void>;
 }
@@ -129,8 +132,9 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
       const created = await store.agents.create({
         name,
         grants: grants.map((g) => {
-          const [target, level] = g.split('=') as [string, 'off' | 'read' | 'full'];
-          return { target, level, requiresApproval: approval };
+          const [spec, flag] = g.split('/');
+          const [target, level] = spec!.split('=') as [string, 'off' | 'read' | 'full'];
+          return { target, level, requiresApproval: approval, noApproval: flag === 'no-approval' };
         }),
       });
       if (!created.ok) throw new Error(created.error.message);

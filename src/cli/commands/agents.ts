@@ -78,7 +78,10 @@ function agentJson(agent: Agent, grants: Grant[]) {
 const grantText = (grants: Grant[]) =>
   grants.length
     ? grants
-        .map((g) => `${g.target}=${g.level}${g.requiresApproval ? ' (approval)' : ''}`)
+        .map(
+          (g) =>
+            `${g.target}=${g.level}${g.requiresApproval ? ' (approval)' : g.noApproval ? ' (no approval)' : ''}`,
+        )
         .join(', ')
     : 'none (denied everything)';
 
@@ -267,19 +270,25 @@ export async function agentCommand(args: string[], io: CliIO): Promise<number> {
   }
 }
 
-const grantHelp = `Usage: gatehouse grant <agent> <group|action|people.reveal> <off|read|full> [--approval]
+const grantHelp = `Usage: gatehouse grant <agent> <group|action|people.reveal> <off|read|full> [--approval | --no-approval]
 
 Sets one grant. A per-action grant beats its group's grant; no grant means off.
+Actions that reach people outside the team (emails.send_now, sequences.approve, sequences.update,
+sequences.add_contacts) are held for an admin's approval by default, even under full.
   gatehouse grant outreach-bot people read
   gatehouse grant outreach-bot contacts.create full --approval
+  gatehouse grant outreach-bot sequences full --no-approval
 
-Options: --approval (calls under this grant wait for an admin)  --db  --json  --help`;
+Options: --approval (every call under this grant waits for an admin)
+         --no-approval (outbound actions under this grant run without an admin's approval)
+         --db  --json  --help`;
 
 /** `gatehouse grant <agent> <target> <level> [--approval]` */
 export async function grantCommand(args: string[], io: CliIO): Promise<number> {
   const { values, positionals } = parse('grant', args, {
     ...storeOptions,
     approval: { type: 'boolean', default: false },
+    'no-approval': { type: 'boolean', default: false },
   });
   if (values.help) {
     io.out(grantHelp);
@@ -287,12 +296,19 @@ export async function grantCommand(args: string[], io: CliIO): Promise<number> {
   }
   const [agentName, target, level] = positionals;
   if (!agentName || !target || !level)
-    throw new CliError('usage: gatehouse grant <agent> <target> <off|read|full> [--approval]', 2);
+    throw new CliError(
+      'usage: gatehouse grant <agent> <target> <off|read|full> [--approval | --no-approval]',
+      2,
+    );
+  const noApproval = values['no-approval'];
+  if (values.approval && noApproval)
+    throw new CliError('--approval and --no-approval contradict each other: choose one', 2);
   const parsed = parseGrantFlag(`${target}=${level}`);
   return withStore(io, values, async (store) => {
     const agent = await mustGet(store, agentName);
     const set = await store.grants.set(agent.id, parsed.target, parsed.level, {
       requiresApproval: values.approval,
+      noApproval,
       by: 'cli',
     });
     if (!set.ok) throw new CliError(set.error.message);
@@ -301,17 +317,23 @@ export async function grantCommand(args: string[], io: CliIO): Promise<number> {
       io.out(
         JSON.stringify({
           agent: agent.name,
-          grant: { target: parsed.target, level: parsed.level, approval: values.approval },
+          grant: {
+            target: parsed.target,
+            level: parsed.level,
+            approval: values.approval,
+            no_approval: noApproval,
+          },
           grants: grants.map((g) => ({
             target: g.target,
             level: g.level,
             approval: g.requiresApproval,
+            no_approval: g.noApproval,
           })),
         }),
       );
     else
       io.out(
-        `${agent.name}: ${parsed.target}=${parsed.level}${values.approval ? ' (approval required)' : ''}. Grants now: ${grantText(grants)}`,
+        `${agent.name}: ${parsed.target}=${parsed.level}${values.approval ? ' (approval required)' : noApproval ? ' (outbound actions without approval)' : ''}. Grants now: ${grantText(grants)}`,
       );
     return 0;
   });

@@ -44,7 +44,10 @@ export function targetOf(
 ): string {
   if (!action || !isRecord(params)) return fallback;
   try {
-    return action.target(params);
+    const target = action.target(params);
+    // A bulk write says how many records it touches, in the audit and in the approval request.
+    const count = action.recordCount?.(params);
+    return count === undefined ? target : `${target} (${count} record${count === 1 ? '' : 's'})`;
   } catch {
     return fallback;
   }

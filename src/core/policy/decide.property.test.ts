@@ -13,6 +13,7 @@ const grantArb: fc.Arbitrary<Grant> = fc.record({
   target: fc.constantFrom(...targets),
   level: fc.constantFrom(...levels),
   requiresApproval: fc.boolean(),
+  noApproval: fc.boolean(),
 });
 const actionArb = fc.constantFrom(...actions);
 const writeArb = fc.constantFrom(...actions.filter((a) => a.access === 'write'));
@@ -59,7 +60,10 @@ describe('decide (properties)', () => {
             g !== undefined && (g.level === 'full' || (g.level === 'read' && a.access === 'read'));
           const d = decide({ grants, actionId: a.id, input: {} });
           expect(d.kind !== 'deny').toBe(expected);
-          expect(d.kind === 'hold').toBe(expected && g!.requiresApproval);
+          // Held when the grant requires approval, or when the action reaches people outside the
+          // team and the grant does not waive the approval it needs by default.
+          const held = g?.requiresApproval || (a.approvalByDefault && !g?.noApproval);
+          expect(d.kind === 'hold').toBe(expected && Boolean(held));
         },
       ),
       { numRuns: 2000 },

@@ -382,11 +382,52 @@ describe('effectiveLevels', () => {
 describe('grantSchema', () => {
   it('accepts groups, action ids and people.reveal, defaulting approval to false', () => {
     for (const target of ['contacts', 'contacts.create', 'people.reveal'])
-      expect(grantSchema.parse({ target, level: 'read' })).toEqual(g(target, 'read'));
+      expect(grantSchema.parse({ target, level: 'read' })).toEqual({
+        ...g(target, 'read'),
+        noApproval: false,
+      });
   });
 
   it('rejects a target that names nothing and an unknown level', () => {
     expect(grantSchema.safeParse({ target: 'contact', level: 'read' }).success).toBe(false);
     expect(grantSchema.safeParse({ target: 'contacts', level: 'write' }).success).toBe(false);
+  });
+});
+
+describe('outbound actions', () => {
+  const outbound = actions.filter((a) => a.approvalByDefault);
+
+  it('are held for approval under full by default, naming the rule that held them', () => {
+    expect(outbound.map((a) => a.id)).toContain('sequences.add_contacts');
+    for (const a of outbound) {
+      const d = decide({ grants: [g(a.group, 'full')], actionId: a.id, input: {} });
+      expect(d, a.id).toEqual({
+        kind: 'hold',
+        rule: `${a.group}=full (outbound: held by default)`,
+      });
+      const lines = explain({ grants: [g(a.group, 'full')], actionId: a.id, input: {} }).lines;
+      expect(lines.join(' ')).toMatch(/held for an admin's approval by default/);
+    }
+  });
+
+  it('run unheld only under a grant given without approval, per action or per group', () => {
+    const a = outbound[0]!;
+    const waived = { ...g(a.group, 'full'), noApproval: true };
+    expect(decide({ grants: [waived], actionId: a.id, input: {} })).toEqual({
+      kind: 'allow',
+      rule: `${a.group}=full`,
+    });
+    const perAction = [g(a.group, 'full'), { ...g(a.id, 'full'), noApproval: true }];
+    expect(decide({ grants: perAction, actionId: a.id, input: {} }).kind).toBe('allow');
+    // The waiver on one action leaves its outbound neighbours held.
+    const other = outbound.find((o) => o.group === a.group && o.id !== a.id);
+    if (other)
+      expect(decide({ grants: perAction, actionId: other.id, input: {} }).kind).toBe('hold');
+  });
+
+  it('leave writes that reach nobody outside the team unheld', () => {
+    expect(
+      decide({ grants: [g('contacts', 'full')], actionId: 'contacts.create', input: {} }),
+    ).toEqual({ kind: 'allow', rule: 'contacts=full' });
   });
 });

@@ -51,7 +51,7 @@ export function resolveGrant(grants: readonly Grant[], action: ActionSpec): Reso
 }
 
 function describeGrant(g: Grant): string {
-  return `${formatRule(g)}${g.requiresApproval ? ' (requires approval)' : ''}`;
+  return `${formatRule(g)}${g.requiresApproval ? ' (requires approval)' : g.noApproval ? ' (no approval)' : ''}`;
 }
 
 function asRecord(input: unknown): Record<string, unknown> {
@@ -167,6 +167,17 @@ export function evaluate(query: PolicyQuery): Evaluation {
 
   const approvals = grant.requiresApproval ? [rule] : [];
   let decidingRule = rule;
+  // Outbound actions reach people outside the team: held for an admin unless this grant waives it.
+  const heldByDefault = action.approvalByDefault && !grant.requiresApproval && !grant.noApproval;
+  if (action.approvalByDefault) {
+    lines.push(
+      heldByDefault
+        ? `${id} can reach people outside the team, so it is held for an admin's approval by default; a grant given with --no-approval runs it without.`
+        : grant.noApproval
+          ? `${id} can reach people outside the team; ${rule} was granted without approval, so it runs unheld.`
+          : `${id} can reach people outside the team.`,
+    );
+  }
   if (asksForReveal(action, query.input)) {
     const reveal = pick(grants, revealCapability);
     lines.push(
@@ -189,11 +200,15 @@ export function evaluate(query: PolicyQuery): Evaluation {
     if (reveal.requiresApproval) approvals.push(formatRule(reveal));
   }
 
-  if (approvals.length) {
-    lines.push(
-      `${approvals.join(' and ')} ${approvals.length > 1 ? 'require' : 'requires'} approval.`,
-    );
-    return finish({ kind: 'hold', rule: decidingRule });
+  if (approvals.length || heldByDefault) {
+    if (approvals.length)
+      lines.push(
+        `${approvals.join(' and ')} ${approvals.length > 1 ? 'require' : 'requires'} approval.`,
+      );
+    return finish({
+      kind: 'hold',
+      rule: heldByDefault ? `${decidingRule} (outbound: held by default)` : decidingRule,
+    });
   }
   return finish({ kind: 'allow', rule: decidingRule });
 }

@@ -30,6 +30,7 @@ export const grantSchema = z.object({
   }),
   level: levelSchema,
   requiresApproval: z.boolean().default(false),
+  noApproval: z.boolean().default(false),
 });
 
 /** One grant of an agent: a group, action id or `people.reveal`, at a level. */
@@ -39,6 +40,11 @@ export interface Grant {
   readonly level: Level;
   /** Calls this grant allows are held until an admin approves them. */
   readonly requiresApproval: boolean;
+  /**
+   * Outbound actions (mail, sequences) under this grant run without the approval they need by
+   * default: the admin's explicit `--no-approval`.
+   */
+  readonly noApproval?: boolean;
 }
 
 /** The rule string for a grant: `contacts=full`. */

@@ -42,6 +42,8 @@ const grantBody = z.strictObject({
   target: z.string().min(1).max(100),
   level: z.enum(levels),
   approval: z.boolean().default(false),
+  /** Outbound actions under this grant run without the approval they need by default. */
+  no_approval: z.boolean().default(false),
 });
 const createAgentBody = z.strictObject({
   name: z.string().min(1).max(64),

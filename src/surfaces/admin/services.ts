@@ -25,6 +25,8 @@ export interface AdminGrant {
   readonly target: string;
   readonly level: 'off' | 'read' | 'full';
   readonly approval: boolean;
+  /** Waives the approval outbound actions need by default. */
+  readonly no_approval?: boolean;
 }
 
 /** The admin API's view of Gatehouse. */

@@ -96,6 +96,12 @@ export function answerFailure(f: GatewayFailure): RestAnswer {
         headers: auditHeaders,
         body: { error: e.message, error_code: 'INVALID_INPUT', issues: e.issues ?? [], ...audit },
       };
+    case 'unknown_parameter':
+      return {
+        status: httpStatusFor(e),
+        headers: auditHeaders,
+        body: { error: e.message, error_code: 'UNKNOWN_PARAMETER', unknown: e.unknown, ...audit },
+      };
     case 'not_granted':
       return {
         status: 403,
