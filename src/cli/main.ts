@@ -34,6 +34,12 @@ export const commands: readonly Command[] = [
     run: async (args, io) => (await import('./commands/agents.js')).agentCommand(args, io),
   },
   {
+    name: 'actions',
+    summary:
+      'List the grant vocabulary: every Apollo action, its effect, credits and approval default.',
+    run: async (args, io) => (await import('./commands/actions.js')).actionsCommand(args, io),
+  },
+  {
     name: 'grant',
     summary: "Set an agent's level (off, read, full) on a group or action.",
     run: async (args, io) => (await import('./commands/agents.js')).grantCommand(args, io),
