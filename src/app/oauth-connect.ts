@@ -61,7 +61,7 @@ const profileScope = apiProfile.oauthScope ?? 'read_user_profile';
 export const defaultOAuthScopes: readonly string[] = Object.freeze([
   ...new Set([
     profileScope,
-    ...actions.map((a) => a.oauthScope),
+    ...actions.flatMap((a) => (a.oauthScope ? [a.oauthScope] : [])),
     ...(webhookResult.oauthScope ? [webhookResult.oauthScope] : []),
   ]),
 ]);

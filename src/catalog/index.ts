@@ -4,7 +4,28 @@ import { contactsCreate, contactsSearch, contactsUpdate } from './contacts.js';
 import { dealsCreate, dealsList, dealsUpdate } from './deals.js';
 import { organizationsEnrich, organizationsSearch } from './organizations.js';
 import { peopleBulkMatch, peopleMatch, peopleSearch } from './people.js';
-import { sequencesAddContacts, sequencesSearch } from './sequences.js';
+import {
+  sequencesActivityFeed,
+  sequencesAddContacts,
+  sequencesRemoveContacts,
+  sequencesSearch,
+} from './sequences.js';
+import {
+  sequencesAbort,
+  sequencesApprove,
+  sequencesArchive,
+  sequencesCreate,
+  sequencesUpdate,
+} from './sequence-edit.js';
+import {
+  emailsActivities,
+  emailsContent,
+  emailsCreate,
+  emailsSearch,
+  emailsSendNow,
+  emailsSendStatus,
+} from './emails.js';
+import { emailsAccounts, emailsSchedules } from './email-accounts.js';
 import { tasksCreate, tasksSearch } from './tasks.js';
 import type { ActionSpec, Group, HttpMethod } from './types.js';
 import { matchPath } from './wire.js';
@@ -22,8 +43,23 @@ export const actions = Object.freeze([
   accountsSearch,
   accountsCreate,
   accountsUpdate,
+  emailsCreate,
+  emailsSendNow,
+  emailsSendStatus,
+  emailsSearch,
+  emailsContent,
+  emailsActivities,
+  emailsAccounts,
+  emailsSchedules,
   sequencesSearch,
   sequencesAddContacts,
+  sequencesCreate,
+  sequencesUpdate,
+  sequencesApprove,
+  sequencesAbort,
+  sequencesArchive,
+  sequencesRemoveContacts,
+  sequencesActivityFeed,
   tasksSearch,
   tasksCreate,
   dealsList,

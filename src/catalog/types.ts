@@ -110,7 +110,8 @@ export interface ActionSpec<
   readonly queryParams: readonly string[];
   /** The scope string a standard API key must have ticked (appears in Apollo's 403 text). */
   readonly keyScope: string;
-  readonly oauthScope: string;
+  /** Null where Apollo accepts no OAuth token at all (master key only, e.g. email stats). */
+  readonly oauthScope: string | null;
   /** True where Apollo refuses standard (scoped) keys entirely. */
   readonly masterKeyOnly: boolean;
   readonly rateClass: RateClass;

@@ -25,6 +25,7 @@ import {
   paidPlanOnly,
   routeNotFound,
   tokenNotAuthorized,
+  tokenNotSupported,
   type HeaderMap,
 } from './respond.js';
 import { canonicalPath, type ApiRoute, type RouteResolver } from './routes.js';
@@ -86,6 +87,10 @@ function authenticate(parts: AppParts, c: Context): Principal | Response {
 /** Key scope and OAuth scope checks (SPEC.md §0.3, §12, §14.12). */
 function authorize(principal: Principal, route: ApiRoute): Response | null {
   if (principal.kind === 'token') {
+    // An action without an OAuth scope is one Apollo serves to master keys only (email stats).
+    if (route.kind === 'action' && route.oauthScope === null) {
+      return tokenNotSupported(route.keyScope ?? route.path);
+    }
     return route.oauthScope !== null && !principal.grant.scopes.has(route.oauthScope)
       ? tokenNotAuthorized(route.keyScope ?? route.path, route.oauthScope)
       : null;

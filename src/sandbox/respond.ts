@@ -55,6 +55,17 @@ export function tokenNotAuthorized(keyScope: string, oauthScope: string): Respon
   });
 }
 
+/**
+ * 403 for an OAuth token on an endpoint Apollo serves to master keys only ("OAuth scopes: Not
+ * supported"); the text is our assumption.
+ */
+export function tokenNotSupported(keyScope: string): Response {
+  return json(403, {
+    error: `This access token is not authorized to access ${keyScope}. It can be called with a master API key only.`,
+    error_code: 'API_INACCESSIBLE',
+  });
+}
+
 /** 403 for a free-plan team on a paid-only endpoint (SPEC.md §2.1, verbatim). */
 export function paidPlanOnly(): Response {
   return json(403, { message: 'This endpoint is only available to Apollo users on paid plans.' });

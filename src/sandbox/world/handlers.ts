@@ -6,6 +6,16 @@ import { createAccount, searchAccounts, updateAccount } from './crm/accounts.js'
 import { createContact, searchContacts, updateContact } from './crm/contacts.js';
 import { createDeal, listDeals, updateDeal } from './crm/deals.js';
 import { addContacts, searchSequences } from './crm/sequences.js';
+import { activityFeed, removeContacts } from './crm/sequence-contacts.js';
+import {
+  abortSequence,
+  approveSequence,
+  archiveSequence,
+  createSequence,
+  updateSequence,
+} from './crm/sequence-edit.js';
+import { createEmail, emailActivities, emailContent, sendNow, sendStatus } from './crm/emails.js';
+import { listEmailAccounts, listSchedules, searchEmails } from './crm/outreach-search.js';
 import { createTask, searchTasks } from './crm/tasks.js';
 import { listUsers } from './crm/users.js';
 import { organizationsEnrich, organizationsSearch, peopleSearch } from './database.js';
@@ -33,6 +43,21 @@ export const handlers = {
   'accounts.update': (ctx, i) => updateAccount(ctx, i),
   'sequences.search': (ctx, i) => searchSequences(ctx, i),
   'sequences.add_contacts': (ctx, i, userId) => addContacts(ctx, i, userId),
+  'sequences.create': (ctx, i, userId) => createSequence(ctx, i, userId),
+  'sequences.update': (ctx, i, userId) => updateSequence(ctx, i, userId),
+  'sequences.approve': (ctx, i) => approveSequence(ctx, i),
+  'sequences.abort': (ctx, i) => abortSequence(ctx, i),
+  'sequences.archive': (ctx, i) => archiveSequence(ctx, i),
+  'sequences.remove_contacts': (ctx, i, userId) => removeContacts(ctx, i, userId),
+  'sequences.activity_feed': (ctx, i) => activityFeed(ctx, i),
+  'emails.create': (ctx, i, userId) => createEmail(ctx, i, userId),
+  'emails.send_now': (ctx, i, userId) => sendNow(ctx, i, userId),
+  'emails.send_status': (ctx, i) => sendStatus(ctx, i),
+  'emails.search': (ctx, i) => searchEmails(ctx, i),
+  'emails.content': (ctx, i) => emailContent(ctx, i),
+  'emails.activities': (ctx, i) => emailActivities(ctx, i),
+  'emails.accounts': (ctx) => listEmailAccounts(ctx),
+  'emails.schedules': (ctx) => listSchedules(ctx),
   'tasks.search': (ctx, i) => searchTasks(ctx, i),
   'tasks.create': (ctx, i, userId) => createTask(ctx, i, userId),
   'deals.list': (ctx, i) => listDeals(ctx, i),

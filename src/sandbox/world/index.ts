@@ -4,6 +4,7 @@
 
 import { createIdGen } from './crm/ids.js';
 import { userJson } from './crm/json.js';
+import { settleOutreach } from './crm/outreach.js';
 import { seedCrm } from './crm/seed.js';
 import type { EnrichContext } from './enrich.js';
 import { DAY_MS } from './format.js';
@@ -96,6 +97,8 @@ function dispatch(
 ): WorldResult {
   const handler = (handlers as Record<string, Handler | undefined>)[id];
   if (!handler) throw new Error(`the sandbox world has no action ${id}`);
+  // Emails that fell due since the last call go out first, so every answer is current.
+  settleOutreach(ctx);
   return handler(ctx, input, userId);
 }
 

@@ -14,6 +14,8 @@ import { places } from '../vocab/locations.js';
 import { firstNames, lastNames } from '../vocab/names.js';
 import { titles } from '../vocab/titles.js';
 import type { IdGen } from './ids.js';
+import { seedOutreach } from './outreach-seed.js';
+import { emptyOutreach } from './outreach-state.js';
 import {
   indexAccount,
   indexContact,
@@ -225,6 +227,7 @@ export function seedCrm(s: number, index: OrgIndex, ids: IdGen, t0: number): Crm
     deals: new Map(),
     contactByPerson: new Map(),
     accountByOrg: new Map(),
+    outreach: emptyOutreach(),
   };
 
   // Accounts: 50 database organizations with at least 51 employees, then 30 synthetic companies.
@@ -590,6 +593,7 @@ export function seedCrm(s: number, index: OrgIndex, ids: IdGen, t0: number): Crm
     });
   }
 
+  seedOutreach(crm, s, ids, t0);
   return crm;
 }
 

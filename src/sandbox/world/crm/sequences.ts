@@ -1,10 +1,11 @@
-// sequences.search and sequences.add_contacts (SPEC §5).
+// sequences.search and sequences.add_contacts (SPEC §5); enrolling schedules the first email.
 
 import { invalidId, notFound, success, type WorldResult } from '../result.js';
 import { crumb } from './common.js';
 import { contactJson, sequenceJson, stepJson, touchesJson } from './json.js';
+import { recordEvent, scheduleStepMail } from './outreach.js';
 import { paginate } from './paging.js';
-import type { ContactRecord, CrmContext } from './state.js';
+import type { CampaignStatusRecord, ContactRecord, CrmContext } from './state.js';
 
 /** sequences.search: partial match on the name, in creation order. */
 export function searchSequences(
@@ -116,10 +117,13 @@ export function addContacts(ctx: CrmContext, input: AddContactsInput, userId: st
     }
     const mailbox = crm.mailboxes.get(mailboxIds[rotation++ % mailboxIds.length]!)!;
     const paused = input.status === 'paused';
-    c.campaigns.push({
+    // In an inactive sequence the contact waits, paused, until the sequence is activated (Apollo's
+    // example answer: status paused, inactive_reason "Sequence inactive", paused_at null).
+    const waiting = !paused && (!q.active || q.archived);
+    const campaign: CampaignStatusRecord = {
       id: ctx.ids.next(now),
       sequenceId: q.id,
-      status: paused ? 'paused' : 'active',
+      status: paused || waiting ? 'paused' : 'active',
       sendFromUserId: mailbox.userId,
       mailboxId: mailbox.id,
       sendFromAddress: input.send_email_from_email_address ?? mailbox.email,
@@ -131,9 +135,29 @@ export function addContacts(ctx: CrmContext, input: AddContactsInput, userId: st
       currentStepId: q.steps[0]?.id ?? null,
       currentStepPosition: 1,
       failureReason: null,
-    });
+      ...(waiting ? { inactiveReason: 'Sequence inactive' } : {}),
+    };
+    c.campaigns.push(campaign);
     c.updatedAt = now;
     added.push(c);
+    recordEvent(crm, {
+      contactId: c.id,
+      sequenceId: q.id,
+      type: 'enrolled',
+      at: now,
+      stepPosition: 1,
+    });
+    if (paused) {
+      recordEvent(crm, {
+        contactId: c.id,
+        sequenceId: q.id,
+        type: 'paused',
+        at: now,
+        reason: 'manually paused',
+      });
+    }
+    // The first email is scheduled now; it goes out once due while sequence and contact are active.
+    scheduleStepMail(ctx, q, c, campaign, now);
   }
   if (added.length) q.lastUsedAt = now;
   return success({

@@ -3,6 +3,7 @@
 
 import type { OrgIndex } from '../orgs.js';
 import type { IdGen } from './ids.js';
+import type { OutreachState } from './outreach-state.js';
 
 export interface UserRecord {
   id: string;
@@ -63,6 +64,8 @@ export interface CampaignStatusRecord {
   currentStepId: string | null;
   currentStepPosition: number;
   failureReason: string | null;
+  /** Why the enrollment is not active ("Sequence inactive", "manually finished"); derived when absent. */
+  inactiveReason?: string | null;
 }
 
 export interface ContactRecord {
@@ -126,20 +129,38 @@ export interface AccountRecord {
 export interface TouchRecord {
   id: string;
   templateId: string;
-  type: 'new_thread' | 'reply';
-  status: 'approved' | 'pending' | 'draft';
+  /** `reply` in older answers, `reply_to_thread` in the create and update bodies. */
+  type: 'new_thread' | 'reply' | 'reply_to_thread';
+  /** Only approved touches send. */
+  status: 'approved' | 'pending' | 'draft' | 'to_be_reviewed';
   subject: string;
+  /** The template's HTML body (seeded templates get one too). */
+  bodyHtml?: string;
+  includeSignature?: boolean;
+  attachmentIds?: string[];
 }
 
 export interface StepRecord {
   id: string;
   position: number;
-  type: 'auto_email' | 'call' | 'action_item' | 'manual_email';
+  type:
+    | 'auto_email'
+    | 'call'
+    | 'action_item'
+    | 'manual_email'
+    | 'linkedin_step_connect'
+    | 'linkedin_step_message'
+    | 'linkedin_step_view_profile'
+    | 'linkedin_step_interact_post';
   waitTime: number;
-  waitMode: 'hour' | 'day' | 'week';
-  priority: 'high' | 'medium' | 'low';
+  waitMode: 'minute' | 'hour' | 'day' | 'week';
+  /** Null on auto_email steps created through the API. */
+  priority: 'high' | 'medium' | 'low' | null;
   note: string | null;
   touches: TouchRecord[];
+  exactDatetime?: string | null;
+  maxEmailsPerDay?: number | null;
+  autoSkipInXDays?: number | null;
 }
 
 export interface SequenceRecord {
@@ -153,8 +174,26 @@ export interface SequenceRecord {
   steps: StepRecord[];
   createdAt: number;
   lastUsedAt: number | null;
-  /** Historical engagement counts (unique_*), fixed at seeding. */
+  /** Engagement counts (unique_*): seeded, then counted up as the sandbox schedules and sends. */
   history: Record<string, number>;
+  updatedAt?: number;
+  /** Settings given on create or update (max_emails_per_day, mark_finished_if_reply…), by Apollo's name. */
+  settings?: Record<string, unknown>;
+  /** Sharing as set on create (restricted) or update; absent on seeded sequences (shared with everyone). */
+  sharing?: SequenceSharing;
+}
+
+/** Who may see and change a sequence. */
+export interface SequenceSharing {
+  visibility: 'restricted' | 'everyone';
+  accessType: 'can_view' | 'can_edit' | 'full_access' | null;
+  accesses: Array<{
+    id: string;
+    userOrTeamId: string;
+    userOrTeamType: 'user' | 'team' | 'subteam';
+    accessType: 'can_view' | 'can_edit' | 'full_access';
+    sharedBy: string;
+  }>;
 }
 
 export interface TaskRecord {
@@ -217,6 +256,8 @@ export interface Crm {
   readonly contactByPerson: Map<string, string>;
   /** Database organization id → the first account saved for that organization. */
   readonly accountByOrg: Map<string, string>;
+  /** Emailer messages, sending schedules and sequence timelines (outreach-state.ts). */
+  readonly outreach: OutreachState;
 }
 
 /** What CRM actions need besides the CRM itself. */
