@@ -158,6 +158,46 @@ describe('every action over HTTP with the real world', () => {
     expect(sb.credits().total).toBeGreaterThan(before);
   });
 
+  it('drafts, sends and reads emails, and manages a sequence from creation to archive', async () => {
+    const mailbox = rows(await call('emails.accounts'), 'email_accounts')[0]!;
+    const schedule = rows(await call('emails.schedules'), 'emailer_schedules')[0]!;
+    const contact = rows(await call('contacts.search', { per_page: 100 }), 'contacts').find(
+      (c) => typeof c.email === 'string',
+    )!;
+    const draft = await call('emails.create', { contact_id: contact.id, subject: 'Hello' });
+    const id = (draft.emailer_message as Row).id;
+    await call('emails.send_now', { id });
+    await call('emails.send_status', { id });
+    const sent = await call('emails.search', { emailer_message_stats: ['delivered'] }, 'GET');
+    const sentId = rows(sent, 'emailer_messages')[0]!.id;
+    await call('emails.content', { ids: [sentId] });
+    await call('emails.activities', { id: sentId }, 'GET');
+
+    const created = await call('sequences.create', {
+      name: 'Lifecycle',
+      emailer_schedule_id: schedule.id,
+      emailer_steps: [{ type: 'auto_email', wait_time: 0 }],
+    });
+    const sequenceId = (created.emailer_campaign as Row).id;
+    await call('sequences.update', { id: sequenceId, name: 'Lifecycle 2' }, 'PATCH');
+    await call('sequences.approve', { sequence_id: sequenceId });
+    await call('sequences.add_contacts', {
+      sequence_id: sequenceId,
+      contact_ids: [contact.id],
+      send_email_from_email_account_id: mailbox.id,
+      sequence_active_in_other_campaigns: true,
+    });
+    await call('sequences.activity_feed', { contact_id: contact.id });
+    await call('sequences.remove_contacts', {
+      emailer_campaign_ids: [sequenceId],
+      contact_ids: [contact.id],
+      mode: 'stop',
+    });
+    await call('sequences.abort', { sequence_id: sequenceId });
+    const archived = await call('sequences.archive', { sequence_id: sequenceId });
+    expect((archived.emailer_campaign as Row).archived).toBe(true);
+  });
+
   it('covered every catalog action', () => {
     expect([...exercised].sort()).toEqual(actions.map((a) => a.id).sort());
   });

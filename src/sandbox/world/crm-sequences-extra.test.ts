@@ -13,10 +13,12 @@ import { call, newWorld, T0 } from './testing.js';
 /* eslint-disable @typescript-eslint/no-explicit-any */
 const HOUR = 3_600_000;
 
-function world(): { w: World; advance: (ms: number) => void } {
+function world(): { w: World; advance: (ms: number) => void; now: () => number } {
   let t = T0;
-  return { w: newWorld(21, () => t), advance: (ms) => (t += ms) };
+  return { w: newWorld(21, () => t), advance: (ms) => (t += ms), now: () => t };
 }
+
+const due = (m: any) => Date.parse(m.due_at);
 
 function contacts(w: World): any[] {
   const out: any[] = [];
@@ -156,7 +158,7 @@ describe('sequences.create', () => {
   });
 
   it('starts emailing added contacts when created active, step by step, then finishes them', () => {
-    const { w, advance } = world();
+    const { w, advance, now } = world();
     const q = call(w, 'sequences.create', twoSteps(true)).json.emailer_campaign;
     expect(q.active).toBe(true);
     const [c] = free(w, 1);
@@ -173,9 +175,14 @@ describe('sequences.create', () => {
       email_account_id: mailbox(w),
       campaign_position: 1,
     });
-    expect(call(w, 'emails.send_status', { id: pending[0].id }).json.retry_after_seconds).toBe(600);
-
-    advance(10 * 60_000);
+    // Due ten minutes after enrolling, at the first hour of the sending schedule from then on.
+    expect(due(pending[0])).toBeGreaterThanOrEqual(now() + 10 * 60_000);
+    expect(call(w, 'emails.send_status', { id: pending[0].id }).json.retry_after_seconds).toBe(
+      Math.ceil((due(pending[0]) - now()) / 1000),
+    );
+    advance(due(pending[0]) - now() - 1_000);
+    expect(call(w, 'emails.send_status', { id: pending[0].id }).json.status).toBe('scheduled');
+    advance(1_000);
     expect(call(w, 'emails.send_status', { id: pending[0].id }).json.status).toBe('completed');
     expect(status(w, c.id, q.id)).toMatchObject({ status: 'active', current_step_position: 2 });
     const both = call(w, 'emails.search', { emailer_campaign_ids: [q.id] }).json.emailer_messages;
@@ -183,8 +190,9 @@ describe('sequences.create', () => {
     expect(both[0].subject).toBe(
       `Re: Hello {{first_name}}`.replace('{{first_name}}', c.first_name),
     );
+    expect(due(both[0])).toBeGreaterThanOrEqual(due(pending[0]) + 24 * HOUR);
 
-    advance(24 * HOUR);
+    advance(due(both[0]) - now());
     expect(status(w, c.id, q.id)).toMatchObject({ status: 'finished' });
     expect(find(w, q.id).unique_delivered).toBe(2);
     const feed = call(w, 'sequences.activity_feed', { contact_id: c.id, sequence_id: q.id }).json;
@@ -192,9 +200,40 @@ describe('sequences.create', () => {
   });
 });
 
+describe('sending schedules', () => {
+  it("sends a sequence's emails only inside its schedule's windows, in the schedule's time zone", () => {
+    const { w, advance, now } = world();
+    const west = call(w, 'emails.schedules', {}).json.emailer_schedules.find(
+      (s: any) => s.name === 'West Coast Afternoons',
+    );
+    expect(west).toMatchObject({ time_zone: 'America/Los_Angeles', use_contacts_time_zone: false });
+    const q = call(w, 'sequences.create', {
+      ...twoSteps(true),
+      emailer_schedule_id: west.id,
+    }).json.emailer_campaign;
+    expect(q.emailer_schedule_id).toBe(west.id);
+    const [c] = free(w, 1);
+    add(w, q.id, [c.id]);
+    // Monday 12:00 UTC is 04:00 in Los Angeles; the window opens at 12:00 there (20:00 UTC).
+    expect(new Date(now()).toISOString()).toBe('2026-11-23T12:00:00.000Z');
+    const [m] = call(w, 'emails.search', { emailer_campaign_ids: [q.id] }).json.emailer_messages;
+    expect(m.due_at).toBe('2026-11-23T20:00:00.000+00:00');
+    advance(due(m) - now() - 1);
+    expect(call(w, 'emails.send_status', { id: m.id }).json.status).toBe('scheduled');
+    advance(1);
+    expect(call(w, 'emails.send_status', { id: m.id }).json.status).toBe('completed');
+    // The next step waits a day, then for the next window: Wednesday afternoon in Los Angeles.
+    const next = call(w, 'emails.search', {
+      emailer_campaign_ids: [q.id],
+      emailer_message_stats: ['scheduled'],
+    }).json.emailer_messages[0];
+    expect(next.due_at).toBe('2026-11-25T20:00:00.000+00:00');
+  });
+});
+
 describe('sequences.approve, abort and archive', () => {
   it('holds contacts of an inactive sequence paused until approve, and pauses them again on abort', () => {
-    const { w, advance } = world();
+    const { w, advance, now } = world();
     const q = call(w, 'sequences.create', twoSteps(false)).json.emailer_campaign;
     const [a, b] = free(w, 2);
     add(w, q.id, [a.id, b.id]);
@@ -202,7 +241,8 @@ describe('sequences.approve, abort and archive', () => {
       status: 'paused',
       inactive_reason: 'Sequence inactive',
     });
-    advance(2 * HOUR);
+    const queued = call(w, 'emails.search', { emailer_campaign_ids: [q.id] }).json.emailer_messages;
+    advance(Math.max(...queued.map(due)) + HOUR - now());
     const waiting = call(w, 'emails.search', { emailer_campaign_ids: [q.id] }).json
       .emailer_messages;
     expect(waiting.map((m: any) => m.status)).toEqual(['scheduled', 'scheduled']);
@@ -215,12 +255,13 @@ describe('sequences.approve, abort and archive', () => {
     expect(call(w, 'sequences.approve', { sequence_id: q.id }).json).toEqual({
       error: 'The sequence is already active.',
     });
-    advance(1_000);
+    // Their emails were due while the sequence was off: they go out as soon as it is on.
     const sent = call(w, 'emails.search', {
       emailer_campaign_ids: [q.id],
       emailer_message_stats: ['delivered'],
     }).json.emailer_messages;
-    expect(sent).toHaveLength(2);
+    expect(sent.map((m: any) => m.campaign_position)).toEqual([1, 1]);
+    for (const m of sent) expect(Date.parse(m.completed_at)).toBe(now());
 
     const off = call(w, 'sequences.abort', { sequence_id: q.id });
     expect(off.json.emailer_campaign.active).toBe(false);

@@ -6,7 +6,7 @@
 import { DAY_MS } from '../format.js';
 import { hash, salt, stream } from '../hash.js';
 import type { IdGen } from './ids.js';
-import { render, waitMs } from './outreach.js';
+import { nextSendTime, render, waitMs } from './outreach.js';
 import type { MessageRecord, ScheduleRecord, Weekday } from './outreach-state.js';
 import type { CampaignStatusRecord, ContactRecord, Crm, SequenceRecord } from './state.js';
 
@@ -200,7 +200,7 @@ export function seedOutreach(crm: Crm, s: number, ids: IdGen, t0: number): void 
       let m: MessageRecord;
       if (here && (st.status === 'active' || st.status === 'paused')) {
         // The email of the step the contact is on waits for its turn (not sent while paused).
-        const due = Math.max(at, t0 + (1 + Math.floor(u() * 72)) * HOUR);
+        const due = nextSendTime(crm, q, c, Math.max(at, t0 + (1 + Math.floor(u() * 72)) * HOUR));
         m = base(Math.min(st.addedAt + HOUR, t0), c, st.sendFromUserId, {
           ...fields,
           status: 'scheduled',

@@ -17,6 +17,60 @@ import type {
 /** How long Apollo takes to deliver an email queued by send_now (it answers "wait up to 20 seconds"). */
 export const SEND_DELAY_MS = 15_000;
 
+const HOUR = 3_600_000;
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+/** The weekday and hour at `ms` in a time zone (the schedule's if the contact's is unknown). */
+function localHour(ms: number, zones: string[]): { weekday: string; hour: number } {
+  for (const zone of zones) {
+    let f = formatters.get(zone);
+    try {
+      f ??= new Intl.DateTimeFormat('en-US', {
+        timeZone: zone,
+        weekday: 'long',
+        hour: 'numeric',
+        hourCycle: 'h23',
+      });
+    } catch {
+      continue;
+    }
+    formatters.set(zone, f);
+    const parts = f.formatToParts(ms);
+    const weekday = parts.find((p) => p.type === 'weekday')?.value.toLowerCase() ?? '';
+    const hour = Number(parts.find((p) => p.type === 'hour')?.value ?? 0);
+    return { weekday, hour };
+  }
+  return { weekday: '', hour: 0 };
+}
+
+/**
+ * The first moment at or after `at` inside the sequence's sending schedule: Apollo sends
+ * sequence emails only in the schedule's windows, in the contact's time zone when the schedule
+ * says so. (Holidays are not modelled.) Two weeks without a window leaves the time as it is.
+ */
+export function nextSendTime(
+  crm: Crm,
+  q: SequenceRecord,
+  c: ContactRecord | undefined,
+  at: number,
+): number {
+  const schedule = crm.outreach.schedules.get(q.scheduleId);
+  if (!schedule) return at;
+  const zones = [
+    ...(schedule.useContactsTimeZone && c?.timeZone ? [c.timeZone] : []),
+    schedule.timeZone,
+  ];
+  let t = at;
+  for (let i = 0; i < 24 * 14; i++) {
+    const { weekday, hour } = localHour(t, zones);
+    const windows = schedule.windows[weekday as keyof typeof schedule.windows] ?? [];
+    if (windows.some(([start, end]) => hour >= start && hour < end)) return t;
+    t = (Math.floor(t / HOUR) + 1) * HOUR;
+  }
+  return at;
+}
+
 /** Milliseconds of one unit of a step's wait. */
 export function waitMs(step: Pick<StepRecord, 'waitTime' | 'waitMode'>): number {
   const unit = { minute: 60_000, hour: 3_600_000, day: 86_400_000, week: 604_800_000 }[
@@ -121,7 +175,7 @@ export function scheduleStepMail(
     attachmentIds: [...(touch.attachmentIds ?? [])],
     enableTracking: true,
     createdAt: now,
-    dueAt: Math.max(from + waitMs(step), now),
+    dueAt: nextSendTime(crm, q, c, Math.max(from + waitMs(step), now)),
     completedAt: null,
     failedAt: null,
     failureReason: null,

@@ -4,7 +4,13 @@
 
 import { invalidId, success, unprocessable, type WorldResult } from '../result.js';
 import { sequenceJson, stepJson, touchesJson } from './json.js';
-import { dropPendingMail, enrollment, recordEvent, scheduleSequenceMail } from './outreach.js';
+import {
+  dropPendingMail,
+  enrollment,
+  nextSendTime,
+  recordEvent,
+  scheduleSequenceMail,
+} from './outreach.js';
 import { editSteps, newSteps, type StepInput, type StepUpdate } from './sequence-steps.js';
 import type { CrmContext, SequenceRecord } from './state.js';
 
@@ -85,7 +91,8 @@ function turnOn(ctx: CrmContext, q: SequenceRecord): void {
   }
   for (const m of ctx.crm.outreach.messages.values()) {
     if (m.sequenceId === q.id && m.status === 'scheduled' && m.dueAt !== null && m.dueAt < now) {
-      m.dueAt = now;
+      const c = m.contactId ? ctx.crm.contacts.get(m.contactId) : undefined;
+      m.dueAt = nextSendTime(ctx.crm, q, c, now);
     }
   }
   scheduleSequenceMail(ctx, q);
