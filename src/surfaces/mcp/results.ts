@@ -5,14 +5,21 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { ActionSpec } from '../../catalog/index.js';
 import type { GatewayError } from '../../core/index.js';
 
-/** Removes nulls, empty strings, empty lists and empty objects, recursively; drops breadcrumbs. */
+/** Deepest level of an answer shown to a model; what lies below is cut, never walked. */
+const maxDepth = 128;
+
+/**
+ * Removes nulls, empty strings, empty lists and empty objects, recursively; drops breadcrumbs.
+ * Keys become own properties (a `__proto__` key in an answer stays data), depth is bounded.
+ */
 export function compact(value: unknown, depth = 0): unknown {
+  if (depth >= maxDepth && typeof value === 'object' && value !== null) return '[nested too deep]';
   if (Array.isArray(value)) {
     return value.map((v) => compact(v, depth + 1)).filter((v) => v !== undefined);
   }
   if (value === null || value === '') return undefined;
   if (typeof value !== 'object') return value;
-  const out: Record<string, unknown> = {};
+  const out: Array<[string, unknown]> = [];
   for (const [k, v] of Object.entries(value)) {
     if (depth === 0 && k === 'breadcrumbs') continue;
     const c = compact(v, depth + 1);
@@ -21,9 +28,55 @@ export function compact(value: unknown, depth = 0): unknown {
     if (typeof c === 'object' && c !== null && !Array.isArray(c) && Object.keys(c).length === 0) {
       continue;
     }
-    out[k] = c;
+    out.push([k, c]);
   }
-  return out;
+  return Object.fromEntries(out);
+}
+
+/** The fields `compact: true` keeps of each row: who or what it is, and how to reach it. */
+const keyFields = [
+  'id',
+  'name',
+  'first_name',
+  'last_name',
+  'title',
+  'organization_name',
+  'email',
+  'primary_domain',
+  'domain',
+  'website_url',
+  'linkedin_url',
+  'city',
+  'country',
+  'status',
+  'active',
+  'type',
+  'due_at',
+  'amount',
+  'contact_id',
+  'account_id',
+  'organization_id',
+] as const;
+
+/** A page of rows reduced to their key fields (a company's name is kept from a nested organization). */
+export function keyFieldsOnly(body: unknown, rowsKey: string): unknown {
+  if (!body || typeof body !== 'object' || Array.isArray(body)) return body;
+  const b = body as Record<string, unknown>;
+  const rows = b[rowsKey];
+  if (!Array.isArray(rows)) return body;
+  const slim = rows.map((row: unknown) => {
+    if (!row || typeof row !== 'object') return row;
+    const r = row as Record<string, unknown>;
+    const org = r.organization as Record<string, unknown> | null | undefined;
+    const kept: Array<[string, unknown]> = keyFields
+      .filter((f) => r[f] !== undefined && r[f] !== null && r[f] !== '')
+      .map((f) => [f, r[f]]);
+    if (r.organization_name === undefined && typeof org?.name === 'string') {
+      kept.push(['organization_name', org.name]);
+    }
+    return Object.fromEntries(kept);
+  });
+  return { ...b, [rowsKey]: slim };
 }
 
 const nouns: Record<string, string> = {

@@ -21,16 +21,25 @@ import type { Gateway } from '../../gateway/pipeline.js';
 import type { AgentIdentity, AuditReader, Logger } from '../../ports/index.js';
 
 import { guardToolCalls } from './guard.js';
-import { failureResult, pageFacts, successResult, summarize, textResult } from './results.js';
+import {
+  failureResult,
+  keyFieldsOnly,
+  pageFacts,
+  successResult,
+  summarize,
+  textResult,
+} from './results.js';
 import {
   allPagesCap,
   allPagesDefault,
   allTools,
   approvalToolName,
+  compactArg,
   deliveryActions,
   deliveryToolName,
   findTool,
   isPaged,
+  reasonArg,
   whoamiToolName,
   type ToolSpec,
 } from './tools.js';
@@ -70,7 +79,10 @@ export const defaultRefreshMs = 2000;
 export const recentCallsUri = 'gatehouse://audit/recent';
 const recentCallsLimit = 50;
 
-const allPagesArgs = z.object({
+/** Gatehouse's own tool arguments: the reason for a held call, and paging and compact rows. */
+const ownArgs = z.object({
+  [reasonArg]: z.string().max(1000).optional(),
+  [compactArg]: z.boolean().optional(),
   all_pages: z.boolean().optional(),
   max_pages: z.number().int().min(1).max(allPagesCap).optional(),
 });
@@ -160,21 +172,30 @@ export function createMcpSession(deps: McpDeps, caller: McpCaller): McpSession {
     action: ActionSpec,
     args: Record<string, unknown>,
   ): Promise<CallToolResult> {
-    const { all_pages: _a, max_pages: _m, ...input } = args;
-    const paging = isPaged(action) ? allPagesArgs.safeParse(args) : null;
-    if (paging && !paging.success) {
-      const issues = paging.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    // Gatehouse's own arguments come off; everything else is Apollo's, checked by the pipeline.
+    const { [reasonArg]: said, ...apolloArgs } = args;
+    const paged = isPaged(action);
+    // Paging and compact rows are tool arguments of paged tools only; elsewhere they are unknown.
+    const { all_pages: _a, max_pages: _m, [compactArg]: _c, ...pagedInput } = apolloArgs;
+    const input = paged ? pagedInput : apolloArgs;
+    const own = ownArgs.safeParse({ [reasonArg]: said, ...(paged ? args : {}) });
+    if (!own.success) {
+      const issues = own.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
       return textResult(`Invalid arguments: ${issues.join('; ')}. Nothing was called.`, true);
     }
-    if (paging?.data.all_pages) {
-      return walkPages(token, action, input, paging.data.max_pages ?? allPagesDefault);
+    const reason = own.data[reasonArg]?.trim() ? { reason: own.data[reasonArg].trim() } : {};
+    const slim = (body: unknown) =>
+      own.data.compact && action.pagination ? keyFieldsOnly(body, action.pagination.rowsKey) : body;
+    if (own.data.all_pages) {
+      return walkPages(token, action, input, own.data.max_pages ?? allPagesDefault, reason, slim);
     }
     const outcome = await gateway.handle({
       surface: 'mcp',
       token,
       ip: caller.ip,
       actionId: action.id,
-      input: isPaged(action) ? input : args,
+      input,
+      ...reason,
     });
     if (!outcome.ok) {
       const e = outcome.error.error;
@@ -211,7 +232,7 @@ export function createMcpSession(deps: McpDeps, caller: McpCaller): McpSession {
       : '';
     return successResult(
       `${summarize(action, input, s.body, s.credits)}${waitNote}${cacheNote}${deliveryNote}`,
-      s.body,
+      slim(s.body),
       {
         audit_id: s.auditId,
         credits: s.credits,
@@ -229,6 +250,8 @@ export function createMcpSession(deps: McpDeps, caller: McpCaller): McpSession {
     action: ActionSpec,
     input: Record<string, unknown>,
     maxPages: number,
+    reason: { reason?: string },
+    slim: (body: unknown) => unknown,
   ): Promise<CallToolResult> {
     const rowsKey = action.pagination!.rowsKey;
     const first = typeof input.page === 'number' ? input.page : 1;
@@ -247,6 +270,7 @@ export function createMcpSession(deps: McpDeps, caller: McpCaller): McpSession {
         ip: caller.ip,
         actionId: action.id,
         input: { ...input, page },
+        ...reason,
       });
       if (!outcome.ok) {
         if (auditIds.length === 0) return failureResult(outcome.error.error, outcome.error.auditId);
@@ -278,16 +302,12 @@ export function createMcpSession(deps: McpDeps, caller: McpCaller): McpSession {
       `${totalPages === null ? '' : ` of ${totalPages.toLocaleString('en-US')}`}): ` +
       `${rows.length.toLocaleString('en-US')}${total === null ? '' : ` of ${total.toLocaleString('en-US')}`} ${noun}; ` +
       `${credits > 0 ? `${credits} credits spent` : 'no credits spent'}.${more}${stopped}`;
-    return successResult(
-      summary,
-      { ...lastBody, [rowsKey]: rows },
-      {
-        audit_ids: auditIds,
-        credits,
-        pages_fetched: fetched,
-        next_page: more ? page + 1 : null,
-      },
-    );
+    return successResult(summary, slim({ ...lastBody, [rowsKey]: rows }), {
+      audit_ids: auditIds,
+      credits,
+      pages_fetched: fetched,
+      next_page: more ? page + 1 : null,
+    });
   }
 
   async function deliveryResult(

@@ -17,6 +17,10 @@ export const approvalToolName = 'approval_status';
 /** The name of the tool that fetches what Apollo delivered later (phones, waterfall results). */
 export const deliveryToolName = 'get_enrichment_result';
 
+/** Gatehouse's own arguments on action tools; taken off before the call reaches the pipeline. */
+export const reasonArg = 'gatehouse_reason';
+export const compactArg = 'compact';
+
 type JsonSchema = Record<string, unknown> & { type: 'object' };
 
 /** A tool as tools/list shows it, with the action it calls. */
@@ -54,13 +58,29 @@ function creditsSentence(action: ActionSpec): string {
   }
 }
 
+const actionIds: ReadonlyMap<string, string> = new Map(actions.map((a) => [a.id, toolName(a)]));
+
+/** The catalog's words with action ids (`contacts.search`) named as the tools a model can call. */
+function toolWords(text: string): string {
+  return text.replace(/\b[a-z]+\.[a-z_]+\b/g, (id) => {
+    const name = actionIds.get(id);
+    return name ? `\`${name}\`` : id;
+  });
+}
+
 function describeTool(action: ActionSpec): string {
-  const parts = [action.description.trim(), creditsSentence(action)];
+  const parts = [toolWords(action.description.trim()), creditsSentence(action)];
+  if (action.approvalByDefault) {
+    parts.push(
+      `It can reach people outside the team, so Gatehouse holds it for an admin's approval unless this agent was granted it without; say why in \`${reasonArg}\` and follow a held call with \`${approvalToolName}\`.`,
+    );
+  }
   const p = action.pagination;
   if (p) {
     parts.push(
       `Returns \`${p.rowsKey}\` and paging details. Pages: \`page\` (1–${p.maxPage}) and \`per_page\` (1–${p.maxPerPage}); Apollo serves at most ${p.maxRecords.toLocaleString('en-US')} records per search. ` +
-        `Set \`all_pages: true\` to fetch up to \`max_pages\` pages (default ${allPagesDefault}, at most ${allPagesCap}) in one call; the result says how many rows and credits that took.`,
+        `Set \`all_pages: true\` to fetch up to \`max_pages\` pages (default ${allPagesDefault}, at most ${allPagesCap}) in one call; the result says how many rows and credits that took. ` +
+        `Set \`${compactArg}: true\` to get only each row's key fields (id, name, title, company, email, domain, LinkedIn).`,
     );
   }
   return parts.join(' ');
@@ -85,13 +105,27 @@ function objectSchema(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
 }
 
 function inputSchemaFor(action: ActionSpec): JsonSchema {
-  const base = objectSchema(action.input, 'input');
-  if (!isPaged(action)) return base;
-  const properties = (base.properties ?? {}) as Record<string, unknown>;
+  // Parameters Apollo does not document are refused, so the schema says none are accepted.
+  const base: JsonSchema = { ...objectSchema(action.input, 'input'), additionalProperties: false };
+  const properties = {
+    ...((base.properties ?? {}) as Record<string, unknown>),
+    [reasonArg]: {
+      type: 'string',
+      maxLength: 1000,
+      description:
+        "Why you make this call, in a sentence, for the admin who approves it if Gatehouse holds it (not sent to Apollo). Example: 'Add the 3 VPs from today's list to the Q4 outreach sequence.'",
+    },
+  };
+  if (!isPaged(action)) return { ...base, properties };
   return {
     ...base,
     properties: {
       ...properties,
+      [compactArg]: {
+        type: 'boolean',
+        description:
+          "Return only each row's key fields (id, name, title, company, email, domain, LinkedIn) instead of Apollo's full records: far fewer tokens.",
+      },
       all_pages: {
         type: 'boolean',
         description: `Fetch page after page (from \`page\`, default 1) until the last one or \`max_pages\`.`,
