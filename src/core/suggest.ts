@@ -19,7 +19,8 @@ function distance(a: string, b: string): number {
 
 /**
  * Up to `limit` names from `known` close to `name`: within a third of its length in edits (at
- * least 2), or sharing a word with it (`title` → `person_titles`), nearest first.
+ * least 2), nearest first; when none is that close, those sharing a word with it (`title` →
+ * `person_titles`).
  */
 export function closestNames(name: string, known: readonly string[], limit = 3): string[] {
   const n = name.toLowerCase().replace(/\[\]$/, '');
@@ -32,8 +33,10 @@ export function closestNames(name: string, known: readonly string[], limit = 3):
       .some((w) => words.has(w) || words.has(w.replace(/s$/, '')));
     return { k, d, close: d <= Math.max(2, Math.floor(n.length / 3)), shared };
   });
+  // A near spelling beats a shared word: `person_title` suggests `person_titles` alone.
+  const anyClose = scored.some((s) => s.close);
   return scored
-    .filter((s) => s.close || s.shared)
+    .filter((s) => (anyClose ? s.close : s.shared))
     .sort((a, b) => Number(b.close) - Number(a.close) || a.d - b.d || a.k.localeCompare(b.k))
     .slice(0, limit)
     .map((s) => s.k);
