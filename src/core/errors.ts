@@ -144,6 +144,12 @@ function upstreamMessage(status: number, errorCode: string | null, apolloMessage
     return `Apollo refused this call for the team's Apollo account (403${errorCode ? ` ${errorCode}` : ''}), for example because the plan does not include it; this is not this agent's grant.${said} Ask an admin.`;
   if (status === 404)
     return `Apollo found no such record (404).${said} Check the id, for example with a search.`;
+  // Apollo answers 422 when the team's credits run out, a refusal of the account, not of the input.
+  if (
+    status === 422 &&
+    (errorCode === 'BILLING.LIMIT.CREDITS_EXHAUSTED' || /insufficient credits/i.test(apolloMessage))
+  )
+    return `The team's Apollo account is out of credits (422${errorCode ? ` ${errorCode}` : ''}), so Apollo refused this call; this is not this agent's Gatehouse budget.${said} Ask an admin to add Apollo credits or upgrade the plan; calls that cost no credits still work.`;
   if (status === 400 || status === 422)
     return `Apollo rejected the request (${status}).${said} Fix the request and try again.`;
   if (status >= 500) return `Apollo failed on its side (${status}).${said} Try again in a moment.`;

@@ -622,7 +622,12 @@ export function createGateway(deps: GatewayDeps): Gateway {
         const paced = e.kind === 'rate_limited' && e.errorCode === pacedErrorCode;
         await finish({
           upstreamStatus: paced ? null : 'status' in e ? e.status : null,
-          upstreamErrorCode: 'errorCode' in e ? e.errorCode : null,
+          upstreamErrorCode:
+            error.code === 'upstream_error'
+              ? error.upstream.errorCode
+              : 'errorCode' in e
+                ? e.errorCode
+                : null,
           credits: 0,
           durationMs: elapsed(),
           errorCode: error.code,

@@ -88,3 +88,35 @@ describe('explainUpstreamError for writes', () => {
     expect(explainUpstreamError(unreadable(200), search, {}).code).toBe('upstream_error');
   });
 });
+
+describe("Apollo's out-of-credits answer", () => {
+  it("is explained as the team's Apollo account out of credits, not invalid input", () => {
+    const e: UpstreamError = {
+      kind: 'invalid_request',
+      status: 422,
+      message: 'You have insufficient credits!',
+      errorCode: null,
+      body: {
+        error: 'You have insufficient credits!',
+        error_details: { code: 'BILLING.LIMIT.CREDITS_EXHAUSTED' },
+      },
+      rate: null,
+      durationMs: 4,
+    };
+    const error = explainUpstreamError(e, getAction('people.match'), {});
+    expect(error.code).toBe('upstream_error');
+    expect(httpStatusFor(error)).toBe(422);
+    expect(error.message).toMatch(
+      /^The team's Apollo account is out of credits \(422 BILLING\.LIMIT\.CREDITS_EXHAUSTED\)/,
+    );
+    expect(error.message).not.toMatch(/Fix the request/);
+    const conversations = {
+      ...e,
+      message: 'Insufficient credits. Please upgrade your plan.',
+      body: { error: 'Insufficient credits. Please upgrade your plan.' },
+    };
+    expect(explainUpstreamError(conversations, getAction('people.match'), {}).message).toMatch(
+      /out of credits/,
+    );
+  });
+});

@@ -74,9 +74,16 @@ export function explainUpstreamError(
     default:
       return gatewayError.upstreamError({
         status: e.status,
-        errorCode: e.errorCode,
+        // Apollo's newer errors carry their code in error_details (BILLING.LIMIT.CREDITS_EXHAUSTED).
+        errorCode: e.errorCode ?? detailsCode(e.body),
         apolloMessage: e.message,
         body: e.body,
       });
   }
+}
+
+/** `error_details.code` of an Apollo error body, when it has one. */
+function detailsCode(body: unknown): string | null {
+  const details = (body as { error_details?: { code?: unknown } } | null)?.error_details;
+  return typeof details?.code === 'string' ? details.code : null;
 }

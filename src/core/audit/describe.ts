@@ -78,7 +78,9 @@ const spent = (credits: number | null | undefined) =>
   credits ? `${formatCredits(credits)} spent` : 'no credits spent';
 
 /** What an Apollo error status means, and whose problem it is. */
-function apolloMeaning(status: number): string {
+function apolloMeaning(status: number, code: string | null): string {
+  if (status === 422 && code === 'BILLING.LIMIT.CREDITS_EXHAUSTED')
+    return "the team's Apollo account is out of credits";
   if (status === 401) return "Apollo refused the team's credential (not this agent's token)";
   if (status === 403)
     return "the team's Apollo key cannot reach this endpoint (not this agent's grant)";
@@ -175,5 +177,5 @@ export function describe(r: DescribeInput): string {
   const apolloCode =
     r.upstreamErrorCode ??
     (r.errorCode && !(errorCodes as readonly string[]).includes(r.errorCode) ? r.errorCode : null);
-  return `${who} tried to ${attempt}: ${granted}. Apollo answered ${status}${apolloCode ? ` ${apolloCode}` : ''}${time}${waited}: ${apolloMeaning(status)}; ${spent(r.credits)}.`;
+  return `${who} tried to ${attempt}: ${granted}. Apollo answered ${status}${apolloCode ? ` ${apolloCode}` : ''}${time}${waited}: ${apolloMeaning(status, apolloCode)}; ${spent(r.credits)}.`;
 }
