@@ -102,6 +102,24 @@ describe('the admin console', () => {
     await expect
       .poll(() => page.getByLabel('scout: contacts needs approval').isChecked())
       .toBe(true);
+    // Groups are collapsed to one row each; a search opens the groups holding a match.
+    expect(await page.getByRole('rowheader', { name: /emails\.send_now/ }).count()).toBe(0);
+    await page.getByLabel('Find an action').fill('send_now');
+    const sendNow = page.getByRole('rowheader', { name: /emails\.send_now/ });
+    await sendNow.waitFor();
+    expect(await sendNow.textContent()).toMatch(/outbound · held by default/);
+    expect(await page.getByRole('rowheader', { name: /contacts/ }).count()).toBe(0);
+    await page.getByLabel('Find an action').fill('');
+    // An outbound group under full can be granted without approval.
+    await page.getByLabel('scout: sequences', { exact: true }).selectOption('full');
+    await page.getByLabel('scout: sequences sends without approval').check();
+    await expect
+      .poll(
+        async () => await page.getByLabel('scout: sequences sends without approval').isChecked(),
+      )
+      .toBe(true);
+    await page.getByRole('button', { name: /sequences \(\d+ actions\)/ }).click();
+    await page.getByRole('rowheader', { name: /sequences\.add_contacts/ }).waitFor();
     await shot('access-matrix');
   });
 

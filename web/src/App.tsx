@@ -1,7 +1,9 @@
 import { Chart, registerables } from 'chart.js';
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 
+import { Access } from './Access';
 import { api, ApiError } from './api';
+import { useLoad, type Run } from './hooks';
 
 Chart.register(...registerables);
 
@@ -78,8 +80,6 @@ export function App() {
 }
 
 /** Runs an API call; a 401 logs the console out, other refusals are shown in words. */
-type Run = <T>(work: () => Promise<T>) => Promise<T | undefined>;
-
 function Guard(props: { onAuthLost: () => void; children: (run: Run) => JSX.Element }) {
   const [error, setError] = useState<string | null>(null);
   const run: Run = useCallback(
@@ -147,21 +147,6 @@ function Login(props: { onIn: () => void }) {
       </p>
     </main>
   );
-}
-
-function useLoad<T>(run: Run, path: string, everyMs = 0): [T | undefined, () => Promise<void>] {
-  const [data, setData] = useState<T>();
-  const load = useCallback(async () => {
-    const d = await run(() => api.get<T>(path));
-    if (d !== undefined) setData(d);
-  }, [run, path]);
-  useEffect(() => {
-    void load();
-    if (!everyMs) return;
-    const t = setInterval(() => void load(), everyMs);
-    return () => clearInterval(t);
-  }, [load, everyMs]);
-  return [data, load];
 }
 
 interface OverviewData {
@@ -399,98 +384,6 @@ function Agents({ run }: { run: Run }) {
                   </>
                 )}
               </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </>
-  );
-}
-
-interface MatrixData {
-  targets: Array<{ target: string; kind: string; group: string; access: string | null }>;
-  agents: Array<{
-    id: string;
-    name: string;
-    grants: Record<string, { level: string; approval: boolean }>;
-    effective: Record<string, { level: string; callable: boolean; approval: boolean }>;
-  }>;
-}
-
-function Access({ run }: { run: Run }) {
-  const [data, reload] = useLoad<MatrixData>(run, '/admin/api/matrix');
-  // Changes show at once; the matrix is then re-read, and a refused change snaps back.
-  const [pending, setPending] = useState<Record<string, { level: string; approval: boolean }>>({});
-  if (!data) return <p>Loading…</p>;
-  if (data.agents.length === 0) return <p>No agents yet: create one on the Agents page.</p>;
-  const set = async (agentId: string, target: string, level: string, approval: boolean) => {
-    const key = `${agentId}|${target}`;
-    setPending((p) => ({ ...p, [key]: { level, approval } }));
-    await run(() => api.put(`/admin/api/agents/${agentId}/grants`, { target, level, approval }));
-    await reload();
-    setPending((p) => {
-      const { [key]: _done, ...rest } = p;
-      return rest;
-    });
-  };
-  return (
-    <>
-      <p>
-        Each cell is an agent's grant on a group or one action: off, read or full (reads and
-        writes). A per-action grant beats its group. "Approval" holds the agent's calls there until
-        an admin approves them. people.reveal allows personal emails, phones and waterfalls.
-      </p>
-      <table className="matrix">
-        <thead>
-          <tr>
-            <th scope="col">Group / action</th>
-            {data.agents.map((a) => (
-              <th scope="col" key={a.id}>
-                {a.name}
-              </th>
-            ))}
-          </tr>
-        </thead>
-        <tbody>
-          {data.targets.map((t) => (
-            <tr key={t.target}>
-              <th scope="row" className={t.kind === 'group' ? 'group' : undefined}>
-                {t.kind === 'group' ? `${t.target} (all)` : t.target}
-                {t.access === 'write' ? ' · write' : ''}
-              </th>
-              {data.agents.map((a) => {
-                const g = pending[`${a.id}|${t.target}`] ?? a.grants[t.target];
-                const level = g?.level ?? 'off';
-                const approval = g?.approval ?? false;
-                const label = `${a.name}: ${t.target}`;
-                return (
-                  <td key={a.id}>
-                    <select
-                      aria-label={label}
-                      value={level}
-                      onChange={(e) => void set(a.id, t.target, e.target.value, approval)}
-                    >
-                      <option value="off">Off</option>
-                      <option value="read">Read</option>
-                      <option value="full">Full</option>
-                    </select>{' '}
-                    {!g && t.kind === 'action' && a.effective[t.target]?.level !== 'off' && (
-                      <small> from group: {a.effective[t.target]?.level}</small>
-                    )}
-                    {level !== 'off' && (
-                      <label className="check">
-                        <input
-                          type="checkbox"
-                          aria-label={`${label} needs approval`}
-                          checked={approval}
-                          onChange={(e) => void set(a.id, t.target, level, e.target.checked)}
-                        />
-                        approval
-                      </label>
-                    )}
-                  </td>
-                );
-              })}
             </tr>
           ))}
         </tbody>
