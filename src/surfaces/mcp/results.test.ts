@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { getAction } from '../../catalog/index.js';
 import { gatewayError } from '../../core/index.js';
 
-import { compact, failureResult, pageFacts, summarize } from './results.js';
+import { compact, failureResult, pageFacts, skippedNote, summarize } from './results.js';
 
 describe('compact', () => {
   it('drops nulls, empty strings, lists and objects, and top-level breadcrumbs only', () => {
@@ -85,5 +85,15 @@ describe('failureResult', () => {
         text: 'Denied: this agent may read contacts but not create them. Ask an admin for contacts=full. (audit aud_1)',
       },
     ]);
+  });
+});
+
+describe('skippedNote', () => {
+  it('names the contacts Apollo skipped and why, and says nothing when none were', () => {
+    expect(skippedNote({ skipped_contact_ids: { c1: 'contacts_unverified_email' } })).toBe(
+      " Apollo skipped 1 contact: c1 (contacts_unverified_email); see Apollo's sequence options (e.g. sequence_active_in_other_campaigns) to include them.",
+    );
+    expect(skippedNote({ skipped_contact_ids: {} })).toBe('');
+    expect(skippedNote({ contacts: [] })).toBe('');
   });
 });

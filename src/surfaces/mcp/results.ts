@@ -130,6 +130,29 @@ export function summarize(
   body: unknown,
   credits: number,
 ): string {
+  return `${summaryOf(action, input, body, credits)}${skippedNote(body)}`;
+}
+
+/**
+ * Apollo answers a sequence enrolment with 200 even when it skipped contacts (no email, active in
+ * another sequence …): the model must hear which, and why, or it believes they were added.
+ */
+export function skippedNote(body: unknown): string {
+  const skipped = (body as { skipped_contact_ids?: unknown } | null)?.skipped_contact_ids;
+  if (!skipped || typeof skipped !== 'object' || Array.isArray(skipped)) return '';
+  const entries = Object.entries(skipped as Record<string, unknown>);
+  if (entries.length === 0) return '';
+  const listed = entries.slice(0, 5).map(([id, why]) => `${id} (${String(why)})`);
+  const more = entries.length > 5 ? ` and ${entries.length - 5} more` : '';
+  return ` Apollo skipped ${entries.length} contact${entries.length === 1 ? '' : 's'}: ${listed.join(', ')}${more}; see Apollo's sequence options (e.g. sequence_active_in_other_campaigns) to include them.`;
+}
+
+function summaryOf(
+  action: ActionSpec,
+  input: Record<string, unknown>,
+  body: unknown,
+  credits: number,
+): string {
   const facts = pageFacts(action, input, body);
   const p = action.pagination;
   if (facts && p) {

@@ -25,6 +25,7 @@ import {
   failureResult,
   keyFieldsOnly,
   pageFacts,
+  skippedNote,
   successResult,
   summarize,
   textResult,
@@ -367,7 +368,7 @@ export function createMcpSession(deps: McpDeps, caller: McpCaller): McpSession {
     const a = outcome.value;
     const said = (a.body ?? {}) as { error?: unknown; message?: unknown };
     if (a.state === 'done') {
-      return successResult(`Approved by an admin and done: here is the result.`, a.body, {
+      return successResult(`Approved by an admin and done.${skippedNote(a.body)}`, a.body, {
         approval_id: id,
         state: a.state,
       });
