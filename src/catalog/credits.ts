@@ -21,6 +21,8 @@ export function estimateCredits(action: ActionSpec, input: Record<string, unknow
         each += rule.waterfall ?? 0;
       return records * each;
     }
+    case 'per_insight':
+      return rule.perConversation * rule.assumed;
   }
 }
 
@@ -55,5 +57,18 @@ export function creditsFromResponse(action: ActionSpec, output: unknown): number
       }
       return total;
     }
+    case 'per_insight':
+      // One conversation in full: charged only when Apollo generated AI insights for it.
+      if (typeof body.id === 'string' && typeof body.state === 'string')
+        return hasInsights(body) ? rule.perConversation : 0;
+      return rule.perConversation * rule.assumed;
   }
+}
+
+/** True when a conversation's answer carries Apollo's AI insights (the part that costs a credit). */
+function hasInsights(conversation: Record<string, unknown>): boolean {
+  return (
+    conversation.state === 'insights_generated' ||
+    (conversation.call_summary !== undefined && conversation.call_summary !== null)
+  );
 }

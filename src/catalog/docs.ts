@@ -15,6 +15,8 @@ function creditText(rule: CreditRule): string {
       ].filter(Boolean);
       return `${rule.perRecord} per record found${extras.length ? ` (${extras.join(', ')})` : ''}`;
     }
+    case 'per_insight':
+      return `${rule.perConversation} per conversation with AI insights`;
   }
 }
 

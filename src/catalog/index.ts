@@ -27,6 +27,29 @@ import {
 } from './emails.js';
 import { emailsAccounts, emailsSchedules } from './email-accounts.js';
 import { tasksCreate, tasksSearch } from './tasks.js';
+import {
+  tasksBulkCreate,
+  tasksComplete,
+  tasksGet,
+  tasksSkip,
+  tasksUpdate,
+} from './tasks-manage.js';
+import {
+  labelsAddRecords,
+  labelsCreate,
+  labelsList,
+  labelsRemoveRecords,
+  labelsUpdate,
+} from './labels.js';
+import { fieldsCreate, fieldsList, fieldsListTyped, fieldsUpdate } from './fields.js';
+import { notesList } from './notes.js';
+import { callsCreate, callsSearch, callsUpdate } from './calls.js';
+import {
+  conversationsExport,
+  conversationsExportStatus,
+  conversationsGet,
+  conversationsSearch,
+} from './conversations.js';
 import type { ActionSpec, Group, HttpMethod } from './types.js';
 import { matchPath } from './wire.js';
 
@@ -62,6 +85,28 @@ export const actions = Object.freeze([
   sequencesActivityFeed,
   tasksSearch,
   tasksCreate,
+  tasksGet,
+  tasksUpdate,
+  tasksComplete,
+  tasksSkip,
+  tasksBulkCreate,
+  labelsList,
+  labelsCreate,
+  labelsUpdate,
+  labelsAddRecords,
+  labelsRemoveRecords,
+  fieldsList,
+  fieldsCreate,
+  fieldsUpdate,
+  fieldsListTyped,
+  notesList,
+  callsCreate,
+  callsSearch,
+  callsUpdate,
+  conversationsSearch,
+  conversationsGet,
+  conversationsExport,
+  conversationsExportStatus,
   dealsList,
   dealsCreate,
   dealsUpdate,

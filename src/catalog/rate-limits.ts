@@ -34,24 +34,28 @@ export const planLimits: Readonly<Record<Plan, Readonly<Record<RateClass, Window
       search: w(50, 200, 600),
       enrichment: w(50, 200, 600),
       bulk_enrichment: w(20, 100, 600),
+      conversation_export: w(1, 20, 480),
     }),
     basic: Object.freeze({
       default: w(200, 400, 2_000),
       search: w(200, 6_000, 50_000),
       enrichment: w(1_000, null, null),
       bulk_enrichment: w(1_000, null, null),
+      conversation_export: w(1, 20, 480),
     }),
     professional: Object.freeze({
       default: w(200, 400, 2_000),
       search: w(200, 6_000, 50_000),
       enrichment: w(1_000, null, null),
       bulk_enrichment: w(1_000, null, null),
+      conversation_export: w(1, 20, 480),
     }),
     organization: Object.freeze({
       default: w(200, 600, 6_000),
       search: w(200, 6_000, 50_000),
       enrichment: w(1_000, null, null),
       bulk_enrichment: w(1_000, null, null),
+      conversation_export: w(1, 20, 480),
     }),
   });
 

@@ -40,7 +40,8 @@ export type Effect = (typeof effects)[number];
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'PUT';
 
 /** Apollo's rate-limit families; each plan gives each family its own per-endpoint windows. */
-export type RateClass = 'search' | 'enrichment' | 'bulk_enrichment' | 'default';
+export type RateClass =
+  'search' | 'enrichment' | 'bulk_enrichment' | 'conversation_export' | 'default';
 
 /**
  * How an action spends Apollo credits (SPEC.md §11).
@@ -59,6 +60,16 @@ export type CreditRule =
       personalEmail?: number;
       /** Upper bound Gatehouse assumes per record for waterfall enrichment (vendor-dependent). */
       waterfall?: number;
+    }
+  | {
+      /**
+       * Recorded conversations: a price per conversation that has AI insights, the others free.
+       * An export's answer does not say how many it covered, so Gatehouse reserves and counts
+       * `assumed` conversations for it; a single conversation is priced from its answer.
+       */
+      kind: 'per_insight';
+      perConversation: number;
+      assumed: number;
     };
 
 /** Pagination limits Apollo applies to a search (SPEC.md §0.4). */

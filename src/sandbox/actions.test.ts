@@ -198,6 +198,70 @@ describe('every action over HTTP with the real world', () => {
     expect((archived.emailer_campaign as Row).archived).toBe(true);
   });
 
+  it('works on tasks by id, lists, fields, notes, calls and conversations', async () => {
+    const contacts = rows(await call('contacts.search', { per_page: 5 }), 'contacts');
+    const contact = contacts[0]!;
+    const user = rows(await call('users.list', {}), 'users')[0]!;
+    const task = {
+      user_id: user.id,
+      type: 'call',
+      status: 'scheduled',
+      due_at: '2026-02-01T10:00:00.000Z',
+    };
+    const bulk = await call('tasks.bulk_create', {
+      ...task,
+      contact_ids: contacts.slice(0, 3).map((c) => c.id),
+    });
+    const [t1, t2, t3] = rows(bulk, 'tasks');
+    await call('tasks.get', { id: t1!.id }, 'GET');
+    await call('tasks.update', { id: t1!.id, priority: 'high' });
+    await call('tasks.complete', { id: t2!.id });
+    await call('tasks.skip', { id: t3!.id });
+
+    await call('labels.list', {}, 'GET');
+    const label = await call('labels.create', { name: 'Actions list', modality: 'contacts' });
+    await call('labels.update', { id: (label.label as Row).id, name: 'Actions list 2' });
+    const members = {
+      entity_ids: [contact.id],
+      label_names: ['Actions list 2'],
+      modality: 'contacts',
+    };
+    await call('labels.add_records', members);
+    await call('labels.remove_records', members);
+
+    await call('fields.list', { source: 'custom' }, 'GET');
+    const field = await call('fields.create', {
+      label: 'Actions',
+      modality: 'contact',
+      type: 'string',
+    });
+    const fieldId = (field.typed_custom_fields as Row[])[0]!.id;
+    await call('fields.update', {
+      fields: [{ id: `contact.${String(fieldId)}`, label: 'Actions 2' }],
+    });
+    await call('fields.list_typed', {}, 'GET');
+    await call('notes.list', { contact_ids: contacts.map((c) => c.id) }, 'GET');
+
+    const logged = await call('calls.create', { contact_id: contact.id, duration: 60 });
+    const callId = (logged.phone_call as Row).id;
+    await call('calls.search', { contact_id: contact.id }, 'GET');
+    await call('calls.search', { contact_id: contact.id }, 'POST');
+    await call('calls.update', { id: callId, note: 'Voicemail' }, 'PUT');
+    await call('calls.update', { id: callId, status: 'busy' }, 'PATCH');
+
+    const found = rows(
+      await call('conversations.search', { num_fetch_result: 1 }),
+      'conversations',
+    );
+    await call('conversations.get', { id: found[0]!.id }, 'GET');
+    const exported = await call('conversations.export', {
+      start_time: '2000-01-01T00:00:00Z',
+      end_time: '2100-01-01T00:00:00Z',
+      email: user.email,
+    });
+    await call('conversations.export_status', { id: exported.export_id }, 'GET');
+  });
+
   it('covered every catalog action', () => {
     expect([...exercised].sort()).toEqual(actions.map((a) => a.id).sort());
   });

@@ -17,6 +17,29 @@ import {
 import { createEmail, emailActivities, emailContent, sendNow, sendStatus } from './crm/emails.js';
 import { listEmailAccounts, listSchedules, searchEmails } from './crm/outreach-search.js';
 import { createTask, searchTasks } from './crm/tasks.js';
+import {
+  bulkCreateTasks,
+  completeTask,
+  getTask,
+  skipTask,
+  updateTask,
+} from './crm/tasks-manage.js';
+import {
+  addToLabels,
+  createLabel,
+  listLabels,
+  removeFromLabels,
+  updateLabel,
+} from './crm/labels.js';
+import { createField, listFields, listTypedFields, updateField } from './crm/fields.js';
+import { listNotes } from './crm/notes.js';
+import { createCall, searchCalls, updateCall } from './crm/calls.js';
+import {
+  exportConversations,
+  exportStatus,
+  getConversation,
+  searchConversations,
+} from './crm/conversations.js';
 import { listUsers } from './crm/users.js';
 import { organizationsEnrich, organizationsSearch, peopleSearch } from './database.js';
 import { bulkMatch, matchPerson, type EnrichContext } from './enrich.js';
@@ -60,6 +83,28 @@ export const handlers = {
   'emails.schedules': (ctx) => listSchedules(ctx),
   'tasks.search': (ctx, i) => searchTasks(ctx, i),
   'tasks.create': (ctx, i, userId) => createTask(ctx, i, userId),
+  'tasks.get': (ctx, i) => getTask(ctx, i),
+  'tasks.update': (ctx, i, userId) => updateTask(ctx, i, userId),
+  'tasks.complete': (ctx, i) => completeTask(ctx, i),
+  'tasks.skip': (ctx, i) => skipTask(ctx, i),
+  'tasks.bulk_create': (ctx, i, userId) => bulkCreateTasks(ctx, i, userId),
+  'labels.list': (ctx) => listLabels(ctx),
+  'labels.create': (ctx, i, userId) => createLabel(ctx, i, userId),
+  'labels.update': (ctx, i) => updateLabel(ctx, i),
+  'labels.add_records': (ctx, i, userId) => addToLabels(ctx, i, userId),
+  'labels.remove_records': (ctx, i, userId) => removeFromLabels(ctx, i, userId),
+  'fields.list': (ctx, i) => listFields(ctx, i),
+  'fields.create': (ctx, i) => createField(ctx, i),
+  'fields.update': (ctx, i) => updateField(ctx, i),
+  'fields.list_typed': (ctx) => listTypedFields(ctx),
+  'notes.list': (ctx, i) => listNotes(ctx, i),
+  'calls.create': (ctx, i, userId) => createCall(ctx, i, userId),
+  'calls.search': (ctx, i) => searchCalls(ctx, i),
+  'calls.update': (ctx, i) => updateCall(ctx, i),
+  'conversations.search': (ctx, i, userId) => searchConversations(ctx, i, userId),
+  'conversations.get': (ctx, i, userId) => getConversation(ctx, i, userId),
+  'conversations.export': (ctx, i, userId) => exportConversations(ctx, i, userId),
+  'conversations.export_status': (ctx, i) => exportStatus(ctx, i),
   'deals.list': (ctx, i) => listDeals(ctx, i),
   'deals.create': (ctx, i, userId) => createDeal(ctx, i, userId),
   'deals.update': (ctx, i) => updateDeal(ctx, i),

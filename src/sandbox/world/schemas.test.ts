@@ -32,6 +32,19 @@ const mailbox = contactRows
 const account = body('accounts.search', { per_page: 1 }).accounts[0];
 const sequence = body('sequences.search', {}).emailer_campaigns[0];
 const deal = body('deals.list', {}).opportunities[0];
+const task = body('tasks.search', { per_page: 100 }).tasks.filter(
+  (t: any) => t.status === 'scheduled',
+);
+const label = body('labels.list', {})[0];
+const field = body('fields.create', { label: 'Schema field', modality: 'contact', type: 'string' })
+  .typed_custom_fields[0];
+const phoneCall = body('calls.search', { per_page: 1 }).phone_calls[0];
+const conversations = body('conversations.search', { num_fetch_result: 100 }).conversations;
+const exportId = body('conversations.export', {
+  start_time: '2000-01-01T00:00:00Z',
+  end_time: '2100-01-01T00:00:00Z',
+  email: w.users()[0]!.email,
+}).export_id;
 
 const calls: Record<string, Array<Record<string, unknown>>> = {
   'people.search': [{}, { person_titles: ['nobody-has-this-title'] }],
@@ -94,6 +107,64 @@ const calls: Record<string, Array<Record<string, unknown>>> = {
   'deals.create': [{ name: 'Schema deal', amount: '100', closed_date: '2026-12-31' }],
   'deals.update': [{ opportunity_id: deal.id, name: 'Renamed' }],
   'users.list': [{ page: '1', per_page: '2' }],
+  'tasks.get': [{ id: task[0].id }],
+  'tasks.update': [{ id: task[0].id, note: 'Checked' }],
+  'tasks.complete': [{ id: task[1].id }, { id: '0123456789abcdef01234567' }],
+  'tasks.skip': [{ id: task[2].id, note: 'Skipped' }, { id: '0123456789abcdef01234567' }],
+  'tasks.bulk_create': [
+    {
+      user_id: user,
+      contact_ids: [contact.id],
+      type: 'call',
+      status: 'scheduled',
+      due_at: '2026-12-01T00:00:00Z',
+    },
+    {
+      tasks_attributes: [
+        {
+          user_id: user,
+          contact_id: contact.id,
+          type: 'call',
+          status: 'scheduled',
+          due_at: '2026-12-01T00:00:00Z',
+        },
+      ],
+    },
+  ],
+  'labels.list': [{}],
+  'labels.create': [{ name: 'Schema list', modality: 'accounts', book_of_business: true }],
+  'labels.update': [{ id: label.id, name: 'Schema renamed' }],
+  'labels.add_records': [
+    { entity_ids: [contact.id], label_names: ['Schema members'], modality: 'contacts' },
+    {
+      entity_ids: [contact.id],
+      label_names: ['Schema members'],
+      modality: 'contacts',
+      async: true,
+    },
+    { entity_ids: ['0123456789abcdef01234567'], label_names: ['x'], modality: 'contacts' },
+  ],
+  'labels.remove_records': [
+    { entity_ids: [contact.id], label_names: ['Schema members'], modality: 'contacts' },
+  ],
+  'fields.list': [{}, { source: 'custom' }],
+  'fields.create': [{ label: 'Schema number', modality: 'opportunity', type: 'number' }],
+  'fields.update': [{ fields: [{ id: `contact.${field.id}`, label: 'Schema field 2' }] }],
+  'fields.list_typed': [{}],
+  'notes.list': [{ contact_ids: contactRows.map((c: any) => c.id) }],
+  'calls.create': [{ contact_id: contact.id, status: 'completed', duration: 30 }, {}],
+  'calls.search': [{ q_keywords: 'a' }, { inbound: 'incoming', duration: { min: 1 } }],
+  'calls.update': [{ id: phoneCall.id, note: 'Schema note' }],
+  'conversations.search': [{}, { conversation_type: 'phone_call' }],
+  'conversations.get': conversations.map((c: any) => ({ id: c.id })),
+  'conversations.export': [
+    {
+      start_time: '2000-01-01T00:00:00Z',
+      end_time: '2100-01-01T00:00:00Z',
+      email: w.users()[1]!.email,
+    },
+  ],
+  'conversations.export_status': [{ id: exportId }],
 };
 
 describe('output schemas', () => {
@@ -104,7 +175,7 @@ describe('output schemas', () => {
         .filter((id) => id !== 'usage.stats')
         .sort(),
     );
-    expect(Object.keys(calls)).toHaveLength(19);
+    expect(Object.keys(calls)).toHaveLength(actions.length - 1);
   });
 
   for (const [id, inputs] of Object.entries(calls)) {

@@ -13,6 +13,8 @@ import { nameHeads, nameTails } from '../vocab/industries.js';
 import { places } from '../vocab/locations.js';
 import { firstNames, lastNames } from '../vocab/names.js';
 import { titles } from '../vocab/titles.js';
+import { createActivityState } from './activity.js';
+import { seedActivity } from './activity-seed.js';
 import type { IdGen } from './ids.js';
 import { seedOutreach } from './outreach-seed.js';
 import { emptyOutreach } from './outreach-state.js';
@@ -227,6 +229,7 @@ export function seedCrm(s: number, index: OrgIndex, ids: IdGen, t0: number): Crm
     deals: new Map(),
     contactByPerson: new Map(),
     accountByOrg: new Map(),
+    activity: createActivityState(),
     outreach: emptyOutreach(),
   };
 
@@ -594,6 +597,7 @@ export function seedCrm(s: number, index: OrgIndex, ids: IdGen, t0: number): Crm
   }
 
   seedOutreach(crm, s, ids, t0);
+  seedActivity(crm, s, ids, t0);
   return crm;
 }
 

@@ -2,6 +2,7 @@
 // these records by json.ts, so the state holds only what has meaning.
 
 import type { OrgIndex } from '../orgs.js';
+import type { ActivityState } from './activity.js';
 import type { IdGen } from './ids.js';
 import type { OutreachState } from './outreach-state.js';
 
@@ -31,6 +32,8 @@ export interface LabelRecord {
   userId: string;
   createdAt: number;
   updatedAt: number;
+  /** Account lists only; null (or absent) when never set. */
+  bookOfBusiness?: boolean | null;
 }
 
 export interface StageRecord {
@@ -213,6 +216,11 @@ export interface TaskRecord {
   skippedAt: number | null;
   sequenceId: string | null;
   createdFrom: 'api' | 'zp_ui';
+  /** The deal the task belongs to (absent on seeded tasks). */
+  opportunityId?: string | null;
+  /** Set by task updates only. */
+  callScript?: string | null;
+  relevantFields?: string[] | null;
 }
 
 export interface DealRecord {
@@ -256,6 +264,8 @@ export interface Crm {
   readonly contactByPerson: Map<string, string>;
   /** Database organization id → the first account saved for that organization. */
   readonly accountByOrg: Map<string, string>;
+  /** Custom fields, notes, phone calls and recorded conversations (activity.ts). */
+  readonly activity: ActivityState;
   /** Emailer messages, sending schedules and sequence timelines (outreach-state.ts). */
   readonly outreach: OutreachState;
 }

@@ -1,6 +1,6 @@
-// tasks.create and tasks.search (SPEC §6).
+// tasks.create and tasks.search (SPEC §6; the search's facets as CORRECTIONS C10 has them).
 
-import { success, type WorldResult } from '../result.js';
+import { invalidId, success, type WorldResult } from '../result.js';
 import { checkIds } from './common.js';
 import { taskJson } from './json.js';
 import { matchesWords, paginate, sortBy } from './paging.js';
@@ -17,23 +17,41 @@ export interface TaskCreateInput {
   title?: string;
   note?: string;
   account_id?: string;
+  creator_id?: string;
+  opportunity_id?: string;
 }
 
-/** tasks.create: always a new task (Apollo does not deduplicate tasks). */
-export function createTask(ctx: CrmContext, input: TaskCreateInput, userId: string): WorldResult {
+/** The 422 for the first reference of a task that names nothing, or null. */
+export function checkTaskRefs(ctx: CrmContext, input: TaskCreateInput): WorldResult | null {
   const bad = checkIds(ctx, [
     ['user', input.user_id],
+    ['user', input.creator_id],
     ['contact', input.contact_id],
     ['account', input.account_id],
   ]);
   if (bad) return bad;
+  if (input.opportunity_id && !ctx.crm.deals.has(input.opportunity_id))
+    return invalidId(input.opportunity_id);
+  return null;
+}
+
+/** tasks.create: always a new task (Apollo does not deduplicate tasks). */
+export function createTask(ctx: CrmContext, input: TaskCreateInput, userId: string): WorldResult {
+  const bad = checkTaskRefs(ctx, input);
+  if (bad) return bad;
+  return success({ task: taskJson(ctx, addTask(ctx, input, userId)) });
+}
+
+/** Stores a new task from input whose references are already checked. */
+export function addTask(ctx: CrmContext, input: TaskCreateInput, userId: string): TaskRecord {
   const contact = ctx.crm.contacts.get(input.contact_id)!;
   const now = ctx.now();
   const name = [contact.firstName, contact.lastName].filter(Boolean).join(' ');
   const t: TaskRecord = {
     id: ctx.ids.next(now),
     userId: input.user_id,
-    creatorId: userId,
+    // Apollo's CLI sends creator_id; we honour it (the reference does not list it).
+    creatorId: input.creator_id ?? userId,
     contactId: contact.id,
     accountId: input.account_id ?? contact.accountId,
     type: input.type,
@@ -48,9 +66,10 @@ export function createTask(ctx: CrmContext, input: TaskCreateInput, userId: stri
     skippedAt: input.status === 'skipped' ? now : null,
     sequenceId: null,
     createdFrom: 'api',
+    opportunityId: input.opportunity_id ?? null,
   };
   ctx.crm.tasks.set(t.id, t);
-  return success({ task: taskJson(ctx, t) });
+  return t;
 }
 
 export interface TaskSearchInput {
@@ -61,6 +80,7 @@ export interface TaskSearchInput {
   user_id?: string;
   contact_id?: string;
   account_id?: string;
+  opportunity_id?: string;
   priority?: string;
   page?: number;
   per_page?: number;
@@ -86,6 +106,7 @@ export function searchTasks(ctx: CrmContext, input: TaskSearchInput): WorldResul
       (!input.user_id || t.userId === input.user_id) &&
       (!input.contact_id || t.contactId === input.contact_id) &&
       (!input.account_id || t.accountId === input.account_id) &&
+      (!input.opportunity_id || t.opportunityId === input.opportunity_id) &&
       (!input.priority || t.priority === input.priority) &&
       (!input.q_keywords ||
         matchesWords(input.q_keywords, [
@@ -103,19 +124,23 @@ export function searchTasks(ctx: CrmContext, input: TaskSearchInput): WorldResul
     rows = sortBy(rows, (t) => t.dueAt, input.sort_ascending === true);
   else rows = sortBy(rows, (t) => t.dueAt, true);
   const { rows: page, pagination } = paginate(rows, input.page, input.per_page);
-  const body: Record<string, unknown> = {
-    tasks: page.map((t) => taskJson(ctx, t, true)),
-    breadcrumbs: [],
-    pagination,
-  };
+  // Apollo's reference puts the task-type counts under faceting (not at the top level).
+  const faceting: Record<string, unknown> = {};
   if (input.open_factor_names?.includes('task_types')) {
     const counts = new Map<string, number>();
     for (const t of rows) counts.set(t.type, (counts.get(t.type) ?? 0) + 1);
-    body.task_types = [...counts].map(([value, count]) => ({
+    faceting.task_types = [...counts].map(([value, count]) => ({
       value,
       display_name: typeNames[value] ?? value,
       count,
     }));
   }
-  return success(body);
+  return success({
+    tasks: page.map((t) => taskJson(ctx, t, true)),
+    breadcrumbs: [],
+    pagination,
+    faceting,
+    pipeline_total: rows.length,
+    num_fetch_result: null,
+  });
 }
