@@ -266,6 +266,13 @@ export const fieldsUpdate = defineAction({
     return `${shown(f?.id)}${changed.length ? ` (${changed.join(', ')})` : ''}`;
   },
   hints: { idempotent: true, destructive: true },
+  // Picklist options sent without an id are re-created under a new id on every call, orphaning
+  // the values stored under the previous one: such an update is not safe to repeat.
+  retrySafe: (i) => {
+    const f = (Array.isArray(i.fields) ? i.fields[0] : undefined) as
+      { meta?: { picklist_values?: Array<{ id?: unknown }> } } | undefined;
+    return !(f?.meta?.picklist_values ?? []).some((v) => v.id === undefined);
+  },
   verify: () =>
     "list the team's custom fields (the fields list with source custom) to see the field's current configuration before trying again.",
   examples: [

@@ -4,6 +4,8 @@
 // without options, and rewrite a picklist as sent (kept ids keep their option, merges move values).
 import { describe, expect, it } from 'vitest';
 
+import { getAction } from '../../catalog/index.js';
+
 import { sandboxCaller } from './http-testing.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -172,5 +174,21 @@ describe('fields', () => {
     expect(denied.status).toBe(403);
     expect(denied.body.error).toContain('api/v1/fields/create');
     expect((await call('fields.list_typed', {}, { key: 'fields-read' })).status).toBe(403);
+  });
+});
+
+describe('fields.update retries', () => {
+  it('is safe to repeat unless it re-creates picklist options', () => {
+    const update = getAction('fields.update');
+    const id = 'account.694095a80f1b6000110fc557';
+    expect(update.retrySafe({ fields: [{ id, label: 'Tier' }] })).toBe(true);
+    expect(
+      update.retrySafe({
+        fields: [{ id, meta: { picklist_values: [{ id: 'a', name: 'Gold' }] } }],
+      }),
+    ).toBe(true);
+    expect(
+      update.retrySafe({ fields: [{ id, meta: { picklist_values: [{ name: 'Platinum' }] } }] }),
+    ).toBe(false);
   });
 });
