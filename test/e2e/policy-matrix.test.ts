@@ -3,11 +3,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { actions, type ActionSpec } from '../../src/catalog/index.js';
-import { requestFor, sampleInputs } from '../helpers/fixtures.js';
+import { requestFor, sampleSet, type SampleSet } from '../helpers/fixtures.js';
 import { createHarness, type Harness } from '../helpers/harness.js';
 
 let h: Harness;
-let inputs: Record<string, Record<string, unknown>>;
+let samples: SampleSet;
 let counter = 0;
 
 beforeAll(async () => {
@@ -18,7 +18,7 @@ beforeAll(async () => {
     sandbox: { limits: Object.fromEntries(actions.map((a) => [a.id, unlimited])) },
     config: { cacheTtlDays: 0 },
   });
-  inputs = await sampleInputs(h);
+  samples = sampleSet(h);
 });
 afterAll(async () => h.close());
 
@@ -104,8 +104,9 @@ describe.each(actions.map((a) => [a.id, a] as const))('%s', (_id, action) => {
     }
     if (c.token === 'unknown') token = `gh_agent_${'x'.repeat(43)}`;
 
+    // A call that uses up its record (a sent draft, a completed task) gets a new one each time.
+    const call = requestFor(action.id, await samples.next(action.id));
     const before = await h.store.audit.count();
-    const call = requestFor(action.id, inputs[action.id]!);
     const res = await h.request(call.method, call.path, { token, body: call.body });
     const body = (await res.json()) as Record<string, unknown>;
     const expected = c.expect(action);
@@ -140,7 +141,7 @@ describe.each(actions.map((a) => [a.id, a] as const))('%s', (_id, action) => {
 
 describe('people.reveal', () => {
   it('denies reveal or waterfall options without people.reveal, and allows them with it', async () => {
-    const person = inputs['people.match']!;
+    const person = await samples.next('people.match');
     const without = await h.agent('reveal-off', ['people=read']);
     const withReveal = await h.agent('reveal-on', ['people=read', 'people.reveal=read']);
     const call = requestFor('people.match', { ...person, reveal_personal_emails: true });
