@@ -13,7 +13,12 @@ export function estimateCredits(action: ActionSpec, input: Record<string, unknow
     case 'per_page':
       return rule.perPage;
     case 'per_record': {
-      const records = Array.isArray(input.details) ? input.details.length : 1;
+      // Bulk organization enrichment may name its companies as `domains` instead of `details`.
+      const records = Array.isArray(input.details)
+        ? input.details.length
+        : Array.isArray(input.domains)
+          ? input.domains.length
+          : 1;
       let each = rule.perRecord;
       if (input.reveal_phone_number === true) each += rule.mobilePhone ?? 0;
       if (input.reveal_personal_emails === true) each += rule.personalEmail ?? 0;
@@ -42,11 +47,13 @@ export function creditsFromResponse(action: ActionSpec, output: unknown): number
       if (typeof body.credits_consumed === 'number') return body.credits_consumed;
       const records = Array.isArray(body.matches)
         ? body.matches.filter(Boolean)
-        : body.person
-          ? [body.person]
-          : body.organization
-            ? [body.organization]
-            : [];
+        : Array.isArray(body.organizations)
+          ? body.organizations.filter(Boolean)
+          : body.person
+            ? [body.person]
+            : body.organization
+              ? [body.organization]
+              : [];
       let total = 0;
       for (const r of records as Array<Record<string, unknown>>) {
         total += rule.perRecord;

@@ -1,9 +1,17 @@
 import { accountsCreate, accountsSearch, accountsUpdate } from './accounts.js';
-import { usageStats, usersList } from './admin.js';
+import { usageCredits, usageStats, usersList, usersProfile } from './admin.js';
 import { contactsCreate, contactsSearch, contactsUpdate } from './contacts.js';
 import { dealsCreate, dealsList, dealsUpdate } from './deals.js';
+import { newsSearch } from './news.js';
+import {
+  organizationsBulkEnrich,
+  organizationsGet,
+  organizationsJobPostings,
+} from './organization-records.js';
 import { organizationsEnrich, organizationsSearch } from './organizations.js';
 import { peopleBulkMatch, peopleMatch, peopleSearch } from './people.js';
+import { peopleGet, peopleSearchLegacy } from './people-records.js';
+import { reportsSync } from './reports.js';
 import {
   sequencesActivityFeed,
   sequencesAddContacts,
@@ -58,8 +66,14 @@ export const actions = Object.freeze([
   peopleSearch,
   peopleMatch,
   peopleBulkMatch,
+  peopleGet,
+  peopleSearchLegacy,
   organizationsSearch,
   organizationsEnrich,
+  organizationsGet,
+  organizationsJobPostings,
+  organizationsBulkEnrich,
+  newsSearch,
   contactsSearch,
   contactsCreate,
   contactsUpdate,
@@ -112,6 +126,9 @@ export const actions = Object.freeze([
   dealsUpdate,
   usersList,
   usageStats,
+  usersProfile,
+  usageCredits,
+  reportsSync,
 ] as const);
 
 /** Union of action ids. */
@@ -215,6 +232,7 @@ export type {
 export { groups } from './types.js';
 export { estimateCredits, creditsFromResponse } from './credits.js';
 export {
+  documentedDayHeaders,
   planLimits,
   plans,
   windows,
@@ -247,6 +265,8 @@ export {
 } from './input-shape.js';
 export type { InputShapeLimits, InputShapeProblem } from './input-shape.js';
 export { bulkMatchLimit, emailStatuses, seniorities } from './people.js';
+export { bulkEnrichLimit, jobPostingsPerPage } from './organization-records.js';
+export { newsPerPage } from './news.js';
 export { skipReasons } from './sequences.js';
 export { taskPriorities, taskStatuses, taskTypes } from './tasks.js';
 export {

@@ -89,16 +89,22 @@ export const dateTimeParam = z.iso.datetime({
 /** An email address. */
 export const emailParam = z.email('must be an email address').max(254);
 
-/** A domain name without scheme, `www.` or `@` (Apollo's rule for domain filters). */
+/**
+ * A domain name without scheme or `@` (Apollo's rule for domain filters). Apollo asks for no
+ * `www.` but real clients send it, so a leading `www.` is dropped rather than refused.
+ */
 export const domainParam = z
   .string()
   .trim()
   .toLowerCase()
   .max(253)
-  .regex(
-    // eslint-disable-next-line security/detect-unsafe-regex -- each repetition starts with a literal dot, so matching is linear
-    /^(?!www\.)(?!-)[a-z0-9-]+(\.[a-z0-9-]+)+$/,
-    'must be a bare domain such as apollo.io (no scheme, www. or @)',
+  .transform((d) => d.replace(/^www\./, ''))
+  .pipe(
+    z.string().regex(
+      // eslint-disable-next-line security/detect-unsafe-regex -- each repetition starts with a literal dot, so matching is linear
+      /^(?!-)[a-z0-9-]+(\.[a-z0-9-]+)+$/,
+      'must be a bare domain such as apollo.io (no scheme or @)',
+    ),
   );
 
 /** An http(s) URL. */

@@ -1,14 +1,7 @@
 import { z } from 'zod';
 
-import {
-  clauses,
-  defineAction,
-  employeeRanges,
-  quoted,
-  rangeText,
-  searchPagination,
-  searchTarget,
-} from './define.js';
+import { clauses, defineAction, quoted, searchPagination, searchTarget } from './define.js';
+import { employerClauses, employerFilters } from './employer-filters.js';
 import { personSchema, personSearchRowSchema } from './objects.js';
 import { canonicalRequestId } from './endpoints.js';
 import type { AsyncDeliverySpec } from './types.js';
@@ -16,11 +9,8 @@ import {
   amountParam,
   apolloId,
   boolParam,
-  dateParam,
   domainParam,
   emailParam,
-  employeeRangeParam,
-  intParam,
   list,
   pageParam,
   perPageParam,
@@ -49,73 +39,77 @@ export const emailStatuses = ['verified', 'unverified', 'likely to engage', 'una
 
 const name = text(200);
 
-/** Filters shared by people search and organization search that describe the employer. */
-export const employerFilters = {
-  organization_locations: list(name).optional(),
-  q_organization_domains_list: list(domainParam, 1000).optional(),
-  organization_ids: list(apolloId).optional(),
-  organization_num_employees_ranges: list(employeeRangeParam, 20).optional(),
-  revenue_range: range(amountParam).optional(),
-  currently_using_any_of_technology_uids: list(text(100)).optional(),
-  q_organization_job_titles: list(name).optional(),
-  organization_job_locations: list(name).optional(),
-  organization_num_jobs_range: range(intParam(0, 1_000_000, 'number of jobs')).optional(),
-  organization_job_posted_at_range: range(dateParam).optional(),
-  q_organization_keyword_tags: list(text(100)).optional(),
-  q_organization_name: text(200).optional(),
-  organization_industry_tag_ids: list(apolloId).optional(),
-};
+export { employerClauses, employerFilters };
 
-/**
- * Audit clauses for the employer filters. Said of people they describe the employer ("at
- * companies with 250–500 employees"); said of companies, the companies themselves.
- */
-export function employerClauses(
-  i: Record<string, unknown>,
-  subject: 'people' | 'companies',
-): Array<string | undefined> {
-  const at = subject === 'people' ? 'at companies ' : '';
-  return [
-    i.q_organization_name ? `${at}named like ${quoted(i.q_organization_name)}` : undefined,
-    i.q_organization_domains_list
-      ? `${subject === 'people' ? 'at' : 'with domain'} ${quoted(i.q_organization_domains_list)}`
-      : undefined,
-    i.organization_ids
-      ? `${subject === 'people' ? 'at organizations' : 'with ids'} ${quoted(i.organization_ids)}`
-      : undefined,
-    i.organization_locations
-      ? `${at}headquartered in ${quoted(i.organization_locations)}`
-      : undefined,
-    i.organization_num_employees_ranges
-      ? `${at}with ${employeeRanges(i.organization_num_employees_ranges)} employees`
-      : undefined,
-    i.revenue_range ? `${at}with revenue ${rangeText(i.revenue_range)}` : undefined,
-    i.q_organization_keyword_tags
-      ? `${at}tagged ${quoted(i.q_organization_keyword_tags)}`
-      : undefined,
-    i.currently_using_any_of_technology_uids
-      ? `${at}using ${quoted(i.currently_using_any_of_technology_uids)}`
-      : undefined,
-    i.q_organization_job_titles ? `${at}hiring ${quoted(i.q_organization_job_titles)}` : undefined,
-  ];
-}
-
-const peopleSearchInput = z.object({
-  person_titles: list(name).optional(),
-  include_similar_titles: boolParam.optional(),
-  q_keywords: text(500).optional(),
-  person_locations: list(name).optional(),
-  person_seniorities: list(z.enum(seniorities)).optional(),
-  person_departments: list(text(100)).optional(),
-  contact_email_status: list(z.enum(emailStatuses)).optional(),
-  currently_using_all_of_technology_uids: list(text(100)).optional(),
-  currently_not_using_any_of_technology_uids: list(text(100)).optional(),
-  latest_funding_amount_range: range(amountParam).optional(),
-  total_funding_range: range(amountParam).optional(),
-  organization_linkedin_url: urlParam.optional(),
+/** The people API search parameters (also accepted by the legacy search). */
+export const peopleSearchInput = z.object({
+  person_titles: list(name)
+    .optional()
+    .describe(
+      'Job titles, any one matches; Apollo also returns titles containing the words unless include_similar_titles is false. Up to 100, e.g. ["sales development representative", "marketing manager"].',
+    ),
+  include_similar_titles: boolParam
+    .optional()
+    .describe(
+      'Whether titles similar to person_titles also match (Apollo\'s default: true); false keeps only strict title matches. true or false (or "true"/"false").',
+    ),
+  q_keywords: text(500)
+    .optional()
+    .describe(
+      'Free-text words to filter people by (name, title, employer…), e.g. "cloud security".',
+    ),
+  person_locations: list(name)
+    .optional()
+    .describe(
+      'Where the people live: cities, US states or countries (for the employer\'s headquarters use organization_locations), e.g. ["california", "ireland", "chicago"].',
+    ),
+  person_seniorities: list(z.enum(seniorities))
+    .optional()
+    .describe(
+      `Seniority of the person's current title, any one matches: ${seniorities.join(', ')}. E.g. ["vp", "director"].`,
+    ),
+  person_departments: list(text(100))
+    .optional()
+    .describe(
+      'Departments of the person\'s current job as Apollo names them, e.g. ["engineering_technical", "sales", "master_marketing"].',
+    ),
+  contact_email_status: list(z.enum(emailStatuses))
+    .optional()
+    .describe(
+      `Email statuses to include, any one matches: ${emailStatuses.join(', ')}. E.g. ["verified"].`,
+    ),
+  currently_using_all_of_technology_uids: list(text(100))
+    .optional()
+    .describe(
+      'Technologies the employer uses, all of them: Apollo technology uids (spaces and dots as underscores), e.g. ["salesforce", "google_analytics"].',
+    ),
+  currently_not_using_any_of_technology_uids: list(text(100))
+    .optional()
+    .describe(
+      'Technologies the employer must not use, none of them: Apollo technology uids, e.g. ["wordpress_org"].',
+    ),
+  latest_funding_amount_range: range(amountParam)
+    .optional()
+    .describe(
+      'Amount of the employer\'s latest funding round in US dollars as {min, max}, plain numbers, e.g. {"min": 1000000}.',
+    ),
+  total_funding_range: range(amountParam)
+    .optional()
+    .describe(
+      'Total funding the employer has raised in US dollars as {min, max}, plain numbers, e.g. {"min": 5000000, "max": 50000000}.',
+    ),
+  organization_linkedin_url: urlParam
+    .optional()
+    .describe(
+      'The employer\'s LinkedIn company URL, e.g. "https://www.linkedin.com/company/apolloio".',
+    ),
   ...employerFilters,
-  page: pageParam.optional(),
-  per_page: perPageParam.optional(),
+  page: pageParam
+    .optional()
+    .describe('Page to return, from 1 to 500 (default 1); a whole number or digit string, e.g. 2.'),
+  per_page: perPageParam
+    .optional()
+    .describe('People per page, 1 to 100 (Apollo serves at most 50,000 rows per search); e.g. 25.'),
 });
 
 /** People API search: free, obfuscated rows, no pagination object. */
@@ -135,6 +129,27 @@ export const peopleSearch = defineAction({
   pagination: searchPagination('people', 'total_entries_only'),
   input: peopleSearchInput,
   output: z.looseObject({ total_entries: z.number(), people: z.array(personSearchRowSchema) }),
+  examples: [
+    {
+      person_titles: ['sales development representative', 'marketing manager'],
+      person_locations: ['california'],
+      person_seniorities: ['director', 'vp'],
+      organization_num_employees_ranges: ['1,10', '250,500'],
+      q_organization_domains_list: ['apollo.io', 'microsoft.com'],
+      page: 1,
+      per_page: 10,
+    },
+    {
+      person_titles: ['marketing manager'],
+      include_similar_titles: 'false',
+      contact_email_status: ['verified'],
+      revenue_range: { min: '500000', max: '1500000' },
+      organization_job_posted_at_range: { min: '2025-07-25', max: '2025-09-25' },
+      page: '4',
+      per_page: '10',
+    },
+    { q_keywords: 'cloud security', organization_locations: ['texas', 'tokyo'] },
+  ],
   description:
     "Search Apollo's database of people by job title, seniority, location, employer domain, " +
     'company size, technologies and keywords. Free: costs no credits. Returns up to 100 people per ' +
@@ -158,26 +173,59 @@ export const peopleSearch = defineAction({
 });
 
 const identity = {
-  first_name: name.optional(),
-  last_name: name.optional(),
-  name: name.optional(),
-  email: emailParam.optional(),
+  first_name: name.optional().describe('First name, used together with last_name, e.g. "Tim".'),
+  last_name: name.optional().describe('Last name, used together with first_name, e.g. "Zheng".'),
+  name: name
+    .optional()
+    .describe('Full name, instead of first_name and last_name, e.g. "Tim Zheng".'),
+  email: emailParam.optional().describe('Email address, e.g. "example@email.com".'),
   hashed_email: z
     .string()
     .regex(/^([0-9a-f]{32}|[0-9a-f]{64})$/i, 'must be an MD5 or SHA-256 hex digest')
-    .optional(),
-  organization_name: name.optional(),
-  domain: domainParam.optional(),
-  id: apolloId.optional(),
-  linkedin_url: urlParam.optional(),
+    .optional()
+    .describe(
+      'The email as an MD5 (32 hex) or SHA-256 (64 hex) digest of its lower-case form, e.g. "8d935115b9ff4489f2d1f9249503cadf".',
+    ),
+  organization_name: name.optional().describe('Name of a current or past employer, e.g. "Apollo".'),
+  domain: domainParam
+    .optional()
+    .describe('Bare domain of a current or past employer (no www. or @), e.g. "apollo.io".'),
+  id: apolloId
+    .optional()
+    .describe(
+      'Apollo person id (24 hexadecimal characters, from a people search), e.g. "587cf802f65125cad923a266".',
+    ),
+  linkedin_url: urlParam
+    .optional()
+    .describe('LinkedIn profile URL, e.g. "http://www.linkedin.com/in/tim-zheng-677ba010".'),
 };
 
 const revealFlags = {
-  reveal_personal_emails: boolParam.optional(),
-  reveal_phone_number: boolParam.optional(),
-  run_waterfall_email: boolParam.optional(),
-  run_waterfall_phone: boolParam.optional(),
-  webhook_url: urlParam.optional(),
+  reveal_personal_emails: boolParam
+    .optional()
+    .describe(
+      'Also return personal emails (may cost credits; never for people in GDPR regions). Needs the people.reveal grant. true or false, default false.',
+    ),
+  reveal_phone_number: boolParam
+    .optional()
+    .describe(
+      'Also look up phone numbers (+8 credits per mobile found), delivered later with the request_id. Needs the people.reveal grant. true or false, default false.',
+    ),
+  run_waterfall_email: boolParam
+    .optional()
+    .describe(
+      "Run Apollo's email waterfall over third-party vendors (vendor-priced credits), delivered later with the request_id. Needs the people.reveal grant. true or false.",
+    ),
+  run_waterfall_phone: boolParam
+    .optional()
+    .describe(
+      "Run Apollo's phone waterfall over third-party vendors (vendor-priced credits), delivered later with the request_id. Needs the people.reveal grant. true or false.",
+    ),
+  webhook_url: urlParam
+    .optional()
+    .describe(
+      'Where Apollo POSTs the asynchronous result (https URL). Apollo requires it with a phone reveal or a waterfall; Gatehouse supplies its own, so agents may leave it out.',
+    ),
 };
 
 // Raw query-string input says "true"; parsed input says true. Either asks.
@@ -306,6 +354,22 @@ export const peopleMatch = defineAction({
     waterfall: z.looseObject({ status: z.string(), message: z.string().optional() }).optional(),
     request_id: z.union([z.number(), z.string()]).optional(),
   }),
+  examples: [
+    { first_name: 'Tim', last_name: 'Zheng', domain: 'apollo.io' },
+    { email: 'example@email.com', reveal_personal_emails: true },
+    { id: '587cf802f65125cad923a266' },
+    { linkedin_url: 'http://www.linkedin.com/in/tim-zheng-677ba010' },
+    {
+      name: 'Tim Zheng',
+      organization_name: 'Apollo',
+      hashed_email: '8d935115b9ff4489f2d1f9249503cadf',
+    },
+    {
+      id: '587cf802f65125cad923a266',
+      reveal_phone_number: 'true',
+      webhook_url: 'https://example.com/apollo/webhook',
+    },
+  ],
   description:
     'Find one person in Apollo and return their full profile: name, title, employer, work email ' +
     'and LinkedIn URL. Identify them as precisely as you can: an Apollo id from a people search, ' +
@@ -345,7 +409,10 @@ export const peopleBulkMatch = defineAction({
       details: z
         .array(z.object(identity))
         .min(1, 'invalid request, missing details')
-        .max(bulkMatchLimit, `cannot enrich more than ${bulkMatchLimit} in a single request`),
+        .max(bulkMatchLimit, `cannot enrich more than ${bulkMatchLimit} in a single request`)
+        .describe(
+          'The people to enrich, 1 to 10, each identified as for people.match (id, email, LinkedIn URL, or a name with a domain), e.g. [{"email": "tim@apollo.io"}, {"first_name": "Ada", "last_name": "Lovelace", "domain": "example.com"}].',
+        ),
       ...revealFlags,
     })
     .superRefine((i, ctx) => {
@@ -366,6 +433,21 @@ export const peopleBulkMatch = defineAction({
     phone_enrichment: z.looseObject({ status: z.string() }).optional(),
     request_id: z.union([z.number(), z.string()]).optional(),
   }),
+  examples: [
+    {
+      details: [
+        { first_name: 'Tim', last_name: 'Zheng', domain: 'apollo.io' },
+        { email: 'example@email.com' },
+        { id: '587cf802f65125cad923a266' },
+      ],
+      reveal_personal_emails: 'false',
+    },
+    {
+      details: [{ linkedin_url: 'http://www.linkedin.com/in/tim-zheng-677ba010' }],
+      run_waterfall_email: true,
+      webhook_url: 'https://example.com/apollo/webhook',
+    },
+  ],
   description:
     'Enrich up to 10 people in one call, each identified as for people.match (id, email, LinkedIn ' +
     'URL, or name with company domain). Costs 1 credit per person found. Results are in matches[]; ' +

@@ -136,6 +136,60 @@ describeEachDatabase('delivery service', (t) => {
     expect([...s.records.values()].find((r) => r.completed)?.credits).toBe(2.5);
   });
 
+  it("reads Apollo's webhook_result envelope: in progress is not finished, credits come from the payload", async () => {
+    const envelope = (status: string, result: unknown, reason: string | null = null) => ({
+      kind: 'ready' as const,
+      payload: {
+        request_id: '-42',
+        webhook_status: status,
+        request_type: 'phone',
+        last_dispatched_at: null,
+        failure_reason: reason,
+        webhook_result: result,
+      },
+    });
+    const payload = { status: 'success', credits_consumed: 8, people: [{ id: 'p' }] };
+    const s = setup([envelope('in_progress', null), envelope('success', payload)]);
+    await s.expectOne();
+    s.advance(30_000);
+    expect(await s.service.pollDue()).toBe(0);
+    expect((await s.service.result(s.agent, '-42')).status).toBe(404);
+    s.advance(10_000);
+    expect(await s.service.pollDue()).toBe(1);
+    expect(s.asked).toHaveLength(2);
+    const answer = await s.service.result(s.agent, '-42');
+    expect(answer).toMatchObject({ status: 200, body: payload });
+    expect([...s.records.values()].find((r) => r.completed)?.credits).toBe(8);
+  });
+
+  it('takes the payload of a failed callback, and fails only when Apollo kept none', async () => {
+    const kept = { credits_consumed: 2.5, people: [] };
+    const failed = (result: unknown) => ({
+      kind: 'ready' as const,
+      payload: {
+        request_id: '-42',
+        webhook_status: 'failed',
+        request_type: 'waterfall',
+        last_dispatched_at: '2026-11-23T10:00:00.000Z',
+        failure_reason: 'webhook answered 500',
+        webhook_result: result,
+      },
+    });
+    const s = setup([failed(kept)]);
+    await s.expectOne();
+    s.advance(30_000);
+    expect(await s.service.pollDue()).toBe(1);
+    expect(await s.service.result(s.agent, '-42')).toMatchObject({ status: 200, body: kept });
+
+    const t = setup([failed(null)]);
+    await t.expectOne('-43');
+    t.advance(30_000);
+    expect(await t.service.pollDue()).toBe(1);
+    const gone = await t.service.result(t.agent, '-43');
+    expect(gone.status).toBe(410);
+    expect(JSON.stringify(gone.body)).toMatch(/webhook answered 500/);
+  });
+
   it("answers Apollo's webhook_result errors for bad and unknown ids", async () => {
     const s = setup([]);
     expect(await s.service.result(s.agent, 'abc')).toMatchObject({

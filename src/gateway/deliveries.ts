@@ -22,7 +22,11 @@ import {
 } from '../core/index.js';
 import type { AuditSink, Clock, DeliveryStore, Logger, StoredDelivery } from '../ports/index.js';
 
-/** What polling Apollo's webhook_result found. */
+/**
+ * What polling Apollo's webhook_result found. `ready` carries Apollo's 200 body: its envelope
+ * (`{request_id, webhook_status, request_type, last_dispatched_at, failure_reason,
+ * webhook_result}`), or a bare payload from a server that answers without one.
+ */
 export type PollAnswer =
   | { readonly kind: 'ready'; readonly payload: unknown }
   | { readonly kind: 'pending'; readonly retryAfterSeconds: number }
@@ -107,6 +111,36 @@ const maxPollMs = 10 * 60_000;
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
+/**
+ * Reads Apollo's webhook_result envelope: the payload is under `webhook_result`, and a 200 whose
+ * `webhook_result` is still null is not finished (`webhook_status` in_progress: ask again later);
+ * `webhook_status` describes delivering the callback, so a failed one still carries the payload,
+ * and only a failed one without it means nothing will come. A body without the envelope's keys is
+ * taken as the payload itself.
+ */
+export function readEnvelope(answer: PollAnswer): PollAnswer {
+  if (answer.kind !== 'ready') return answer;
+  const body = answer.payload;
+  if (!body || typeof body !== 'object' || Array.isArray(body) || !('webhook_status' in body)) {
+    return answer;
+  }
+  const envelope = body as {
+    webhook_status?: unknown;
+    webhook_result?: unknown;
+    failure_reason?: unknown;
+  };
+  const result = envelope.webhook_result;
+  if (result && typeof result === 'object') return { kind: 'ready', payload: result };
+  if (envelope.webhook_status === 'failed') {
+    const reason = typeof envelope.failure_reason === 'string' ? envelope.failure_reason : null;
+    return {
+      kind: 'invalid',
+      message: `Apollo reports the delivery failed${reason ? ` (${reason})` : ''} and keeps no result`,
+    };
+  }
+  return { kind: 'pending', retryAfterSeconds: 10 };
+}
+
 /** Creates the service. */
 export function createDeliveries(options: DeliveryOptions): Deliveries {
   const { store, audit, clock, logger } = options;
@@ -159,9 +193,11 @@ export function createDeliveries(options: DeliveryOptions): Deliveries {
 
   async function pollOne(d: StoredDelivery): Promise<boolean> {
     const now = clock.now();
-    const answer = await options
-      .poll(d.requestId)
-      .catch((e: unknown): PollAnswer => ({ kind: 'error', message: String(e) }));
+    const answer = readEnvelope(
+      await options
+        .poll(d.requestId)
+        .catch((e: unknown): PollAnswer => ({ kind: 'error', message: String(e) })),
+    );
     const afterMs = now - d.createdAt;
     switch (answer.kind) {
       case 'ready':

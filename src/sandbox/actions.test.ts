@@ -154,7 +154,9 @@ describe('every action over HTTP with the real world', () => {
     expect(delivered).toHaveLength(1);
     const ready = await poll();
     expect(ready.status).toBe(200);
-    expect(await ready.text()).toBe(delivered[0]?.body);
+    const envelope = await ready.text();
+    expect(envelope).toContain(`"webhook_status":"success"`);
+    expect(envelope).toContain(`"webhook_result":${delivered[0]?.body}`);
     expect(sb.credits().total).toBeGreaterThan(before);
   });
 
@@ -260,6 +262,43 @@ describe('every action over HTTP with the real world', () => {
       email: user.email,
     });
     await call('conversations.export_status', { id: exported.export_id }, 'GET');
+  });
+
+  it('gets people and companies by id, their jobs and news, and runs a report', async () => {
+    const search = await call('people.search', { per_page: 1, page: 2 });
+    const person = rows(search, 'people')[0]!;
+    const got = await call('people.get', { id: person.id }, 'GET');
+    const record = got.person as Row;
+    expect(record.id).toBe(person.id);
+    await call('people.search_legacy', { person_titles: ['engineer'], per_page: 3 });
+    const org = await call('organizations.get', { id: record.organization_id }, 'GET');
+    expect((org.organization as Row).id).toBe(record.organization_id);
+    await call('organizations.job_postings', { organization_id: record.organization_id }, 'GET');
+    const bulk = await call('organizations.bulk_enrich', { domains: ['google.com'] });
+    const google = rows(bulk, 'organizations')[0]!;
+    await call('news.search', { organization_ids: [google.id] });
+    await call('organizations.search', { q_organization_name: 'a', per_page: 1 });
+    const alias = await sb.app.request('/api/v1/organizations/search', {
+      method: 'POST',
+      headers: { 'x-api-key': 'mk', 'content-type': 'application/json' },
+      body: JSON.stringify({ per_page: 1 }),
+    });
+    expect(alias.status).toBe(200);
+    const profile = await call('users.profile', { include_credit_usage: 'true' }, 'GET');
+    expect(profile.num_lead_credits_used).toBe(Math.ceil(sb.credits().total));
+    const balances = await call('usage.credits');
+    expect((balances.credit_usage_stats as Record<string, Row>).lead_credit?.consumed).toBe(
+      profile.num_lead_credits_used,
+    );
+    await call('reports.sync', {
+      metrics: [{ value: 'num_emails_sent' }],
+      group_by: [],
+      sorts: [],
+      filters: {},
+      group_by_totals_selected: false,
+      pivot_group_by_totals_selected: false,
+      date_ranges: [{ modality: 'all_time' }],
+    });
   });
 
   it('covered every catalog action', () => {

@@ -10,6 +10,12 @@ import {
   type WindowLimits,
 } from '../catalog/index.js';
 
+import {
+  creditsExhausted,
+  creditUsageBody,
+  profileCredits,
+  type CreditAccount,
+} from './credits.js';
 import type { Deliveries } from './deliveries.js';
 import { faultBody, truncateJson, type FaultInjector } from './faults.js';
 import { identifyKey, type KeyHolder, type KeyRing } from './keys.js';
@@ -42,6 +48,8 @@ export interface AppParts {
   readonly limiter: RateLimiter;
   readonly limitsFor: (route: ApiRoute) => WindowLimits;
   readonly ledger: Ledger;
+  /** The team's credit balance for the cycle. */
+  readonly credits: CreditAccount;
   readonly deliveries: Deliveries;
   readonly faults: FaultInjector;
   readonly clock: Clock;
@@ -56,9 +64,18 @@ type Principal =
   | { kind: 'token'; grant: TokenGrant; userId: string };
 
 // Apollo refuses these to free-plan teams (SPEC.md §2.1, §4.3).
-const paidPlanActions = new Set(['organizations.search', 'accounts.search']);
+// The legacy people search is not available on free plans either (Apollo's retired docs).
+const paidPlanActions = new Set([
+  'organizations.search',
+  'accounts.search',
+  'people.search_legacy',
+]);
 
 const usageStatsId = 'usage.stats';
+const creditUsageId = 'usage.credits';
+const profileId = 'users.profile';
+// Apollo's reference answers a key without this endpoint ticked with 422, not 403.
+const unprocessableScopeActions = new Set(['reports.sync']);
 
 function bearerToken(header: string | undefined): string | undefined {
   const m = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
@@ -96,8 +113,10 @@ function authorize(principal: Principal, route: ApiRoute): Response | null {
       : null;
   }
   if (principal.holder.kind === 'master' || route.keyScope === null) return null;
+  // Identity answers every valid key: Apollo documents no failure but the 401 for it.
+  if (route.kind === 'profile') return null;
   return route.masterKeyOnly || !principal.holder.scopes.has(route.keyScope)
-    ? keyNotAuthorized(route.keyScope)
+    ? keyNotAuthorized(route.keyScope, unprocessableScopeActions.has(route.id) ? 422 : 403)
     : null;
 }
 
@@ -143,7 +162,7 @@ async function serve(
 ): Promise<Response> {
   if (route.kind === 'health') return json(200, { healthy: true, is_logged_in: true });
 
-  if (route.kind === 'profile') {
+  if (route.kind === 'profile' && !route.action) {
     const user = parts.world.profile(principal.userId);
     // Clients disagree on whether the user is wrapped (SPEC.md §8.2 CONFLICT): answer both ways.
     return user ? json(200, { ...user, user }) : json(404, { error: 'User not found' });
@@ -151,27 +170,21 @@ async function serve(
 
   if (route.kind === 'webhook_result') {
     const found = parts.deliveries.lookup(pathParams.request_id ?? '');
+    // Apollo's error bodies here carry only the error code (and the retry hint when pending).
     switch (found.kind) {
       case 'invalid':
-        return json(400, {
-          error: 'request_id must be a signed 64-bit integer',
-          error_code: 'invalid_request_id',
-        });
+        return json(400, { error_code: 'invalid_request_id' });
       case 'unknown':
-        return json(404, { error: 'No such request', error_code: 'request_id_unknown' });
+        return json(404, { error_code: 'request_id_unknown' });
       case 'expired':
-        return json(410, {
-          error: 'The result is older than 30 days and no longer kept',
-          error_code: 'request_id_expired',
-        });
+        return json(410, { error_code: 'request_id_expired' });
       case 'pending':
         return json(404, {
-          error: 'The result is not ready yet',
           error_code: 'result_pending',
           retry_after_seconds: found.retryAfterSeconds,
         });
       case 'ready':
-        return json(200, found.payload);
+        return json(200, found.envelope);
     }
   }
 
@@ -183,6 +196,15 @@ async function serve(
   const input = validateInput(action, mergeParams(url.searchParams, body.value, pathParams));
   if (!input.ok) return input.response;
   if (action.id === usageStatsId) return json(200, usageBody(parts));
+  if (action.id === creditUsageId) return json(200, creditUsageBody(parts.credits));
+  if (action.id === profileId) {
+    // The acting user unwrapped (Apollo's reference), with the ledger's balances when asked.
+    const user = parts.world.profile(principal.userId);
+    if (!user) return json(422, { error: 'User not found' });
+    const credits = input.value.include_credit_usage === true ? profileCredits(parts.credits) : {};
+    return json(200, { ...user, ...credits });
+  }
+  if (action.credits.kind !== 'none' && parts.credits.exhausted()) return creditsExhausted();
 
   const result = parts.world.run(action.id, input.value, { userId: principal.userId });
   if (!result.ok) return json(result.status, result.body);

@@ -90,23 +90,34 @@ describe('API keys', () => {
     expect(hasRateHeaders(res)).toBe(false);
   });
 
-  it('refuses a scoped key on a master-key-only endpoint even when it is ticked', async () => {
+  it('lets a standard key with users/search or api_usage_stats ticked call them, as Apollo documents', async () => {
     const clock = manualClock();
     const sb = createSandbox({
       clock,
       masterKeys: ['mk'],
-      scopedKeys: [{ key: 'sk', endpoints: ['users/search'] }],
+      scopedKeys: [
+        { key: 'sk', endpoints: ['users/search', 'usage_stats/api_usage_stats'] },
+        { key: 'other', endpoints: ['people.match'] },
+      ],
       createWorld: () => createStubWorld(),
     });
-    const res = await sb.app.request(path('users.list'), { headers: { 'x-api-key': 'sk' } });
-    expect(res.status).toBe(403);
-    expect(await res.json()).toEqual({
+    const ask = (id: string, key: string) =>
+      sb.app.request(path(id), {
+        method: getAction(id)!.method,
+        headers: { 'x-api-key': key, 'content-type': 'application/json' },
+        ...(getAction(id)!.method === 'GET' ? {} : { body: '{}' }),
+      });
+    expect((await ask('users.list', 'sk')).status).toBe(200);
+    expect((await ask('usage.stats', 'sk')).status).toBe(200);
+    const refused = await ask('users.list', 'other');
+    expect(refused.status).toBe(403);
+    expect(await refused.json()).toEqual({
       error:
         'This API key is not authorized to access api/v1/users/search. Request an API key from your administrator that includes this endpoint in its configured scope.',
       error_code: 'API_INACCESSIBLE',
     });
-    const master = await sb.app.request(path('users.list'), { headers: { 'x-api-key': 'mk' } });
-    expect(master.status).toBe(200);
+    expect((await ask('usage.stats', 'other')).status).toBe(403);
+    expect((await ask('users.list', 'mk')).status).toBe(200);
   });
 
   it('names the deals key scope as Apollo spells it', async () => {
@@ -199,13 +210,15 @@ describe('OAuth bearer tokens', () => {
 });
 
 describe('identity endpoints', () => {
-  it('answers the acting user at top level and under user', async () => {
+  it('answers the acting user unwrapped at the top level, to any valid key', async () => {
     const { sb } = sandbox();
     const res = await sb.app.request(apiProfile.path, { headers: { 'x-api-key': 'sk' } });
     expect(res.status).toBe(200);
     const body = (await res.json()) as Record<string, unknown>;
     expect(body.id).toBe(stubTeam.ownerUserId);
-    expect((body.user as Record<string, unknown>).email).toBe(body.email);
+    expect(body.email).toBe('olivia@example.com');
+    expect(body).not.toHaveProperty('user');
+    expect(apiProfile.path).toBe(path('users.profile'));
   });
 
   it('answers the health check with is_logged_in at both paths, even without a key', async () => {

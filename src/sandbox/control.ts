@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 
+import { balanceOf, type CreditAccount } from './credits.js';
 import { allRoutes, faultSpecSchema, type Faults } from './faults.js';
 import { identifyKey, type KeyRing } from './keys.js';
 import { readBody } from './params.js';
@@ -14,7 +15,10 @@ export interface ControlParts {
   readonly faults: Faults;
   readonly state: () => unknown;
   readonly flush: () => Promise<void>;
+  readonly credits: CreditAccount;
 }
+
+const creditsRequestSchema = z.object({ limit: z.number().nonnegative().finite() });
 
 const faultRequestSchema = faultSpecSchema.extend({ target: z.string().min(1).optional() });
 
@@ -52,6 +56,19 @@ export function createControlRoutes(parts: ControlParts): Hono {
   });
 
   app.get('/state', () => json(200, parts.state()));
+
+  // The team's credit allowance: POST {"limit": 0} makes every credit-spending call answer
+  // Apollo's out-of-credits 422 until the limit is raised again.
+  app.get('/credits', () => json(200, balanceOf(parts.credits)));
+
+  app.post('/credits', async (c) => {
+    const body = await readBody(c.req.raw);
+    if (!body.ok) return body.response;
+    const parsed = creditsRequestSchema.safeParse(body.value);
+    if (!parsed.success) return json(422, { error: z.prettifyError(parsed.error) });
+    parts.credits.setLimit(parsed.data.limit);
+    return json(200, balanceOf(parts.credits));
+  });
 
   app.post('/deliveries/flush', async () => {
     await parts.flush();

@@ -15,13 +15,26 @@ export const resultRetentionMs = 30 * 24 * 3_600_000;
 /** Waits between delivery attempts (three attempts in all). */
 const retryDelaysMs = [1_000, 5_000];
 
+/**
+ * Apollo's webhook_result answer: an envelope whose `webhook_status` is about delivering the
+ * callback, with the payload under `webhook_result` (null while the delivery is in progress).
+ */
+export interface ResultEnvelope {
+  request_id: string;
+  webhook_status: 'in_progress' | 'success' | 'failed';
+  request_type: 'email' | 'phone' | 'waterfall';
+  last_dispatched_at: string | null;
+  failure_reason: string | null;
+  webhook_result: unknown;
+}
+
 /** What polling a request id finds. */
 export type ResultLookup =
   | { kind: 'invalid' }
   | { kind: 'unknown' }
   | { kind: 'expired' }
   | { kind: 'pending'; retryAfterSeconds: number }
-  | { kind: 'ready'; payload: unknown };
+  | { kind: 'ready'; envelope: ResultEnvelope };
 
 /** One delivery, as the state endpoint shows it. */
 export interface DeliveryStatus {
@@ -32,6 +45,8 @@ export interface DeliveryStatus {
   dueAt: number;
   attempts: number;
   delivered: boolean;
+  /** When the last POST to the webhook was attempted. */
+  lastAttemptAt?: number;
   lastError?: string;
 }
 
@@ -75,6 +90,28 @@ function pause(entry: Entry, ms: number): Promise<void> {
   });
 }
 
+/**
+ * The envelope for a result being or having been delivered. While the webhook POSTs are under
+ * way the status is in_progress with no result yet; after them, success with the payload, or
+ * failed with the reason and the payload all the same (polling is the fallback for failed
+ * deliveries).
+ */
+function envelopeOf(entry: Entry): ResultEnvelope {
+  const { status, delivery } = entry;
+  const done = status.state === 'ready';
+  const payload = delivery.payload as { target_fields?: unknown } | null;
+  return {
+    request_id: status.requestId,
+    webhook_status: !done ? 'in_progress' : status.delivered ? 'success' : 'failed',
+    request_type:
+      payload && typeof payload === 'object' && 'target_fields' in payload ? 'waterfall' : 'phone',
+    last_dispatched_at:
+      status.lastAttemptAt === undefined ? null : new Date(status.lastAttemptAt).toISOString(),
+    failure_reason: done && !status.delivered ? (status.lastError ?? 'delivery failed') : null,
+    webhook_result: done ? delivery.payload : null,
+  };
+}
+
 export function createDeliveries(options: DeliveryOptions): Deliveries {
   const entries = new Map<string, Entry>();
 
@@ -83,6 +120,7 @@ export function createDeliveries(options: DeliveryOptions): Deliveries {
     for (let attempt = 0; attempt <= retryDelaysMs.length; attempt++) {
       if (attempt > 0 && !entry.hurry) await pause(entry, retryDelaysMs[attempt - 1] ?? 0);
       entry.status.attempts++;
+      entry.status.lastAttemptAt = options.clock.now();
       try {
         const res = await options.fetch(entry.delivery.webhookUrl, {
           method: 'POST',
@@ -156,7 +194,7 @@ export function createDeliveries(options: DeliveryOptions): Deliveries {
         const seconds = Math.ceil((entry.status.dueAt - now) / 1000);
         return { kind: 'pending', retryAfterSeconds: Math.max(1, seconds) };
       }
-      return { kind: 'ready', payload: entry.delivery.payload };
+      return { kind: 'ready', envelope: envelopeOf(entry) };
     },
 
     async flush() {

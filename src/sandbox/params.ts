@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 
 import {
+  bulkEnrichLimit,
   bulkMatchLimit,
   decodeQuery,
   describeInputShapeProblem,
@@ -127,12 +128,56 @@ export function describeIssues(error: z.ZodError): string {
     .join('; ');
 }
 
-const bulkMatchId = 'people.bulk_match';
+/**
+ * Bulk enrichments answer their own envelope, with 400 for a missing or oversized list (SPEC.md
+ * §1.3, §2.3): the records are `details`, or for organizations `domains` when no details are
+ * given.
+ */
+const bulkEnvelopes: Record<
+  string,
+  {
+    records: (p: Record<string, unknown>) => unknown;
+    missing: string;
+    tooMany: string;
+    limit: number;
+  }
+> = {
+  'people.bulk_match': {
+    records: (p) => p.details,
+    missing: 'invalid request, missing details',
+    tooMany: `cannot enrich more than ${bulkMatchLimit} in a single request`,
+    limit: bulkMatchLimit,
+  },
+  'organizations.bulk_enrich': {
+    records: (p) => (isEmpty(p.details) ? p.domains : p.details),
+    missing: 'invalid request, missing domains',
+    tooMany: `domain count cannot be more than ${bulkEnrichLimit}`,
+    limit: bulkEnrichLimit,
+  },
+};
+
+// Apollo answers these with 400 "param is missing or the value is empty: <name>" (Rails'
+// required parameters) rather than its usual 422.
+const railsRequired: Record<string, readonly string[]> = {
+  'reports.sync': [
+    'metrics',
+    'group_by',
+    'sorts',
+    'filters',
+    'group_by_totals_selected',
+    'pivot_group_by_totals_selected',
+    'date_ranges',
+  ],
+};
+
+function isEmpty(v: unknown): boolean {
+  return v === undefined || v === null || v === '' || (Array.isArray(v) && v.length === 0);
+}
 
 /**
  * Parses an action's parameters with its input schema. Errors take Apollo's shapes: `{error}` with
- * 422, except bulk people enrichment, which answers its own envelope and uses 400 for a missing or
- * oversized `details` (SPEC.md §1.3).
+ * 422, except bulk enrichment, which answers its own envelope and uses 400 for a missing or
+ * oversized list, and endpoints whose missing parameters are a 400.
  */
 export function validateInput(
   action: ActionSpec,
@@ -148,33 +193,35 @@ export function validateInput(
     };
   }
   const clamped = clampPerPage(action, params);
-  const bulk = action.id === bulkMatchId;
-  if (bulk) {
-    const details = clamped.details;
-    if (
-      details === undefined ||
-      details === null ||
-      details === '' ||
-      (Array.isArray(details) && details.length === 0)
-    ) {
-      return {
-        ok: false,
-        response: bulkFailure(400, 'INVALID_REQUEST', 'invalid request, missing details'),
-      };
+  const envelope = bulkEnvelopes[action.id];
+  const bulk = envelope !== undefined;
+  if (envelope) {
+    const records = envelope.records(clamped);
+    if (isEmpty(records)) {
+      return { ok: false, response: bulkFailure(400, 'INVALID_REQUEST', envelope.missing) };
     }
-    if (Array.isArray(details) && details.length > bulkMatchLimit) {
-      return {
-        ok: false,
-        response: bulkFailure(
-          400,
-          'RECORD_LIMIT_EXCEEDED',
-          `cannot enrich more than ${bulkMatchLimit} in a single request`,
-        ),
-      };
+    if (Array.isArray(records) && records.length > envelope.limit) {
+      return { ok: false, response: bulkFailure(400, 'RECORD_LIMIT_EXCEEDED', envelope.tooMany) };
     }
+  }
+  // Metrics may be an empty list, and a JSON false is a value: only absent keys are missing.
+  const missing = (railsRequired[action.id] ?? []).find(
+    (k) => clamped[k] === undefined || clamped[k] === null || clamped[k] === '',
+  );
+  if (missing) {
+    return {
+      ok: false,
+      response: json(400, { error: `param is missing or the value is empty: ${missing}` }),
+    };
   }
   const parsed = action.input.safeParse(clamped);
   if (parsed.success) return { ok: true, value: parsed.data as Record<string, unknown> };
+  // A phone reveal or waterfall without a webhook_url: two clients report Apollo's answer as 400
+  // (none as 422), with Apollo's own sentence as the whole body.
+  const webhook = parsed.error.issues.find(
+    (i) => i.code === 'custom' && i.path.length === 1 && i.path[0] === 'webhook_url',
+  );
+  if (webhook) return { ok: false, response: json(400, { error: webhook.message }) };
   const message = describeIssues(parsed.error);
   return {
     ok: false,

@@ -1,4 +1,5 @@
 import {
+  documentedDayHeaders,
   rateLimitHeaders,
   windowMs,
   windows,
@@ -45,20 +46,42 @@ function live(state: WindowState | undefined, w: Window, now: number): WindowSta
   return state && now < state.start + windowMs[w] ? state : undefined;
 }
 
+/**
+ * Which names the day window's headers take: `observed` (x-rate-limit-24-hour…, as live answers
+ * have been seen) or `documented` (x-rate-limit-daily…, as Apollo's rate-limit page lists them).
+ */
+export type DayHeaderNames = 'observed' | 'documented';
+
+type HeaderNames = Pick<typeof rateLimitHeaders, 'limit' | 'usage' | 'left'>;
+
+function namesFor(day: DayHeaderNames): HeaderNames {
+  if (day === 'observed') return rateLimitHeaders;
+  return {
+    limit: { ...rateLimitHeaders.limit, day: documentedDayHeaders.limit },
+    usage: { ...rateLimitHeaders.usage, day: documentedDayHeaders.usage },
+    left: { ...rateLimitHeaders.left, day: documentedDayHeaders.left },
+  } as unknown as HeaderNames;
+}
+
 /** The §9.2 headers: an unlimited window sends its limit header empty and no usage or left. */
-function headersFor(limits: WindowLimits, counts: Record<Window, number>): HeaderMap {
+function headersFor(
+  names: HeaderNames,
+  limits: WindowLimits,
+  counts: Record<Window, number>,
+): HeaderMap {
   const headers: HeaderMap = {};
   for (const w of windows) {
     const limit = limits[w];
-    headers[rateLimitHeaders.limit[w]] = limit === null ? '' : String(limit);
+    headers[names.limit[w]] = limit === null ? '' : String(limit);
     if (limit === null) continue;
-    headers[rateLimitHeaders.usage[w]] = String(counts[w]);
-    headers[rateLimitHeaders.left[w]] = String(Math.max(0, limit - counts[w]));
+    headers[names.usage[w]] = String(counts[w]);
+    headers[names.left[w]] = String(Math.max(0, limit - counts[w]));
   }
   return headers;
 }
 
-export function createRateLimiter(): RateLimiter {
+export function createRateLimiter(options: { dayHeaders?: DayHeaderNames } = {}): RateLimiter {
+  const names = namesFor(options.dayHeaders ?? 'observed');
   const counters = new Map<string, Partial<Record<Window, WindowState>>>();
 
   return {
@@ -83,7 +106,7 @@ export function createRateLimiter(): RateLimiter {
           window: refused.window,
           limit: refused.limit,
           retryAfterSeconds: Math.max(1, Math.ceil((refused.resetAt - now) / 1000)),
-          headers: headersFor(limits, counts),
+          headers: headersFor(names, limits, counts),
         };
       }
       const next: Partial<Record<Window, WindowState>> = {};
@@ -93,7 +116,7 @@ export function createRateLimiter(): RateLimiter {
         counts[w] = next[w].count;
       }
       counters.set(id, next);
-      return { ok: true, headers: headersFor(limits, counts) };
+      return { ok: true, headers: headersFor(names, limits, counts) };
     },
 
     usage(id, limits, now) {

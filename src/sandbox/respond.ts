@@ -40,8 +40,8 @@ export function invalidAccessToken(reason: 'unknown' | 'expired'): Response {
 }
 
 /** 403 for a standard key whose configured scope lacks the endpoint (SPEC.md §0.3, verbatim). */
-export function keyNotAuthorized(keyScope: string): Response {
-  return json(403, {
+export function keyNotAuthorized(keyScope: string, status: 403 | 422 = 403): Response {
+  return json(status, {
     error: `This API key is not authorized to access ${keyScope}. Request an API key from your administrator that includes this endpoint in its configured scope.`,
     error_code: 'API_INACCESSIBLE',
   });

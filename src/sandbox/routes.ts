@@ -49,7 +49,8 @@ export function buildRoutes(): readonly ApiRoute[] {
     ...(actions as readonly ActionSpec[]).flatMap((a) =>
       [a.path, ...a.altPaths].map((path): ApiRoute => ({
         id: a.id,
-        kind: 'action',
+        // The identity endpoint is also an action (users.profile): one route serves both.
+        kind: path === apiProfile.path ? 'profile' : 'action',
         path,
         methods: acceptedMethods(a),
         keyScope: a.keyScope,
@@ -59,7 +60,9 @@ export function buildRoutes(): readonly ApiRoute[] {
         action: a,
       })),
     ),
-    fromEndpoint('profile', apiProfile),
+    ...(actions.some((a) => a.path === apiProfile.path)
+      ? []
+      : [fromEndpoint('profile', apiProfile)]),
     fromEndpoint('health', authHealth),
     fromEndpoint('webhook_result', webhookResult),
   ];

@@ -8,13 +8,20 @@ import { oauthScopes, planLimits, plans, type Plan, type WindowLimits } from '..
 
 import { createSandboxApp } from './app.js';
 import { createControlRoutes } from './control.js';
+import {
+  balanceOf,
+  createCreditAccount,
+  defaultCreditLimit,
+  type CreditAccount,
+  type CreditBalance,
+} from './credits.js';
 import { createDeliveries, type DeliveryStatus } from './deliveries.js';
 import { createFaults, type Faults } from './faults.js';
 import { createKeyRing, type ScopedKey } from './keys.js';
 import { createLedger, type CreditTotals } from './ledger.js';
 import { createOAuthServer, defaultScopes, loopbackRedirects, type OAuthClient } from './oauth.js';
 import { randomSecret } from './random.js';
-import { createRateLimiter } from './rate-limiter.js';
+import { createRateLimiter, type DayHeaderNames } from './rate-limiter.js';
 import { buildRoutes, createRouteResolver, type ApiRoute } from './routes.js';
 import type { Clock, SandboxWorld, WorldFactory } from './types.js';
 import { createWorld } from './world/index.js';
@@ -40,6 +47,17 @@ export interface SandboxOptions {
   createWorld?: WorldFactory;
   /** How injected latency waits. Default: a real timer. */
   sleep?: (ms: number) => Promise<void>;
+  /**
+   * The team's credit allowance for the cycle; once spent, credit-spending calls get Apollo's
+   * 422 "You have insufficient credits!". Default 100,000. Settable later over /__sandbox/credits.
+   */
+  creditLimit?: number;
+  /**
+   * Day-window header names: `observed` (default) sends x-rate-limit-24-hour, x-24-hour-usage and
+   * x-24-hour-requests-left as live answers do; `documented` sends the x-rate-limit-daily,
+   * x-daily-usage and x-daily-requests-left of Apollo's rate-limit page.
+   */
+  dayHeaders?: DayHeaderNames;
 }
 
 /** A running listener. */
@@ -53,6 +71,8 @@ export interface SandboxState {
   plan: Plan;
   seed: number;
   credits: CreditTotals;
+  /** The team's allowance for the cycle and what is left of it. */
+  creditBalance: CreditBalance;
   counters: Record<string, unknown>;
   deliveries: DeliveryStatus[];
   faults: Record<string, unknown>;
@@ -68,6 +88,8 @@ export interface Sandbox {
   readonly faults: Faults;
   /** The credits ledger. */
   credits(): CreditTotals;
+  /** The team's credit balance (limit settable, e.g. to 0 to see Apollo's out-of-credits 422). */
+  readonly creditAccount: CreditAccount;
   /** Counters, deliveries, faults and credits, as `/__sandbox/state` shows them. */
   state(): SandboxState;
   /** Delivers every pending asynchronous webhook now (retries without waiting). */
@@ -129,8 +151,12 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
     return limits;
   };
 
-  const limiter = createRateLimiter();
+  const limiter = createRateLimiter({ dayHeaders: options.dayHeaders ?? 'observed' });
   const ledger = createLedger();
+  const creditAccount = createCreditAccount(ledger, {
+    limit: options.creditLimit ?? defaultCreditLimit,
+    startedAt: clock.now(),
+  });
   const deliveries = createDeliveries({
     clock,
     fetch: options.fetch ?? ((input, init) => fetch(input, init)),
@@ -145,6 +171,7 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
     plan,
     seed,
     credits: ledger.totals(),
+    creditBalance: balanceOf(creditAccount),
     counters: limiter.snapshot(clock.now()),
     deliveries: deliveries.list(),
     faults: faults.list(),
@@ -155,6 +182,7 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
     faults,
     state,
     flush: () => deliveries.flush(),
+    credits: creditAccount,
   });
 
   const app = createSandboxApp({
@@ -167,6 +195,7 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
     limiter,
     limitsFor,
     ledger,
+    credits: creditAccount,
     deliveries,
     faults,
     clock,
@@ -185,6 +214,7 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
     world,
     faults,
     credits: () => ledger.totals(),
+    creditAccount,
     state,
     flushDeliveries: () => deliveries.flush(),
     close: () => deliveries.stop(),

@@ -1,5 +1,6 @@
 // Pins asynchronous enrichment: the webhook POST (retried, same bytes each time), the credits it
-// charges, and every webhook_result state (pending, ready, unknown, invalid, expired).
+// charges, and every webhook_result state (pending, in progress, delivered, failed, unknown,
+// invalid, expired) in Apollo's envelope.
 import { describe, expect, it, vi } from 'vitest';
 
 import { fillPath, getAction, webhookResult } from '../catalog/index.js';
@@ -12,7 +13,7 @@ import type { WorldResult } from './types.js';
 const requestId = '-4611686018427387905'; // beyond 2^53: only exact int64 handling keeps it
 const hook = 'https://hooks.example.com/apollo';
 
-function setup(statuses: number[] = [], delayMs = 60_000) {
+function setup(statuses: number[] = [], delayMs = 60_000, fetcher?: typeof fetch) {
   const clock = manualClock();
   const sink = recordingFetch(statuses);
   const run = (actionId: string, input: Record<string, unknown>): WorldResult =>
@@ -35,7 +36,7 @@ function setup(statuses: number[] = [], delayMs = 60_000) {
   const sb = createSandbox({
     clock,
     masterKeys: ['mk'],
-    fetch: sink.fetch,
+    fetch: fetcher ?? sink.fetch,
     createWorld: () => createStubWorld(run),
   });
   const match = () =>
@@ -92,7 +93,14 @@ describe('webhook deliveries', () => {
     await match();
     await sb.flushDeliveries();
     expect(sb.state().deliveries[0]).toMatchObject({ attempts: 3, delivered: false });
-    expect((await poll(requestId)).status).toBe(200);
+    const res = await poll(requestId);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({
+      request_id: requestId,
+      webhook_status: 'failed',
+      failure_reason: 'webhook answered 500',
+      webhook_result: { status: 'success', people: [] },
+    });
   });
 
   it('delivers by itself when the delay has passed', async () => {
@@ -117,14 +125,48 @@ describe('webhook_result', () => {
     await sb.flushDeliveries();
     const ready = await poll(requestId);
     expect(ready.status).toBe(200);
-    expect(await ready.text()).toBe(expectedPayload);
+    // Apollo's envelope: the request id as a string (exact beyond 2^53), the payload inside.
+    const text = await ready.text();
+    expect(text).toContain(`"request_id":"${requestId}"`);
+    expect(text).toContain(`"webhook_result":${expectedPayload}`);
+    const { webhook_result: _result, ...envelope } = JSON.parse(text) as Record<string, unknown>;
+    expect(envelope).toEqual({
+      request_id: requestId,
+      webhook_status: 'success',
+      request_type: 'phone',
+      last_dispatched_at: new Date(clock.now()).toISOString(),
+      failure_reason: null,
+    });
+  });
+
+  it('answers 200 in_progress with no result while the webhook POST is under way', async () => {
+    let release: (() => void) | undefined;
+    const slow = (() =>
+      new Promise<Response>((resolve) => {
+        release = () => resolve(new Response(null, { status: 200 }));
+      })) as unknown as typeof fetch;
+    const { sb, match, poll } = setup([], 60_000, slow);
+    await match();
+    const flushing = sb.flushDeliveries();
+    await vi.waitFor(() => expect(release).toBeDefined());
+    const during = await poll(requestId);
+    expect(during.status).toBe(200);
+    expect(await during.json()).toMatchObject({
+      request_id: requestId,
+      webhook_status: 'in_progress',
+      failure_reason: null,
+      webhook_result: null,
+    });
+    release!();
+    await flushing;
+    expect(await (await poll(requestId)).json()).toMatchObject({ webhook_status: 'success' });
   });
 
   it('answers 404 request_id_unknown to an id it never issued', async () => {
     const { poll } = setup();
     const res = await poll('12345');
     expect(res.status).toBe(404);
-    expect(await res.json()).toMatchObject({ error_code: 'request_id_unknown' });
+    expect(await res.json()).toEqual({ error_code: 'request_id_unknown' });
   });
 
   it('answers 400 invalid_request_id to anything but a signed 64-bit integer', async () => {

@@ -1,4 +1,4 @@
-import { rateLimitHeaders, windows, type Window } from '../catalog/index.js';
+import { documentedDayHeaders, rateLimitHeaders, windows, type Window } from '../catalog/index.js';
 
 import type { HeaderReader } from './transport.js';
 import type { RateLimitInfo } from './types.js';
@@ -10,27 +10,41 @@ function readNumber(headers: HeaderReader, name: string): number | null {
   return Number.isFinite(n) ? n : null;
 }
 
+// The day window's headers come in two spellings: live answers have been seen with
+// x-rate-limit-24-hour / x-24-hour-usage / x-24-hour-requests-left, Apollo's rate-limit page
+// documents x-rate-limit-daily / x-daily-usage / x-daily-requests-left. Both are read, the
+// observed one first.
+const spellings = (group: 'limit' | 'usage' | 'left', w: Window): string[] =>
+  w === 'day'
+    ? [rateLimitHeaders[group].day, documentedDayHeaders[group]]
+    : [rateLimitHeaders[group][w]];
+
+function firstPresent(headers: HeaderReader, names: string[]): string | undefined {
+  return names.find((n) => headers.get(n) !== null);
+}
+
 /**
  * Reads Apollo's rate-limit headers (SPEC.md §9.2). Returns null when none is present (401/403
  * answers carry none). A limit header that is present but empty means the window is unlimited.
  */
 export function parseRateLimitHeaders(headers: HeaderReader): RateLimitInfo | null {
+  const groups = ['limit', 'usage', 'left'] as const;
   const names = [
-    ...Object.values(rateLimitHeaders.limit),
-    ...Object.values(rateLimitHeaders.usage),
-    ...Object.values(rateLimitHeaders.left),
+    ...groups.flatMap((g) => windows.flatMap((w) => spellings(g, w))),
     rateLimitHeaders.retryAfter,
   ];
   if (!names.some((n) => headers.get(n) !== null)) return null;
-  const per = (group: Record<Window, string>) =>
-    Object.fromEntries(windows.map((w) => [w, readNumber(headers, group[w])])) as Record<
-      Window,
-      number | null
-    >;
+  const per = (group: (typeof groups)[number]) =>
+    Object.fromEntries(
+      windows.map((w) => {
+        const name = firstPresent(headers, spellings(group, w));
+        return [w, name === undefined ? null : readNumber(headers, name)];
+      }),
+    ) as Record<Window, number | null>;
   return {
-    limit: per(rateLimitHeaders.limit),
-    usage: per(rateLimitHeaders.usage),
-    left: per(rateLimitHeaders.left),
+    limit: per('limit'),
+    usage: per('usage'),
+    left: per('left'),
     retryAfterSeconds: readNumber(headers, rateLimitHeaders.retryAfter),
   };
 }

@@ -104,6 +104,23 @@ describe('parseRateLimitHeaders', () => {
     expect(parseRateLimitHeaders(new Headers({ 'content-type': 'text/plain' }))).toBeNull();
   });
 
+  it('reads the day window under the documented daily names as under the observed 24-hour ones', () => {
+    const documented = new Headers({
+      'x-rate-limit-minute': '200',
+      'x-rate-limit-daily': '2000',
+      'x-daily-usage': '12',
+      'x-daily-requests-left': '1988',
+    });
+    const parsed = parseRateLimitHeaders(documented);
+    expect(parsed?.limit.day).toBe(2000);
+    expect(parsed?.usage.day).toBe(12);
+    expect(parsed?.left.day).toBe(1988);
+    const onlyDaily = parseRateLimitHeaders(new Headers({ 'x-daily-requests-left': '5' }));
+    expect(onlyDaily?.left).toEqual({ minute: null, hour: null, day: 5 });
+    const observed = new Headers({ 'x-rate-limit-24-hour': '600', 'x-rate-limit-daily': '999' });
+    expect(parseRateLimitHeaders(observed)?.limit.day).toBe(600);
+  });
+
   it('reads retry-after on a 429', () => {
     expect(parseRateLimitHeaders(new Headers({ 'retry-after': '42' }))?.retryAfterSeconds).toBe(42);
   });

@@ -2,9 +2,10 @@
 
 import { accountJson } from './crm/json.js';
 import type { CrmContext } from './crm/state.js';
-import { organizationFull, organizationSummary } from './org-json.js';
+import { organizationSummary } from './org-json.js';
+import { lookupOrg, organizationObject } from './org-records.js';
 import { searchOrgs, type OrgSearchInput } from './org-search.js';
-import { findOrg, orgId } from './orgs.js';
+import { orgId } from './orgs.js';
 import { personRow } from './person-json.js';
 import { searchPeople, type PeopleSearchInput } from './people-search.js';
 import { success, type WorldResult } from './result.js';
@@ -55,28 +56,15 @@ export function organizationsSearch(ctx: CrmContext, input: OrgSearchInput): Wor
   );
 }
 
-/** organizations.enrich: `{organization}` and 1 credit when found; `{}` and 0 when not. */
+/**
+ * organizations.enrich: `{organization}` and 1 credit when found; `{}` and 0 when not. A famous
+ * company (google.com, apollo.io…) answers with its synthetic record.
+ */
 export function organizationsEnrich(
   ctx: CrmContext,
   input: { domain?: string; linkedin_url?: string; name?: string; website?: string },
 ): WorldResult {
-  const o = findOrg(ctx.index, {
-    ...(input.domain ? { domain: input.domain } : {}),
-    ...(input.website ? { website: input.website } : {}),
-    ...(input.linkedin_url ? { linkedinUrl: input.linkedin_url } : {}),
-    ...(input.name ? { name: input.name } : {}),
-  });
-  if (o < 0) return success({}, 0);
-  const accountId = ctx.crm.accountByOrg.get(orgId(ctx.index, o));
-  const account = accountId ? ctx.crm.accounts.get(accountId) : undefined;
-  return success(
-    {
-      organization: organizationFull(
-        ctx.index,
-        o,
-        account ? { id: account.id, object: accountJson(ctx, account) } : undefined,
-      ),
-    },
-    1,
-  );
+  const found = lookupOrg(ctx, input);
+  if (!found) return success({}, 0);
+  return success({ organization: organizationObject(ctx, found) }, 1);
 }

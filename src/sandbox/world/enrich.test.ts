@@ -95,13 +95,40 @@ describe('people.match credits', () => {
     const [d] = r.async!;
     const payload = d!.payload as {
       credits_consumed: number;
-      request_id: RawNumber;
-      people: Array<{ id: string }>;
+      request_id: unknown;
+      target_fields: string[];
+      total_requested_enrichments: number;
+      records_enriched: number;
+      email_records_enriched: number;
+      email_records_not_found: number;
+      mobile_records_enriched: number;
+      mobile_records_not_found: number;
+      request_initiated: string;
+      request_completed: string;
+      people: Array<{
+        id: string;
+        emails: Array<{ email: string; email_status_cd: string }>;
+        waterfall: { emails: Array<{ vendors: Array<{ emails: unknown[]; status: string }> }> };
+      }>;
     };
     expect(payload.credits_consumed).toBe(d!.credits);
     expect([1, 1.5, 3, 3.5]).toContain(d!.credits);
-    expect(payload.request_id.digits).toBe(d!.requestId);
+    // Apollo's reference shape: the request id echoed as a string, the fields as Apollo names them.
+    expect(payload.request_id).toBe(d!.requestId);
+    expect(payload.target_fields).toEqual(['emails', 'phone_numbers']);
+    expect(payload.total_requested_enrichments).toBe(1);
+    expect(payload.email_records_enriched + payload.email_records_not_found).toBe(1);
+    expect(payload.mobile_records_enriched + payload.mobile_records_not_found).toBe(1);
+    expect(Date.parse(payload.request_completed)).toBeGreaterThan(
+      Date.parse(payload.request_initiated),
+    );
     expect(payload.people[0]!.id).toBe(row!.id);
+    const vendorEmails = payload.people[0]!.waterfall.emails[0]!.vendors[0]!.emails;
+    for (const e of vendorEmails) expect(typeof e).toBe('string');
+    if (payload.email_records_enriched === 1) {
+      expect(payload.people[0]!.emails[0]).toMatchObject({ email_status_cd: 'Verified' });
+      expect(vendorEmails).toEqual([payload.people[0]!.emails[0]!.email]);
+    }
     const phoneOnly = ok(
       call(world, 'people.match', { id: row!.id, run_waterfall_phone: true, webhook_url: hook }),
     );

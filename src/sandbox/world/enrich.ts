@@ -3,33 +3,29 @@
 // Credits (SPEC §11 and our assumptions): 1 per person found, 0 when not; +1 when
 // reveal_personal_emails returns at least one address (our assumption: Apollo says only that it
 // "may cost credits"); a revealed phone costs 8, charged when the webhook is delivered; the
-// waterfall charges vendor prices on delivery: 1 per email found, 2.5 per phone found and 0.5 per
-// miss (some vendors charge on a miss), so totals are often fractional.
+// waterfall charges vendor prices on delivery (see waterfall.ts).
 
 import { createHash } from 'node:crypto';
 
 import { RawNumber } from '../json.js';
-import { DAY_MS, iso, phoneIn } from './format.js';
-import { hash, hex8, salt, unit } from './hash.js';
 import { findOrg, orgByDomain, orgId, type OrgIndex } from './orgs.js';
 import { personFull } from './person-json.js';
+import { delayFor, phoneNumberJson } from './phone-json.js';
 import {
   hasPhone,
   personByEmail,
   personByLinkedin,
   personByName,
   personFromId,
-  personHash,
   personId,
   personalEmails,
-  statusName,
   workEmail,
   type Person,
 } from './people.js';
 import { success, type AsyncDelivery, type WorldResult } from './result.js';
 import { accountJson, contactJson } from './crm/json.js';
 import type { CrmContext } from './crm/state.js';
-import { places } from './vocab/locations.js';
+import { waterfallDelivery } from './waterfall.js';
 
 /** The identifiers of one person to enrich. */
 export interface MatchDetail {
@@ -111,37 +107,6 @@ export function resolvePerson(index: OrgIndex, d: MatchDetail): Person | null {
   return p;
 }
 
-function phoneNumberJson(index: OrgIndex, p: Person, k: number): Record<string, unknown> {
-  const ph = phoneIn(places[p.place]!, personHash(index, p, 60));
-  const id =
-    hex8(0x60000000 + (personHash(index, p, 61) % 0x06000000)) +
-    hex8(personHash(index, p, 62)) +
-    hex8(k);
-  const kind = unit(personHash(index, p, 63));
-  return {
-    _id: id,
-    id,
-    key: id,
-    raw_number: ph.raw,
-    sanitized_number: ph.sanitized,
-    type_cd: kind < 0.7 ? 'mobile' : kind < 0.9 ? 'work_direct' : 'other',
-    status_cd: 'valid_number',
-    confidence_cd: kind < 0.8 ? 'high' : 'medium',
-    direct_dial_source_cd: 'contact_trusted',
-    dnc_status_cd: 'not_found',
-    dnc_other_info: { country: places[p.place]!.country },
-    dnc_status_updated_at: iso((index.anchorDay - 3) * DAY_MS),
-    position: 0,
-    created_at: null,
-    updated_at: null,
-  };
-}
-
-/** Delay before a webhook: a few hundred milliseconds, fixed per request. */
-function delayFor(index: OrgIndex, requestId: string): number {
-  return 200 + (hash(index.seed, salt.delay, Number(BigInt(requestId) & 0xffffffffn)) % 400);
-}
-
 /** The native phone webhook (SPEC §10): only people with a number; none at all if nobody has one. */
 function phoneDelivery(
   ctx: EnrichContext,
@@ -168,79 +133,6 @@ function phoneDelivery(
         status: 'success',
         phone_numbers: [phoneNumberJson(ctx.index, p, 0)],
       })),
-    },
-  };
-}
-
-const emailVendors = ['Mailwise', 'Prospectly', 'Inboxly', 'Verifyr'];
-const phoneVendors = ['Dialmark', 'Callbook', 'Numberly'];
-
-/** The waterfall webhook (SPEC §10, reconstructed shape), with vendor-priced credits. */
-function waterfallDelivery(
-  ctx: EnrichContext,
-  people: Person[],
-  flags: RevealFlags,
-  requestId: string,
-): AsyncDelivery {
-  const { index } = ctx;
-  const wantEmail = flags.run_waterfall_email === true;
-  const wantPhone = flags.run_waterfall_phone === true || flags.reveal_phone_number === true;
-  let credits = 0;
-  const rows = people.map((p) => {
-    const emailFound = statusName(p) !== 'unavailable' || unit(personHash(index, p, 70)) < 0.5;
-    const phoneFound = hasPhone(index, p) || unit(personHash(index, p, 71)) < 0.3;
-    const emailVendor = emailVendors[personHash(index, p, 72) % emailVendors.length]!;
-    const phoneVendor = phoneVendors[personHash(index, p, 73) % phoneVendors.length]!;
-    const emails =
-      wantEmail && emailFound
-        ? [{ email: workEmail(index, p), email_status_cd: 'Verified', source: emailVendor }]
-        : [];
-    const phones = wantPhone && phoneFound ? [phoneNumberJson(index, p, 1)] : [];
-    if (wantEmail) credits += emailFound ? 1 : 0.5;
-    if (wantPhone) credits += phoneFound ? 2.5 : 0.5;
-    return {
-      id: personId(index, p),
-      status: 'success',
-      emails,
-      phone_numbers: phones,
-      waterfall: {
-        emails: wantEmail
-          ? [
-              {
-                vendors: [
-                  { name: emailVendor, status: emails.length ? 'success' : 'no_match', emails },
-                ],
-              },
-            ]
-          : [],
-        phone_numbers: wantPhone
-          ? [
-              {
-                vendors: [
-                  {
-                    name: phoneVendor,
-                    status: phones.length ? 'success' : 'no_match',
-                    phone_numbers: phones,
-                  },
-                ],
-              },
-            ]
-          : [],
-      },
-    };
-  });
-  return {
-    requestId,
-    webhookUrl: flags.webhook_url!,
-    delayMs: delayFor(index, requestId),
-    credits,
-    payload: {
-      status: 'success',
-      request_id: new RawNumber(requestId),
-      credits_consumed: credits,
-      target_fields: [...(wantEmail ? ['email'] : []), ...(wantPhone ? ['phone'] : [])],
-      waterfall: { status: 'completed', message: 'Waterfall enrichment completed.' },
-      people: rows,
     },
   };
 }

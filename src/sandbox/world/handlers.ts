@@ -40,9 +40,17 @@ import {
   getConversation,
   searchConversations,
 } from './crm/conversations.js';
-import { listUsers } from './crm/users.js';
+import { listUsers, profileOf } from './crm/users.js';
 import { organizationsEnrich, organizationsSearch, peopleSearch } from './database.js';
 import { bulkMatch, matchPerson, type EnrichContext } from './enrich.js';
+import { newsSearch } from './news.js';
+import {
+  organizationsBulkEnrich,
+  organizationsGet,
+  organizationsJobPostings,
+} from './org-records.js';
+import { peopleGet, peopleSearchLegacy } from './people-records.js';
+import { syncReport } from './reports.js';
 import { unprocessable, type WorldResult } from './result.js';
 
 /**
@@ -58,6 +66,12 @@ export const handlers = {
   'people.bulk_match': (ctx, i) => bulkMatch(ctx, i),
   'organizations.search': (ctx, i) => organizationsSearch(ctx, i),
   'organizations.enrich': (ctx, i) => organizationsEnrich(ctx, i),
+  'people.get': (ctx, i) => peopleGet(ctx, i),
+  'people.search_legacy': (ctx, i) => peopleSearchLegacy(ctx, i),
+  'organizations.get': (ctx, i) => organizationsGet(ctx, i),
+  'organizations.job_postings': (ctx, i) => organizationsJobPostings(ctx, i),
+  'organizations.bulk_enrich': (ctx, i) => organizationsBulkEnrich(ctx, i),
+  'news.search': (ctx, i) => newsSearch(ctx, i),
   'contacts.search': (ctx, i) => searchContacts(ctx, i),
   'contacts.create': (ctx, i, userId) => createContact(ctx, i, userId),
   'contacts.update': (ctx, i, userId) => updateContact(ctx, i, userId),
@@ -114,4 +128,9 @@ export const handlers = {
     unprocessable(
       'usage.stats is answered by the sandbox server, which holds the rate-limit counters',
     ),
+  // The user the credential acts as; the server adds the credit fields from its ledger.
+  'users.profile': (ctx, _i, userId) => profileOf(ctx, userId),
+  'usage.credits': () =>
+    unprocessable('usage.credits is answered by the sandbox server, which holds the credit ledger'),
+  'reports.sync': (ctx, i, userId) => syncReport(ctx, i, userId),
 } satisfies Record<ActionId, Handler>;

@@ -1,6 +1,7 @@
 // users.list (SPEC §8.1) and the api_profile user.
 
 import { success, type WorldResult } from '../result.js';
+import type { CrmContext } from './state.js';
 import { userJson } from './json.js';
 import { matchesWords, paginate } from './paging.js';
 import type { Crm } from './state.js';
@@ -24,4 +25,15 @@ export function listUsers(
     },
     users: page.map((u) => userJson(crm, u)),
   });
+}
+
+/**
+ * users.profile: the user unwrapped at the top level (Apollo's reference; there is no `user`
+ * key). An unknown user cannot happen with a valid credential; 422 guards it anyway.
+ */
+export function profileOf(ctx: CrmContext, userId: string): WorldResult {
+  const u = ctx.crm.users.get(userId);
+  return u
+    ? success(userJson(ctx.crm, u))
+    : { ok: false, status: 422, body: { error: 'User not found' } };
 }
