@@ -78,7 +78,8 @@ export const webhookResult = endpoint({
   path: '/api/v1/webhook_result/{request_id}',
   keyScope: 'api/v1/webhook_result/show',
   oauthScope: 'webhook_result_read',
-  description: 'Polls the stored result of an asynchronous enrichment request (kept 30 days).',
+  description:
+    "Polls the stored result of an asynchronous enrichment request (kept 30 days): Apollo's envelope, the payload under webhook_result.",
 });
 
 /** All non-action endpoints. */
@@ -98,6 +99,21 @@ export const tokenResponseSchema = z.looseObject({
   refresh_token: z.string(),
   scope: z.string().optional(),
   created_at: z.number().optional(),
+});
+
+/**
+ * The 200 of `webhook_result/{request_id}`: an envelope, not the bare payload. `webhook_status`
+ * describes delivering the callback, not the enrichment: `in_progress` with a null
+ * `webhook_result` is not finished, and a `failed` one may still carry the payload Apollo would
+ * have sent. Credits are `webhook_result.credits_consumed`; `request_id` is echoed as a string.
+ */
+export const webhookResultEnvelopeSchema = z.looseObject({
+  request_id: z.string(),
+  webhook_status: z.enum(['in_progress', 'success', 'failed']),
+  request_type: z.enum(['email', 'phone', 'waterfall']),
+  last_dispatched_at: z.string().nullable(),
+  failure_reason: z.string().nullable(),
+  webhook_result: z.looseObject({ credits_consumed: z.number().optional() }).nullable(),
 });
 
 /** `webhook_result/{request_id}` error codes (SPEC.md §10). */

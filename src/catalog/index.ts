@@ -254,6 +254,7 @@ export {
   tokenResponseSchema,
   webhookResult,
   webhookResultCodes,
+  webhookResultEnvelopeSchema,
 } from './endpoints.js';
 export { decodeQuery, encodeQuery, fillPath, matchPath } from './wire.js';
 export {

@@ -3,7 +3,12 @@
 // invalid, expired) in Apollo's envelope.
 import { describe, expect, it, vi } from 'vitest';
 
-import { fillPath, getAction, webhookResult } from '../catalog/index.js';
+import {
+  fillPath,
+  getAction,
+  webhookResult,
+  webhookResultEnvelopeSchema,
+} from '../catalog/index.js';
 
 import { createSandbox } from './index.js';
 import { RawNumber } from './json.js';
@@ -129,6 +134,7 @@ describe('webhook_result', () => {
     const text = await ready.text();
     expect(text).toContain(`"request_id":"${requestId}"`);
     expect(text).toContain(`"webhook_result":${expectedPayload}`);
+    expect(webhookResultEnvelopeSchema.safeParse(JSON.parse(text)).success).toBe(true);
     const { webhook_result: _result, ...envelope } = JSON.parse(text) as Record<string, unknown>;
     expect(envelope).toEqual({
       request_id: requestId,
@@ -151,7 +157,9 @@ describe('webhook_result', () => {
     await vi.waitFor(() => expect(release).toBeDefined());
     const during = await poll(requestId);
     expect(during.status).toBe(200);
-    expect(await during.json()).toMatchObject({
+    const inProgress: unknown = await during.json();
+    expect(webhookResultEnvelopeSchema.safeParse(inProgress).success).toBe(true);
+    expect(inProgress).toMatchObject({
       request_id: requestId,
       webhook_status: 'in_progress',
       failure_reason: null,
