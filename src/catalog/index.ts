@@ -1,7 +1,34 @@
-import { accountsCreate, accountsSearch, accountsUpdate } from './accounts.js';
+import {
+  accountsCreate,
+  accountsGet,
+  accountsSearch,
+  accountsStages,
+  accountsUpdate,
+} from './accounts.js';
+import { accountsBulkCreate, accountsBulkUpdate, accountsUpdateOwners } from './accounts-bulk.js';
 import { usageCredits, usageStats, usersList, usersProfile } from './admin.js';
-import { contactsCreate, contactsSearch, contactsUpdate } from './contacts.js';
-import { dealsCreate, dealsList, dealsUpdate } from './deals.js';
+import {
+  contactsCreate,
+  contactsDeals,
+  contactsGet,
+  contactsSearch,
+  contactsStages,
+  contactsUpdate,
+} from './contacts.js';
+import {
+  contactsBulkCreate,
+  contactsBulkUpdate,
+  contactsUpdateOwners,
+  contactsUpdateStages,
+} from './contacts-bulk.js';
+import {
+  dealsCreate,
+  dealsGet,
+  dealsList,
+  dealsListLegacy,
+  dealsStages,
+  dealsUpdate,
+} from './deals.js';
 import { newsSearch } from './news.js';
 import {
   organizationsBulkEnrich,
@@ -77,9 +104,21 @@ export const actions = Object.freeze([
   contactsSearch,
   contactsCreate,
   contactsUpdate,
+  contactsGet,
+  contactsDeals,
+  contactsBulkCreate,
+  contactsBulkUpdate,
+  contactsUpdateStages,
+  contactsUpdateOwners,
+  contactsStages,
   accountsSearch,
   accountsCreate,
   accountsUpdate,
+  accountsGet,
+  accountsBulkCreate,
+  accountsBulkUpdate,
+  accountsUpdateOwners,
+  accountsStages,
   emailsCreate,
   emailsSendNow,
   emailsSendStatus,
@@ -124,6 +163,9 @@ export const actions = Object.freeze([
   dealsList,
   dealsCreate,
   dealsUpdate,
+  dealsGet,
+  dealsStages,
+  dealsListLegacy,
   usersList,
   usageStats,
   usersProfile,
@@ -190,7 +232,10 @@ export function isCatalogPath(path: string): boolean {
 
 // Apollo's hosted MCP server names its tools after the endpoint path; we derive the same names
 // mechanically, so `POST /contacts` → apollo_contacts_create, `PATCH /contacts/{id}` →
-// apollo_contacts_update, `/mixed_people/api_search` → apollo_mixed_people_api_search.
+// apollo_contacts_update, `/mixed_people/api_search` → apollo_mixed_people_api_search. A GET
+// ending on an id reads one record (`GET /opportunities/{id}` → apollo_opportunities_get) and a GET
+// on a bare collection lists it (`GET /opportunities` → apollo_opportunities_list), so the two
+// never share a name.
 const verbForCollection: Record<HttpMethod, string> = {
   POST: 'create',
   PATCH: 'update',
@@ -204,7 +249,9 @@ export function toolName(action: Pick<ActionSpec, 'path' | 'method'>): string {
   const fixed = segments.filter((s) => !s.startsWith('{'));
   const last = segments[segments.length - 1] ?? '';
   const endsOnCollection = last.startsWith('{') || segments.length === 1;
-  const words = endsOnCollection ? [...fixed, verbForCollection[action.method]] : fixed;
+  const verb =
+    action.method === 'GET' && !last.startsWith('{') ? 'list' : verbForCollection[action.method];
+  const words = endsOnCollection ? [...fixed, verb] : fixed;
   return `apollo_${words.join('_')}`.toLowerCase();
 }
 
@@ -270,6 +317,12 @@ export { bulkEnrichLimit, jobPostingsPerPage } from './organization-records.js';
 export { newsPerPage } from './news.js';
 export { skipReasons } from './sequences.js';
 export { taskPriorities, taskStatuses, taskTypes } from './tasks.js';
+export {
+  contactsBulkCreateLimit,
+  contactsBulkUpdateLimit,
+  contactsBulkUpdateSyncLimit,
+} from './contacts-bulk.js';
+export { accountsBulkCreateLimit, accountsBulkUpdateLimit } from './accounts-bulk.js';
 export {
   accountSchema,
   breadcrumbSchema,

@@ -41,12 +41,7 @@ export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'PUT';
 
 /** Apollo's rate-limit families; each plan gives each family its own per-endpoint windows. */
 export type RateClass =
-  | 'search'
-  | 'enrichment'
-  | 'bulk_enrichment'
-  | 'report'
-  | 'conversation_export'
-  | 'default';
+  'search' | 'enrichment' | 'bulk_enrichment' | 'report' | 'conversation_export' | 'default';
 
 /**
  * How an action spends Apollo credits (SPEC.md §11).

@@ -110,13 +110,17 @@ describe('contacts', () => {
     expect(contacts(w, { q_keywords: 'commodore' })[0].id).toBe(c.id);
   });
 
-  it('refuses unknown contacts with 404 and unknown account or stage ids with 422', () => {
+  it('refuses unknown contacts, accounts and stage ids with 422', () => {
     const w = fresh();
     const missing = call(w, 'contacts.update', {
       contact_id: '0123456789abcdef01234567',
       title: 'X',
     });
-    expect(missing).toMatchObject({ ok: false, status: 404 });
+    expect(missing).toMatchObject({
+      ok: false,
+      status: 422,
+      body: { error: 'Parameters misconfigured. 0123456789abcdef01234567 is not a valid ID' },
+    });
     const badAccount = call(w, 'contacts.create', {
       first_name: 'A',
       account_id: 'aaaaaaaaaaaaaaaaaaaaaaaa',
@@ -209,7 +213,7 @@ describe('contacts', () => {
 });
 
 describe('accounts', () => {
-  it('never deduplicates, links known domains to the database, and updates with 404/422 rules', () => {
+  it('never deduplicates, links known domains to the database, and refuses unknown ids with 422', () => {
     const w = fresh();
     const org = call(w, 'organizations.search', { per_page: 1, page: 7 }).json.organizations[0];
     const a = call(w, 'accounts.create', { domain: org.primary_domain }).json.account;
@@ -233,7 +237,10 @@ describe('accounts', () => {
     expect(updated.labels).toEqual([]);
     expect(
       call(w, 'accounts.update', { account_id: 'cccccccccccccccccccccccc', name: 'x' }),
-    ).toMatchObject({ status: 404 });
+    ).toMatchObject({
+      status: 422,
+      body: { error: 'Parameters misconfigured. account_id is not a valid ID' },
+    });
     expect(
       call(w, 'accounts.update', { account_id: a.id, owner_id: 'dddddddddddddddddddddddd' }),
     ).toMatchObject({
@@ -393,15 +400,17 @@ describe('tasks and deals', () => {
       owner_id: w.team.ownerUserId,
       is_closed: false,
     });
+    // A deal is won by moving it to a won stage: Apollo's update takes no is_won (CORRECTIONS C11).
+    const won = call(w, 'deals.stages', {}).json.opportunity_stages.find((s: any) => s.is_won);
     const updated = call(w, 'deals.update', {
       opportunity_id: deal.id,
       amount: '9999999999',
-      is_won: true,
+      opportunity_stage_id: won.id,
     }).json.opportunity;
     expect(updated).toMatchObject({ amount: 9999999999, is_won: true, is_closed: true });
     expect(
       call(w, 'deals.update', { opportunity_id: '121212121212121212121212', name: 'x' }),
-    ).toMatchObject({ status: 404 });
+    ).toMatchObject({ status: 422, body: { error: 'Opportunity does not exist.' } });
     expect(
       call(w, 'deals.create', { name: 'x', account_id: '343434343434343434343434' }),
     ).toMatchObject({ status: 422 });

@@ -3,8 +3,22 @@
 import type { ActionId } from '../../catalog/index.js';
 
 import { createAccount, searchAccounts, updateAccount } from './crm/accounts.js';
+import {
+  bulkCreateAccounts,
+  bulkUpdateAccounts,
+  getAccount,
+  updateAccountOwners,
+} from './crm/accounts-bulk.js';
 import { createContact, searchContacts, updateContact } from './crm/contacts.js';
-import { createDeal, listDeals, updateDeal } from './crm/deals.js';
+import {
+  bulkCreateContacts,
+  bulkUpdateContacts,
+  updateContactOwners,
+  updateContactStages,
+} from './crm/contacts-bulk.js';
+import { contactDeals, getContact } from './crm/contacts-view.js';
+import { createDeal, getDeal, listDeals, updateDeal } from './crm/deals.js';
+import { listAccountStages, listContactStages, listDealStages } from './crm/stages.js';
 import { addContacts, searchSequences } from './crm/sequences.js';
 import { activityFeed, removeContacts } from './crm/sequence-contacts.js';
 import {
@@ -75,9 +89,21 @@ export const handlers = {
   'contacts.search': (ctx, i) => searchContacts(ctx, i),
   'contacts.create': (ctx, i, userId) => createContact(ctx, i, userId),
   'contacts.update': (ctx, i, userId) => updateContact(ctx, i, userId),
+  'contacts.get': (ctx, i) => getContact(ctx, i),
+  'contacts.deals': (ctx, i) => contactDeals(ctx, i),
+  'contacts.bulk_create': (ctx, i, userId) => bulkCreateContacts(ctx, i, userId),
+  'contacts.bulk_update': (ctx, i) => bulkUpdateContacts(ctx, i),
+  'contacts.update_stages': (ctx, i) => updateContactStages(ctx, i),
+  'contacts.update_owners': (ctx, i) => updateContactOwners(ctx, i),
+  'contacts.stages': (ctx) => listContactStages(ctx),
   'accounts.search': (ctx, i) => searchAccounts(ctx, i),
   'accounts.create': (ctx, i, userId) => createAccount(ctx, i, userId),
   'accounts.update': (ctx, i) => updateAccount(ctx, i),
+  'accounts.get': (ctx, i) => getAccount(ctx, i),
+  'accounts.bulk_create': (ctx, i, userId) => bulkCreateAccounts(ctx, i, userId),
+  'accounts.bulk_update': (ctx, i) => bulkUpdateAccounts(ctx, i),
+  'accounts.update_owners': (ctx, i) => updateAccountOwners(ctx, i),
+  'accounts.stages': (ctx) => listAccountStages(ctx),
   'sequences.search': (ctx, i) => searchSequences(ctx, i),
   'sequences.add_contacts': (ctx, i, userId) => addContacts(ctx, i, userId),
   'sequences.create': (ctx, i, userId) => createSequence(ctx, i, userId),
@@ -122,6 +148,9 @@ export const handlers = {
   'deals.list': (ctx, i) => listDeals(ctx, i),
   'deals.create': (ctx, i, userId) => createDeal(ctx, i, userId),
   'deals.update': (ctx, i) => updateDeal(ctx, i),
+  'deals.get': (ctx, i) => getDeal(ctx, i),
+  'deals.stages': (ctx) => listDealStages(ctx),
+  'deals.list_legacy': (ctx, i) => listDeals(ctx, i),
   'users.list': (ctx, i) => listUsers(ctx.crm, i),
   // Answered by the sandbox server, which holds the rate-limit counters.
   'usage.stats': () =>

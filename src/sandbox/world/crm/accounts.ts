@@ -2,7 +2,7 @@
 
 import { sanitizePhone } from '../format.js';
 import { findOrg, nameOf, orgId } from '../orgs.js';
-import { notFound, success, type WorldResult } from '../result.js';
+import { success, unprocessable, type WorldResult } from '../result.js';
 import { checkIds, crumb } from './common.js';
 import { accountJson, accountSearchExtras, labelJson } from './json.js';
 import { paginate, sortBy } from './paging.js';
@@ -25,7 +25,8 @@ function refsOf(input: AccountInput): Parameters<typeof checkIds>[1] {
   ];
 }
 
-function apply(ctx: CrmContext, a: AccountRecord, input: AccountInput): void {
+/** Writes the sent fields onto an account; a domain links it to a known organization. */
+export function applyAccount(ctx: CrmContext, a: AccountRecord, input: AccountInput): void {
   if (input.name !== undefined) a.name = input.name;
   if (input.domain !== undefined) {
     a.domain = input.domain;
@@ -54,12 +55,24 @@ function apply(ctx: CrmContext, a: AccountRecord, input: AccountInput): void {
 export function createAccount(ctx: CrmContext, input: AccountInput, userId: string): WorldResult {
   const bad = checkIds(ctx, refsOf(input));
   if (bad) return bad;
+  const a = blankAccount(ctx, input, userId);
+  ctx.crm.accounts.set(a.id, a);
+  applyAccount(ctx, a, input);
+  return success({ account: accountJson(ctx, a) });
+}
+
+/** A new API-created account named from the input (or its domain's organization). */
+export function blankAccount(
+  ctx: CrmContext,
+  input: { name?: string; domain?: string },
+  userId: string,
+): AccountRecord {
   const now = ctx.now();
   const o = input.domain ? findOrg(ctx.index, { domain: input.domain }) : -1;
-  const a: AccountRecord = {
+  return {
     id: ctx.ids.next(now),
     // An account created from a bare domain takes the organization's name, or the domain itself.
-    name: input.name ?? (o >= 0 ? nameOf(ctx.index, o) : input.domain!),
+    name: input.name ?? (o >= 0 ? nameOf(ctx.index, o) : (input.domain ?? '')),
     domain: null,
     organizationId: null,
     stageId: ctx.crm.accountStages[0]!.id,
@@ -76,21 +89,21 @@ export function createAccount(ctx: CrmContext, input: AccountInput, userId: stri
     updatedAt: now,
     lastActivityAt: null,
   };
-  ctx.crm.accounts.set(a.id, a);
-  apply(ctx, a, input);
-  return success({ account: accountJson(ctx, a) });
 }
 
-/** accounts.update: partial; 404 for an unknown account, 422 for a bad owner or stage id. */
+/**
+ * accounts.update: partial. An unknown account is Apollo's 422 naming the parameter (its reference
+ * for this endpoint), a bad owner or stage id the usual invalid-id 422.
+ */
 export function updateAccount(
   ctx: CrmContext,
   input: AccountInput & { account_id: string },
 ): WorldResult {
   const a = ctx.crm.accounts.get(input.account_id);
-  if (!a) return notFound('Account');
+  if (!a) return unprocessable('Parameters misconfigured. account_id is not a valid ID');
   const bad = checkIds(ctx, refsOf(input));
   if (bad) return bad;
-  apply(ctx, a, input);
+  applyAccount(ctx, a, input);
   return success({
     account: accountJson(ctx, a),
     labels: a.labelIds.map((id) => labelJson(ctx.crm, ctx.crm.labels.get(id)!)),

@@ -1,9 +1,10 @@
-// contacts.create, contacts.update and contacts.search (SPEC §3.1–3.3).
+// contacts.create, contacts.update and contacts.search (SPEC §3.1–3.3). Apollo documents that an
+// empty value clears a field rather than being ignored, so '' writes null here.
 
 import { sanitizePhone } from '../format.js';
 import { findOrg, nameOf, orgByDomain, orgId } from '../orgs.js';
 import { personByEmail, personByLinkedin, personId } from '../people.js';
-import { notFound, success, type WorldResult } from '../result.js';
+import { invalidId, success, type WorldResult } from '../result.js';
 import { parseAddress } from './address.js';
 import { checkIds, crumb, labelIdsFor } from './common.js';
 import { contactJson, labelJson } from './json.js';
@@ -59,17 +60,21 @@ function apply(
   isNew: boolean,
 ): void {
   const { crm, index } = ctx;
-  if (input.first_name !== undefined) c.firstName = input.first_name;
-  if (input.last_name !== undefined) c.lastName = input.last_name;
-  if (input.title !== undefined) c.title = input.title;
-  if (input.organization_name !== undefined) c.organizationName = input.organization_name;
-  if (input.email !== undefined) {
-    const changed = input.email.toLowerCase() !== c.email?.toLowerCase();
-    c.email = input.email;
+  if (input.first_name !== undefined) c.firstName = input.first_name || null;
+  if (input.last_name !== undefined) c.lastName = input.last_name || null;
+  if (input.title !== undefined) c.title = input.title || null;
+  if (input.organization_name !== undefined) c.organizationName = input.organization_name || null;
+  if (input.email === '') {
+    c.email = null;
+    c.emailStatus = null;
+  } else if (input.email !== undefined) {
+    const email = input.email;
+    const changed = email.toLowerCase() !== c.email?.toLowerCase();
+    c.email = email;
     // Apollo trusts an email the caller supplies ("User Managed") and does not re-verify an
     // overwritten one (SPEC §3.1): new contacts start verified, updates keep the old status.
     if (changed && (isNew || c.emailStatus === null)) c.emailStatus = 'verified';
-    c.otherEmails = c.otherEmails.filter((e) => e.toLowerCase() !== input.email!.toLowerCase());
+    c.otherEmails = c.otherEmails.filter((e) => e.toLowerCase() !== email.toLowerCase());
   }
   if (input.account_id !== undefined) {
     const account = crm.accounts.get(input.account_id)!;
@@ -77,7 +82,8 @@ function apply(
     if (input.organization_name === undefined) c.organizationName = account.name;
     c.organizationId = account.organizationId ?? c.organizationId;
   }
-  if (input.website_url !== undefined) {
+  if (input.website_url === '') c.websiteUrl = null;
+  else if (input.website_url !== undefined) {
     c.websiteUrl = input.website_url;
     const o = findOrg(index, { website: input.website_url });
     if (o >= 0 && !c.organizationId) {
@@ -85,12 +91,15 @@ function apply(
       c.organizationName ??= nameOf(index, o);
     }
   }
-  if (input.linkedin_url !== undefined) c.linkedinUrl = input.linkedin_url;
+  if (input.linkedin_url !== undefined) c.linkedinUrl = input.linkedin_url || null;
   if (input.label_names !== undefined)
     c.labelIds = labelIdsFor(ctx, input.label_names, 'contacts', userId);
   if (input.contact_stage_id !== undefined) c.stageId = input.contact_stage_id;
   if (input.owner_id !== undefined) c.ownerId = input.owner_id;
-  if (input.present_raw_address !== undefined) {
+  if (input.present_raw_address === '') {
+    c.presentRawAddress = null;
+    c.city = c.state = c.country = c.timeZone = null;
+  } else if (input.present_raw_address !== undefined) {
     const a = parseAddress(input.present_raw_address);
     c.presentRawAddress = input.present_raw_address;
     c.city = a.city;
@@ -101,8 +110,12 @@ function apply(
   for (const [field, type] of phoneTypes) {
     const raw = input[field];
     if (typeof raw !== 'string') continue;
-    const phone: PhoneRecord = { raw, sanitized: sanitizePhone(raw), type };
     const at = c.phones.findIndex((p) => p.type === type);
+    if (raw === '') {
+      if (at >= 0) c.phones.splice(at, 1);
+      continue;
+    }
+    const phone: PhoneRecord = { raw, sanitized: sanitizePhone(raw), type };
     if (at >= 0) c.phones[at] = phone;
     else c.phones.push(phone);
   }
@@ -162,7 +175,8 @@ function findDuplicate(
   return null;
 }
 
-function labelsOf(ctx: CrmContext, c: ContactRecord) {
+/** The lists a contact is on, as Apollo's label objects. */
+export function labelsOf(ctx: CrmContext, c: ContactRecord) {
   return c.labelIds.map((id) => labelJson(ctx.crm, ctx.crm.labels.get(id)!));
 }
 
@@ -185,8 +199,16 @@ export function createContact(ctx: CrmContext, input: ContactInput, userId: stri
       });
     }
   }
+  const c = blankContact(ctx, userId);
+  ctx.crm.contacts.set(c.id, c);
+  apply(ctx, c, input, userId, true);
+  return success({ contact: contactJson(ctx, c), labels: labelsOf(ctx, c) });
+}
+
+/** A new API-created contact with nothing but its owner and the team's first stage. */
+export function blankContact(ctx: CrmContext, userId: string): ContactRecord {
   const now = ctx.now();
-  const c: ContactRecord = {
+  return {
     id: ctx.ids.next(now),
     firstName: null,
     lastName: null,
@@ -220,9 +242,6 @@ export function createContact(ctx: CrmContext, input: ContactInput, userId: stri
     campaigns: [],
     jobChange: false,
   };
-  ctx.crm.contacts.set(c.id, c);
-  apply(ctx, c, input, userId, true);
-  return success({ contact: contactJson(ctx, c), labels: labelsOf(ctx, c) });
 }
 
 /** contacts.update: a partial update; label_names replaces the contact's lists. */
@@ -232,7 +251,8 @@ export function updateContact(
   userId: string,
 ): WorldResult {
   const c = ctx.crm.contacts.get(input.contact_id);
-  if (!c) return notFound('Contact');
+  // Apollo answers a contact id that names nothing with 422, as for any bad id (CORRECTIONS C17).
+  if (!c) return invalidId(input.contact_id);
   const bad = checkIds(ctx, refsOf(input));
   if (bad) return bad;
   apply(ctx, c, input, userId, false);

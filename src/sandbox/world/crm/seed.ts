@@ -15,6 +15,7 @@ import { firstNames, lastNames } from '../vocab/names.js';
 import { titles } from '../vocab/titles.js';
 import { createActivityState } from './activity.js';
 import { seedActivity } from './activity-seed.js';
+import { seedDealContacts } from './deals.js';
 import type { IdGen } from './ids.js';
 import { seedOutreach } from './outreach-seed.js';
 import { emptyOutreach } from './outreach-state.js';
@@ -596,8 +597,9 @@ export function seedCrm(s: number, index: OrgIndex, ids: IdGen, t0: number): Crm
     });
   }
 
-  seedOutreach(crm, s, ids, t0);
   seedActivity(crm, s, ids, t0);
+  seedDealContacts(crm, ids);
+  seedOutreach(crm, s, ids, t0);
   return crm;
 }
 

@@ -107,7 +107,31 @@ export interface ContactRecord {
   campaigns: CampaignStatusRecord[];
   /** Apollo detected a job change (blocks sequencing unless sequence_job_change). */
   jobChange: boolean;
+  /** CRM cross-references and profile links that only bulk creates set. */
+  extras?: Partial<Record<ContactExtraField, string>>;
 }
+
+/** Contact fields Apollo answers as given (CRM ids, social links), keyed by Apollo's name. */
+export type ContactExtraField =
+  | 'salesforce_id'
+  | 'salesforce_lead_id'
+  | 'salesforce_contact_id'
+  | 'salesforce_account_id'
+  | 'hubspot_vid'
+  | 'outreach_id'
+  | 'salesloft_id'
+  | 'twitter_url'
+  | 'facebook_url'
+  | 'photo_url';
+
+/** Account fields Apollo answers as given (CRM ids, hierarchy, social links). */
+export type AccountExtraField =
+  | 'salesforce_id'
+  | 'hubspot_id'
+  | 'parent_account_id'
+  | 'facebook_url'
+  | 'twitter_url'
+  | 'phone_status_cd';
 
 export interface AccountRecord {
   id: string;
@@ -127,6 +151,10 @@ export interface AccountRecord {
   createdAt: number;
   updatedAt: number;
   lastActivityAt: number | null;
+  /** CRM cross-references and links that only bulk creates set. */
+  extras?: Partial<Record<AccountExtraField, string>>;
+  /** CRM ids of records merged into this account (bulk create). */
+  mergedCrmIds?: string[];
 }
 
 export interface TouchRecord {
@@ -243,6 +271,17 @@ export interface DealRecord {
   stageUpdatedAt: number;
   lastActivityAt: number | null;
   freshlyCreated: boolean;
+  /** The contacts on the deal and their roles (Apollo: opportunity_contact_roles). */
+  contactRoles?: DealContactRole[];
+}
+
+/** A contact's part in a deal. */
+export interface DealContactRole {
+  id: string;
+  contactId: string;
+  role: string;
+  isPrimary: boolean;
+  createdAt: number;
 }
 
 /** The whole CRM of one team. Maps keep insertion (creation) order. */
