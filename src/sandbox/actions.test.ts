@@ -301,6 +301,46 @@ describe('every action over HTTP with the real world', () => {
     });
   });
 
+  it('shows, bulk-changes and stages contacts, accounts and deals', async () => {
+    const contacts = rows(await call('contacts.search', { per_page: 10 }), 'contacts');
+    const contact = contacts[0]!;
+    const shown = await call('contacts.get', { contact_id: contact.id });
+    expect((shown.contact as Row).id).toBe(contact.id);
+    await call('contacts.deals', { contact_id: contact.id });
+    const users = rows(await call('users.list', {}), 'users');
+    const stages = await call('contacts.stages');
+    const stage = (stages.contact_stages as Row[]).at(-1)!;
+    await call('contacts.update_stages', { contact_ids: [contact.id], contact_stage_id: stage.id });
+    const restaged = await call('contacts.get', { contact_id: contact.id });
+    expect((restaged.contact as Row).contact_stage_id).toBe(stage.id);
+    await call('contacts.update_owners', { contact_ids: [contact.id], owner_id: users.at(-1)!.id });
+    const created = await call('contacts.bulk_create', {
+      contacts: [{ first_name: 'Bulk', last_name: 'Made', email: 'bulk.made@example.com' }],
+    });
+    const made = (created.created_contacts as Row[])[0]!;
+    await call('contacts.bulk_update', { contact_attributes: [{ id: made.id, title: 'Analyst' }] });
+    expect(((await call('contacts.get', { contact_id: made.id })).contact as Row).title).toBe(
+      'Analyst',
+    );
+    const account = rows(await call('accounts.search', { per_page: 1 }), 'accounts')[0]!;
+    expect(((await call('accounts.get', { id: account.id })).account as Row).id).toBe(account.id);
+    await call('accounts.stages');
+    const bulkAccounts = await call('accounts.bulk_create', {
+      accounts: [{ name: 'Bulk Made Co', domain: 'bulk-made.example' }],
+    });
+    const madeAccount = (bulkAccounts.created_accounts as Row[])[0]!;
+    await call('accounts.bulk_update', {
+      account_attributes: [{ id: madeAccount.id, name: 'Bulk Renamed Co' }],
+    });
+    await call('accounts.update_owners', { account_ids: [madeAccount.id], owner_id: users[0]!.id });
+    const deal = rows(await call('deals.list', {}), 'opportunities')[0]!;
+    expect(((await call('deals.get', { opportunity_id: deal.id })).opportunity as Row).id).toBe(
+      deal.id,
+    );
+    await call('deals.stages');
+    await call('deals.list_legacy', { per_page: 5 });
+  });
+
   it('covered every catalog action', () => {
     expect([...exercised].sort()).toEqual(actions.map((a) => a.id).sort());
   });

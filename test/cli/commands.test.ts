@@ -208,7 +208,8 @@ describe('gatehouse connect apikey', () => {
         reachable_actions: string[];
         unreachable_actions: string[];
       };
-      expect(doc.reachable_actions).toEqual(['people.search', 'contacts.search']);
+      // The profile answers any key Apollo accepts; the rest needs its endpoint ticked.
+      expect(doc.reachable_actions).toEqual(['people.search', 'contacts.search', 'users.profile']);
       expect(doc.unreachable_actions).toEqual(
         expect.arrayContaining(['accounts.search', 'users.list', 'usage.stats']),
       );

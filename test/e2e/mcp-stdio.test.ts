@@ -49,7 +49,9 @@ describe('gatehouse mcp over stdio', () => {
     expect(names).toEqual(
       [
         'apollo_mixed_people_api_search',
+        'apollo_mixed_people_search',
         'apollo_people_bulk_match',
+        'apollo_people_get',
         'apollo_people_match',
         'whoami',
       ].sort(),

@@ -10,12 +10,12 @@ import { createAuditReader } from '../../src/app/adapters.js';
 import { createLogger } from '../../src/app/logger.js';
 import { actions, toolName } from '../../src/catalog/index.js';
 import { createMcpSession } from '../../src/surfaces/mcp/session.js';
-import { sampleInputs } from '../helpers/fixtures.js';
+import { sampleSet, type SampleSet } from '../helpers/fixtures.js';
 import { cases } from '../helpers/grant-cases.js';
 import { createHarness, type Harness } from '../helpers/harness.js';
 
 let h: Harness;
-let inputs: Awaited<ReturnType<typeof sampleInputs>>;
+let samples: SampleSet;
 let counter = 0;
 
 beforeAll(async () => {
@@ -24,7 +24,7 @@ beforeAll(async () => {
     sandbox: { limits: Object.fromEntries(actions.map((a) => [a.id, unlimited])) },
     config: { cacheTtlDays: 0 },
   });
-  inputs = await sampleInputs(h);
+  samples = sampleSet(h);
 });
 afterAll(async () => h.close());
 
@@ -70,7 +70,7 @@ async function callAs(
 
 describe.each(actions.map((a) => [a.id, a] as const))('%s over MCP', (_id, action) => {
   it.each(cases.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
-    const args = inputs[action.id]!;
+    const args = await samples.next(action.id);
     const before = await h.store.audit.count();
     const result = await callAs(c.grants(action), c.token ?? 'valid', toolName(action), args);
     const expected = c.expect(action);

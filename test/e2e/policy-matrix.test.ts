@@ -2,8 +2,9 @@
 // exactly when the grants allow it, and each call leaves exactly one audit record with its decision.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { actions, type ActionSpec } from '../../src/catalog/index.js';
+import { actions } from '../../src/catalog/index.js';
 import { requestFor, sampleSet, type SampleSet } from '../helpers/fixtures.js';
+import { cases } from '../helpers/grant-cases.js';
 import { createHarness, type Harness } from '../helpers/harness.js';
 
 let h: Harness;
@@ -21,77 +22,6 @@ beforeAll(async () => {
   samples = sampleSet(h);
 });
 afterAll(async () => h.close());
-
-type Expect = 'allowed' | 'held' | 'denied' | 'unauthenticated';
-
-/** What a grant that allows the call gives: outbound actions are held for an admin by default. */
-const allows = (a: ActionSpec): Expect => (a.approvalByDefault ? 'held' : 'allowed');
-
-interface Case {
-  name: string;
-  grants: (a: ActionSpec) => string[];
-  expect: (a: ActionSpec) => Expect;
-  token?: 'revoked' | 'rotated' | 'unknown';
-}
-
-const cases: Case[] = [
-  { name: 'no grant', grants: () => [], expect: () => 'denied' },
-  { name: 'group off', grants: (a) => [`${a.group}=off`], expect: () => 'denied' },
-  {
-    name: 'group read',
-    grants: (a) => [`${a.group}=read`],
-    expect: (a) => (a.access === 'read' ? allows(a) : 'denied'),
-  },
-  { name: 'group full', grants: (a) => [`${a.group}=full`], expect: allows },
-  {
-    name: 'group full without approval',
-    grants: (a) => [`${a.group}=full/no-approval`],
-    expect: () => 'allowed',
-  },
-  {
-    name: 'group full, action full without approval',
-    grants: (a) => [`${a.group}=full`, `${a.id}=full/no-approval`],
-    expect: () => 'allowed',
-  },
-  {
-    name: 'another group full',
-    grants: (a) => [`${a.group === 'people' ? 'contacts' : 'people'}=full`],
-    expect: () => 'denied',
-  },
-  {
-    name: 'group full, action off',
-    grants: (a) => [`${a.group}=full`, `${a.id}=off`],
-    expect: () => 'denied',
-  },
-  {
-    name: 'group off, action full',
-    grants: (a) => [`${a.group}=off`, `${a.id}=full`],
-    expect: allows,
-  },
-  {
-    name: 'group full, action read',
-    grants: (a) => [`${a.group}=full`, `${a.id}=read`],
-    expect: (a) => (a.access === 'read' ? allows(a) : 'denied'),
-  },
-  {
-    name: 'revoked token',
-    grants: (a) => [`${a.group}=full`],
-    expect: () => 'unauthenticated',
-    token: 'revoked',
-  },
-  {
-    name: 'rotated (old) token',
-    grants: (a) => [`${a.group}=full`],
-    expect: () => 'unauthenticated',
-    token: 'rotated',
-  },
-  {
-    name: 'unknown token',
-    grants: (a) => [`${a.group}=full`],
-    expect: () => 'unauthenticated',
-    token: 'unknown',
-  },
-];
 
 describe.each(actions.map((a) => [a.id, a] as const))('%s', (_id, action) => {
   it.each(cases.map((c) => [c.name, c] as const))('%s', async (_name, c) => {

@@ -149,8 +149,10 @@ async function connectApiKey(rest: string[], io: CliIO): Promise<number> {
     const body = health.value.body as { is_logged_in?: unknown };
     if (body.is_logged_in === false)
       throw new CliError(`Apollo at ${config.upstreamUrl} does not accept this API key`);
-    // A master-only endpoint tells master keys from scoped ones: a scoped key gets 403 API_INACCESSIBLE.
-    const probe = await client.call(getAction('users.list')!, { per_page: 1 }, credential);
+    // A master-only endpoint tells master keys from scoped ones: a scoped key gets 403
+    // API_INACCESSIBLE. Apollo documents its phone-call search as master-key only (users/search,
+    // once used here, is open to scoped keys that have it ticked).
+    const probe = await client.call(getAction('calls.search')!, { per_page: 1 }, credential);
     const keyType = probe.ok ? 'master' : probe.error.kind === 'forbidden' ? 'scoped' : undefined;
     // A scoped key reaches only the endpoints ticked in Apollo. Probe the free, read-only ones
     // (no credits, no side effects); the rest are learned from the first real call.
@@ -158,15 +160,19 @@ async function connectApiKey(rest: string[], io: CliIO): Promise<number> {
     const unreachableActions: string[] = [];
     if (keyType === 'scoped') {
       for (const action of actions as readonly ActionSpec[]) {
+        // Free reads that need no record id; master-only ones are out of a scoped key's reach.
         if (action.access !== 'read' || action.credits.kind !== 'none') continue;
+        if (action.pathParams.length > 0 || action.masterKeyOnly) continue;
         const answer = await client.call(
           action,
           action.pagination ? { per_page: 1 } : {},
           credential,
         );
+        // Apollo refuses an unticked endpoint with API_INACCESSIBLE: 403, or 422 on reports.
+        // Any other answer (even "a parameter is missing") means the key got past the check.
         const refused =
           !answer.ok &&
-          answer.error.kind === 'forbidden' &&
+          (answer.error.kind === 'forbidden' || answer.error.kind === 'invalid_request') &&
           answer.error.errorCode === 'API_INACCESSIBLE';
         (refused ? unreachableActions : reachableActions).push(action.id);
       }

@@ -46,6 +46,19 @@ const exportId = body('conversations.export', {
   email: w.users()[0]!.email,
 }).export_id;
 
+const withEmail = contactRows.find((c: any) => typeof c.email === 'string');
+const sent = body('emails.search', { emailer_message_stats: ['delivered'], per_page: 1 })
+  .emailer_messages[0];
+const newSequence = (name: string, active = false) =>
+  body('sequences.create', {
+    name,
+    ...(active ? { active: true } : {}),
+    emailer_steps: [{ type: 'auto_email', wait_time: 0 }],
+  }).emailer_campaign.id;
+const draft = body('emails.create', { contact_id: withEmail.id, subject: 'Schema draft' })
+  .emailer_message.id;
+const enrolled = contactRows.find((c: any) => c.contact_campaign_statuses?.length);
+
 const calls: Record<string, Array<Record<string, unknown>>> = {
   'people.search': [{}, { person_titles: ['nobody-has-this-title'] }],
   'people.match': [
@@ -188,6 +201,49 @@ const calls: Record<string, Array<Record<string, unknown>>> = {
     { organization_ids: ['0123456789abcdef01234567'], categories: ['hires'] },
   ],
   'users.profile': [{}],
+  'emails.create': [{ contact_id: withEmail.id, subject: 'Schema', body_html: '<p>Hi</p>' }],
+  'emails.send_now': [{ id: draft }],
+  'emails.send_status': [{ id: sent.id }],
+  'emails.search': [{}, { emailer_message_stats: ['delivered'], per_page: 5 }],
+  'emails.content': [{ ids: [sent.id] }],
+  'emails.activities': [{ id: sent.id }],
+  'emails.accounts': [{}],
+  'emails.schedules': [{}],
+  'sequences.create': [
+    { name: 'Schema sequence', emailer_steps: [{ type: 'auto_email', wait_time: 0 }] },
+  ],
+  'sequences.update': [{ id: newSequence('Schema to rename'), name: 'Schema renamed' }],
+  'sequences.approve': [{ sequence_id: newSequence('Schema to approve') }],
+  'sequences.abort': [{ sequence_id: newSequence('Schema to abort', true) }],
+  'sequences.archive': [{ sequence_id: newSequence('Schema to archive') }],
+  'sequences.remove_contacts': [
+    {
+      emailer_campaign_ids: [enrolled.contact_campaign_statuses[0].emailer_campaign_id],
+      contact_ids: [enrolled.id],
+      mode: 'stop',
+    },
+  ],
+  'sequences.activity_feed': [{ contact_id: withEmail.id }],
+  'contacts.get': [{ contact_id: contact.id }],
+  'contacts.deals': [{ contact_id: contact.id }],
+  'contacts.bulk_create': [{ contacts: [{ first_name: 'Schema', last_name: 'Bulk' }] }],
+  'contacts.bulk_update': [{ contact_attributes: [{ id: contact.id, title: 'Schema' }] }],
+  'contacts.update_stages': [
+    {
+      contact_ids: [contact.id],
+      contact_stage_id: body('contacts.stages', {}).contact_stages[0].id,
+    },
+  ],
+  'contacts.update_owners': [{ contact_ids: [contact.id], owner_id: user }],
+  'contacts.stages': [{}],
+  'accounts.get': [{ id: account.id }],
+  'accounts.bulk_create': [{ accounts: [{ name: 'Schema Bulk Co' }] }],
+  'accounts.bulk_update': [{ account_attributes: [{ id: account.id, name: 'Schema Co' }] }],
+  'accounts.update_owners': [{ account_ids: [account.id], owner_id: user }],
+  'accounts.stages': [{}],
+  'deals.get': [{ opportunity_id: deal.id }],
+  'deals.stages': [{}],
+  'deals.list_legacy': [{}],
   'reports.sync': [
     {
       metrics: [{ value: 'num_emails_sent' }, { value: 'email_open_rate' }],

@@ -100,9 +100,14 @@ describe('MCP session', () => {
       [
         'apollo_mixed_companies_search',
         'apollo_mixed_people_api_search',
+        'apollo_mixed_people_search',
         'apollo_organizations_enrich',
+        'apollo_organizations_get',
+        'apollo_organizations_job_postings',
+        'apollo_organizations_bulk_enrich',
         'apollo_people_bulk_match',
         'apollo_people_match',
+        'apollo_people_get',
         'whoami',
       ].sort(),
     );
@@ -208,7 +213,7 @@ describe('MCP session', () => {
       queued: 0,
       expected_wait_ms: 0,
     });
-    expect(text(result)).toMatch(/^outreach-bot: may call 3 Apollo tools/);
+    expect(text(result)).toMatch(/^outreach-bot: may call 5 Apollo tools/);
   });
 
   it('walks pages with all_pages up to max_pages, one audited call per page', async () => {

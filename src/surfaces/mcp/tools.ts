@@ -53,6 +53,8 @@ function creditsSentence(action: ActionSpec): string {
       return 'Costs no Apollo credits.';
     case 'per_page':
       return `Costs ${rule.perPage} Apollo credit(s) per page returned.`;
+    case 'per_insight':
+      return `Costs ${rule.perConversation} Apollo credit per conversation that has AI insights; the others are free.`;
     default:
       return 'Costs Apollo credits per record found (more when personal emails, phone numbers or waterfall enrichment are asked for); the result says how many were spent.';
   }
