@@ -22,9 +22,9 @@ import {
   createAuthThrottle,
   type AuthThrottleLimits,
 } from '../store/index.js';
-import { createDeliveries, webhookReceiverPath, type Deliveries } from '../gateway/deliveries.js';
+import { createDeliveries, webhookReceiverPath, type Deliveries } from '../deliveries/deliveries.js';
 import { createGateway, type Gateway } from '../gateway/pipeline.js';
-import { loggablePath } from '../gateway/receiver-path.js';
+import { loggablePath } from '../deliveries/receiver-path.js';
 import { createWebhookRoutes } from '../surfaces/webhooks/routes.js';
 import { createAdminAuth } from '../surfaces/admin/admin-auth.js';
 import { bearerToken, createAdminRoutes } from '../surfaces/admin/routes.js';

@@ -2,7 +2,7 @@
 // asked with the team's credential under the pacer (its own bucket, Gatehouse as the caller), and
 // read as SPEC.md §10's states.
 import { webhookResult } from '../catalog/index.js';
-import type { Deliveries, PollAnswer } from '../gateway/deliveries.js';
+import type { Deliveries, PollAnswer } from '../deliveries/deliveries.js';
 import type { Pacer } from '../gateway/pacer.js';
 import type { CredentialSource, Logger } from '../ports/index.js';
 import type { ApolloClient } from '../upstream/index.js';

@@ -18,7 +18,7 @@ import {
 } from './create-app.js';
 import { retentionIntervalMs, startAuditRetention } from './retention.js';
 import { startDeliveryPolling } from './delivery-poll.js';
-import { deliveryRetentionMs } from '../gateway/deliveries.js';
+import { deliveryRetentionMs } from '../deliveries/deliveries.js';
 import { recordAdminToken, staleSecrets } from './secret-ages.js';
 import { startUsagePolling } from './usage-poller.js';
 import { listen, type RunningServer } from './server.js';

@@ -38,6 +38,7 @@ const examples: Record<ErrorCode, GatewayError> = {
   }),
   approval_rejected: gatewayError.approvalRejected({ approvalId: 'apr_1', note: 'Not this week.' }),
   approval_expired: gatewayError.approvalExpired({ approvalId: 'apr_1' }),
+  agent_rate_limited: gatewayError.agentRateLimited({ perMinute: 3, retryAfterSeconds: 40 }),
   budget_exhausted: gatewayError.budgetExhausted({
     limit: 100,
     spent: 98,
@@ -75,6 +76,7 @@ const statuses: Record<ErrorCode, number> = {
   approval_rejected: 403,
   approval_expired: 410,
   budget_exhausted: 402,
+  agent_rate_limited: 429,
   rate_limited: 429,
   credential_missing: 503,
   upstream_error: 403,

@@ -14,6 +14,7 @@ export const errorCodes = [
   'approval_rejected',
   'approval_expired',
   'budget_exhausted',
+  'agent_rate_limited',
   'rate_limited',
   'credential_missing',
   'upstream_error',
@@ -50,7 +51,7 @@ export interface BudgetDetails {
 }
 
 /** Why a token was refused. */
-export type UnauthenticatedReason = 'missing' | 'unknown' | 'revoked';
+export type UnauthenticatedReason = 'missing' | 'unknown' | 'revoked' | 'rotated';
 
 /** Whose limit was hit: the agent's own requests-per-minute, or Apollo's window for the team. */
 export type RateLimitScope = 'agent' | 'apollo' | 'gatehouse';
@@ -94,6 +95,10 @@ export type GatewayError =
   | (ErrorBase<'budget_exhausted'> & {
       readonly budget: BudgetDetails;
       readonly retryAfterSeconds?: number;
+    })
+  | (ErrorBase<'agent_rate_limited'> & {
+      readonly perMinute: number;
+      readonly retryAfterSeconds: number;
     })
   | (ErrorBase<'rate_limited'> & {
       readonly retryAfterSeconds?: number | null;
@@ -170,6 +175,8 @@ export const gatewayError = Object.freeze({
         'This Gatehouse token is not recognised. Use the token Gatehouse printed when the agent was created or last rotated.',
       revoked:
         'This Gatehouse token was revoked. Ask an admin for a new one (gatehouse agent rotate).',
+      rotated:
+        "This Gatehouse token was replaced by a newer one when the agent's token was rotated. Use the agent's current token; ask an admin if you do not have it.",
     }[reason];
     return { code: 'unauthenticated', reason, message, ...withCause(cause) };
   },
@@ -289,6 +296,19 @@ export const gatewayError = Object.freeze({
       budget: { limit, spent, needed, period },
       ...(retryAfterSeconds !== undefined ? { retryAfterSeconds } : {}),
       message: `This agent's ${period === 'day' ? 'daily' : 'monthly'} credit budget is spent: ${formatCredits(spent)} of ${limit} used, and this call may cost ${formatCredits(needed)}. ${when}; meanwhile use free actions or ask an admin to raise the budget.`,
+    };
+  },
+
+  /** The agent's own requests-per-minute limit, set by an admin in Gatehouse (not Apollo's). */
+  agentRateLimited(p: {
+    perMinute: number;
+    retryAfterSeconds: number;
+  }): GatewayErrorOf<'agent_rate_limited'> {
+    return {
+      code: 'agent_rate_limited',
+      perMinute: p.perMinute,
+      retryAfterSeconds: p.retryAfterSeconds,
+      message: `This agent may make ${p.perMinute} call${p.perMinute === 1 ? '' : 's'} per minute through Gatehouse (a limit an admin set for it), and has made them; nothing was sent to Apollo. Retry in ${formatWait(p.retryAfterSeconds)}, or ask an admin to raise it (gatehouse agent limits <agent> --requests-per-minute N).`,
     };
   },
 
@@ -429,6 +449,7 @@ export function httpStatusFor(error: GatewayError | PublicGatewayError): number 
     // 402, not 429: clients retry 429 with backoff, which cannot help before the budget resets.
     case 'budget_exhausted':
       return 402;
+    case 'agent_rate_limited':
     case 'rate_limited':
       return 429;
     case 'credential_missing':

@@ -9,6 +9,7 @@ export {
   describe,
   openDeliveryRecord,
   openAuditRecord,
+  retiredTokenRules,
   settleApproval,
   surfaces,
   targetOf,

@@ -19,6 +19,28 @@ export interface AgentIdentity {
   /** Credit budgets (null or absent: none). */
   readonly creditBudgetDay?: number | null;
   readonly creditBudgetMonth?: number | null;
+  /** Calls the agent may make per minute (null or absent: no limit of its own). */
+  readonly requestsPerMinute?: number | null;
+}
+
+/** Whose a token that no longer authenticates was, and why it stopped. */
+export interface RetiredToken {
+  readonly agentId: string;
+  readonly agentName: string;
+  /** `revoked`: the agent was revoked; `rotated`: a newer token replaced this one. */
+  readonly why: 'revoked' | 'rotated';
+}
+
+/**
+ * Each agent's own calls per minute, counted across replicas when the counts are shared: `take`
+ * counts one call and says whether it fits under `perMinute`; when it does not, how long until
+ * one more would.
+ */
+export interface AgentRateLimiter {
+  take(
+    agentId: string,
+    perMinute: number,
+  ): Promise<{ readonly ok: true } | { readonly ok: false; readonly retryAfterMs: number }>;
 }
 
 /** What the enrichment cache knows about a call before it goes to Apollo. */
@@ -309,6 +331,8 @@ export interface GrantRow {
 /** Finds agents by token and notes their use. */
 export interface AgentDirectory {
   authenticate(token: string): Promise<AgentIdentity | null>;
+  /** For a token that does not authenticate: the agent it belonged to, if it was ever one. */
+  retired?(token: string): Promise<RetiredToken | null>;
   /** An active agent by id (null when unknown or revoked): approved calls re-check it. */
   byId?(agentId: string): Promise<AgentIdentity | null>;
   /** Records last-used time and IP; may be batched, must not block the call. */

@@ -4,6 +4,12 @@ import { errorCodes } from '../errors.js';
 import { formatCredits, formatDuration } from '../format.js';
 
 /** The fields `describe` reads; an `AuditRecord` is one, and so is a record still being built. */
+/** The rules of refusals of a token that once belonged to an agent. */
+export const retiredTokenRules = Object.freeze({
+  revoked: 'revoked token',
+  rotated: 'rotated token',
+} as const);
+
 export interface DescribeInput {
   readonly agentId?: string | null;
   readonly agentName?: string | null;
@@ -117,7 +123,18 @@ function failureWords(code: string | null | undefined, durationMs: number | null
  * per page): allowed by people=read. Apollo answered 200 in 181 ms; no credits spent."
  */
 export function describe(r: DescribeInput): string {
-  const who = r.agentName || (r.agentId ? `Agent ${r.agentId}` : 'An unknown token');
+  // Who approved a held call, and their note, follow the call's own sentence whole.
+  if (r.decision === 'approved' && r.reason?.startsWith('Approved by ')) {
+    return `${describe({ ...r, reason: null })} ${r.reason}`;
+  }
+  const named = r.agentName || (r.agentId ? `Agent ${r.agentId}` : '');
+  // A token that stopped working names the agent it belonged to, so an admin sees who kept trying.
+  const who =
+    r.rule === retiredTokenRules.revoked && named
+      ? `A revoked token of ${named}`
+      : r.rule === retiredTokenRules.rotated && named
+        ? `A replaced (rotated) token of ${named}`
+        : named || 'An unknown token';
   const action = getAction(r.action);
   const target = targetOf(action, r.params, r.target || (action ? '' : r.action));
   const did = [action?.phrase ?? 'called', target].filter(Boolean).join(' ');
@@ -130,7 +147,9 @@ export function describe(r: DescribeInput): string {
     case 'pending':
       return `${who} asked to ${attempt}: held for approval under ${r.rule}.`;
     case 'rejected':
-      return `${who} asked to ${attempt}: held under ${r.rule} and rejected by an admin.${reason}`;
+      return r.reason?.startsWith('Rejected by ')
+        ? `${who} asked to ${attempt}: held under ${r.rule} and rejected. ${r.reason}`
+        : `${who} asked to ${attempt}: held under ${r.rule} and rejected by an admin.${reason}`;
     case 'expired':
       return `${who} asked to ${attempt}: held under ${r.rule}; nobody answered in time, so it expired.`;
     case 'allowed':

@@ -170,14 +170,23 @@ export function settleApproval(
     readonly decision: 'approved' | 'rejected' | 'expired';
     readonly reason?: string | null;
     readonly errorCode?: ErrorCode | null;
+    /** Who answered ("cli:alice", "admin:console"): named in the record with their note. */
+    readonly by?: string | null;
+    readonly note?: string | null;
   },
 ): AuditRecord {
   const { sentence: _old, ...rest } = record;
   const done = answer.decision !== 'approved';
+  const answered =
+    answer.by && answer.decision !== 'expired'
+      ? `${answer.decision === 'approved' ? 'Approved' : 'Rejected'} by ${answer.by}${answer.note ? `, who wrote: "${answer.note}"` : ''}.`
+      : answer.note
+        ? `The admin wrote: "${answer.note}".`
+        : null;
   return withSentence({
     ...rest,
     decision: answer.decision,
-    reason: answer.reason ?? record.reason,
+    reason: answer.reason ?? answered ?? record.reason,
     errorCode: answer.errorCode !== undefined ? answer.errorCode : answerCodes[answer.decision],
     credits: done ? 0 : record.credits,
     completed: done,

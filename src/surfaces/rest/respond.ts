@@ -147,6 +147,18 @@ export function answerFailure(f: GatewayFailure): RestAnswer {
         headers: auditHeaders,
         body: { error: e.message, error_code: 'NOT_CONNECTED', ...audit },
       };
+    case 'agent_rate_limited':
+      return {
+        status: httpStatusFor(e),
+        headers: { ...auditHeaders, 'retry-after': String(Math.ceil(e.retryAfterSeconds)) },
+        body: {
+          error: e.message,
+          error_code: 'AGENT_RATE_LIMITED',
+          requests_per_minute: e.perMinute,
+          retry_after_seconds: e.retryAfterSeconds,
+          ...audit,
+        },
+      };
     case 'rate_limited': {
       const retry = e.retryAfterSeconds ?? null;
       return {

@@ -4,7 +4,7 @@
 // repeated delivery (Apollo retries) is acknowledged without changing what was stored.
 import { Hono, type Context } from 'hono';
 
-import { webhookReceiverPath, type Deliveries } from '../../gateway/deliveries.js';
+import { webhookReceiverPath, type Deliveries } from '../../deliveries/deliveries.js';
 import { readBodyText } from '../rest/body.js';
 
 /** Options for the webhook receiver. */

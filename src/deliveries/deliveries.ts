@@ -60,6 +60,8 @@ export type AcceptResult =
 
 /** The answer to an agent asking for a delivery, in Apollo's webhook_result shape. */
 export interface ResultAnswer {
+  /** What the agent's ask found: an id of the wrong form, none of its own, or a delivery's state. */
+  readonly kind: 'invalid' | 'unknown' | 'pending' | 'empty' | 'failed' | 'delivered';
   readonly status: 200 | 400 | 404 | 410;
   readonly body: unknown;
   /** Seconds until asking again is useful (pending only). */
@@ -321,6 +323,7 @@ export function createDeliveries(options: DeliveryOptions): Deliveries {
       const requestId = canonicalRequestId(raw);
       if (!requestId) {
         return {
+          kind: 'invalid',
           status: 400,
           redacted: 0,
           body: {
@@ -332,6 +335,7 @@ export function createDeliveries(options: DeliveryOptions): Deliveries {
       const d = await store.forAgent(agent.id, requestId);
       if (!d) {
         return {
+          kind: 'unknown',
           status: 404,
           redacted: 0,
           body: {
@@ -345,6 +349,7 @@ export function createDeliveries(options: DeliveryOptions): Deliveries {
         const seconds = Math.max(1, Math.ceil((d.nextPollAt - clock.now()) / 1000));
         const retry = Math.min(seconds, 60);
         return {
+          kind: 'pending',
           status: 404,
           redacted: 0,
           retryAfterSeconds: retry,
@@ -357,6 +362,7 @@ export function createDeliveries(options: DeliveryOptions): Deliveries {
       }
       if (d.state === 'empty') {
         return {
+          kind: 'empty',
           status: 404,
           redacted: 0,
           body: {
@@ -367,6 +373,7 @@ export function createDeliveries(options: DeliveryOptions): Deliveries {
       }
       if (d.state === 'failed' || d.payload === null) {
         return {
+          kind: 'failed',
           status: 410,
           redacted: 0,
           body: {
@@ -380,7 +387,7 @@ export function createDeliveries(options: DeliveryOptions): Deliveries {
         agent.redactedFields.length > 0
           ? redactFields(payload, [...agent.redactedFields])
           : { value: payload, removed: 0 };
-      return { status: 200, body: redacted.value, redacted: redacted.removed };
+      return { kind: 'delivered', status: 200, body: redacted.value, redacted: redacted.removed };
     },
 
     async pollDue(limit = 20) {

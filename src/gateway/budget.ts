@@ -1,0 +1,141 @@
+// The budget step: a call that could take the agent past its daily or monthly credit budget is
+// refused before it reaches Apollo. Estimates of the agent's calls in flight count as spent until
+// their records land, in this process and, with replicas, in the shared counters.
+import { gatewayError, utcDay, utcMonth, type GatewayError } from '../core/index.js';
+import type { AgentIdentity, CreditLedger, Logger, SharedReservations } from '../ports/index.js';
+
+/** What one call holds against its agent's budget while in flight. */
+export interface Held {
+  agentId: string | null;
+  credits: number;
+  /** Also reserved in the replicas' shared counters. */
+  shared?: boolean;
+}
+
+/** The refusal of a call over budget, and the rule to record. */
+export interface OverBudget {
+  readonly error: GatewayError;
+  readonly rule: string;
+}
+
+export interface Budgets {
+  /** Reserves `estimate` for the call holding `held`, or says why not. */
+  reserve(
+    agent: AgentIdentity,
+    estimate: number,
+    now: number,
+    held: Held,
+  ): Promise<OverBudget | null>;
+  /** Gives back what `held` reserved (when its call ended). */
+  release(held: Held): void;
+  /** Credits the agent spent this UTC day and month, calls in flight included. */
+  spent(agentId: string, now: number): Promise<{ day: number; month: number } | null>;
+}
+
+const hasBudget = (a: AgentIdentity) =>
+  (a.creditBudgetDay !== null && a.creditBudgetDay !== undefined) ||
+  (a.creditBudgetMonth !== null && a.creditBudgetMonth !== undefined);
+
+const ruleFor = (period: 'day' | 'month') => `credit budget per ${period}`;
+
+export function createBudgets(deps: {
+  readonly ledger?: CreditLedger | undefined;
+  readonly reservations?: SharedReservations | undefined;
+  readonly logger: Logger;
+}): Budgets {
+  const inFlight = new Map<string, number>();
+
+  const periodsOf = (agent: AgentIdentity, now: number) =>
+    [
+      { period: 'day' as const, limit: agent.creditBudgetDay, ...utcDay(now) },
+      { period: 'month' as const, limit: agent.creditBudgetMonth, ...utcMonth(now) },
+    ].flatMap((p) => (p.limit === null || p.limit === undefined ? [] : [{ ...p, limit: p.limit }]));
+
+  async function local(
+    agent: AgentIdentity,
+    needed: number,
+    now: number,
+  ): Promise<OverBudget | null> {
+    for (const p of periodsOf(agent, now)) {
+      const spent = (await deps.ledger!.spent(agent.id, p.start)) + (inFlight.get(agent.id) ?? 0);
+      if (spent + needed > p.limit + 1e-9) {
+        const error = gatewayError.budgetExhausted({
+          limit: p.limit,
+          spent: Math.round(spent * 100) / 100,
+          needed,
+          period: p.period,
+          retryAfterSeconds: Math.ceil((p.end - now) / 1000),
+        });
+        return { error, rule: ruleFor(p.period) };
+      }
+    }
+    return null;
+  }
+
+  /** Reserves `needed` in the replicas' shared counters, atomically with the check. */
+  async function shared(
+    agent: AgentIdentity,
+    needed: number,
+    now: number,
+  ): Promise<OverBudget | null> {
+    const periods = [];
+    for (const p of periodsOf(agent, now)) {
+      periods.push({ ...p, spent: await deps.ledger!.spent(agent.id, p.start) });
+    }
+    try {
+      const r = await deps.reservations!.reserveCredits(agent.id, needed, periods);
+      if (r.ok) return null;
+      const p = periods.find((x) => x.period === r.period)!;
+      const error = gatewayError.budgetExhausted({
+        limit: p.limit,
+        spent: Math.round((p.spent + r.inFlight) * 100) / 100,
+        needed,
+        period: p.period,
+        retryAfterSeconds: Math.ceil((p.end - now) / 1000),
+      });
+      return { error, rule: ruleFor(p.period) };
+    } catch (e) {
+      deps.logger.warn({ err: e }, 'shared credit counters unreachable: refusing the call');
+      return {
+        error: gatewayError.rateLimited({ scope: 'gatehouse', retryAfterSeconds: 5 }),
+        rule: 'shared counters',
+      };
+    }
+  }
+
+  return {
+    async reserve(agent, estimate, now, held) {
+      if (!deps.ledger || estimate <= 0) return null;
+      const over = await local(agent, estimate, now);
+      if (over) return over;
+      if (deps.reservations && hasBudget(agent)) {
+        const refused = await shared(agent, estimate, now);
+        if (refused) return refused;
+        held.shared = true;
+      }
+      inFlight.set(agent.id, (inFlight.get(agent.id) ?? 0) + estimate);
+      held.agentId = agent.id;
+      held.credits = estimate;
+      return null;
+    },
+    release(held) {
+      if (!held.agentId || !held.credits) return;
+      const left = (inFlight.get(held.agentId) ?? 0) - held.credits;
+      if (left > 1e-9) inFlight.set(held.agentId, left);
+      else inFlight.delete(held.agentId);
+      if (held.shared) {
+        void deps.reservations
+          ?.releaseCredits(held.agentId, held.credits)
+          .catch((e: unknown) => deps.logger.warn({ err: e }, 'could not release shared credits'));
+      }
+    },
+    async spent(agentId, now) {
+      if (!deps.ledger) return null;
+      const pending = inFlight.get(agentId) ?? 0;
+      return {
+        day: (await deps.ledger.spent(agentId, utcDay(now).start)) + pending,
+        month: (await deps.ledger.spent(agentId, utcMonth(now).start)) + pending,
+      };
+    },
+  };
+}

@@ -1,0 +1,221 @@
+// The steps after the decision, for a call the policy allowed or an admin approved: cache →
+// budget → credential → open the record → call Apollo (paced in the upstream chain) → keep, merge
+// and redact the answer → complete the record.
+import { creditsFromResponse, estimateCredits, type ActionSpec } from '../catalog/index.js';
+import {
+  completeAuditRecord,
+  gatewayError,
+  redactFields,
+  type AuditOutcome,
+  type AuditRecord,
+  type GatewayError,
+} from '../core/index.js';
+import { err, ok } from '../core/result.js';
+import type { AgentIdentity, CachedAnswer, Surface } from '../ports/index.js';
+import type { Credential } from '../ports/upstream.js';
+
+import type { Budgets, Held } from './budget.js';
+import { pacedErrorCode } from './paced-upstream.js';
+import type { GatewayDeps, GatewayOutcome, GatewaySuccess } from './types.js';
+import { explainUpstreamError } from './upstream-errors.js';
+import type { Receiver } from './validate.js';
+
+/** How a call's audit record is opened, and how a late refusal is recorded. */
+export interface CallRecord {
+  open(): Promise<{ auditId: string; opened: AuditRecord }>;
+  refuse(error: GatewayError, rule: string): Promise<GatewayOutcome>;
+}
+
+/** Everything the call steps need about an allowed or approved call. */
+export interface AllowedCall {
+  readonly surface: Surface;
+  readonly agent: AgentIdentity;
+  readonly action: ActionSpec;
+  readonly input: Record<string, unknown>;
+  readonly rule: string;
+  readonly receiver: Receiver | null;
+  readonly held: Held;
+  readonly record: CallRecord;
+  readonly now: number;
+  readonly elapsed: () => number;
+}
+
+/** Removes what this agent may not see (its redaction settings), counting what went. */
+export function redactFor(agent: AgentIdentity, body: unknown, also: readonly string[] = []) {
+  const hidden = [...agent.redactedFields, ...also];
+  return hidden.length > 0 ? redactFields(body, hidden) : { value: body, removed: 0 };
+}
+
+export function createCaller(deps: GatewayDeps, budgets: Budgets) {
+  /** Step 5: what Gatehouse already knows costs nothing and never reaches Apollo. */
+  async function fromCache(c: AllowedCall): Promise<CachedAnswer> {
+    // Most actions are never cached: they skip the lookup (and its await) entirely.
+    if (!deps.cache?.handles(c.action.id)) return { kind: 'miss' };
+    return deps.cache.lookup(c.action.id, c.input, c.now).catch((e: unknown) => {
+      deps.logger.warn({ err: e, action: c.action.id }, 'enrichment cache lookup failed');
+      return { kind: 'miss' } as const;
+    });
+  }
+
+  /** Step 9: Apollo, with one retry after refreshing an OAuth token Apollo rejected. */
+  async function callApollo(
+    c: AllowedCall,
+    sendInput: Record<string, unknown>,
+    credential: Credential,
+  ) {
+    const meta = { agentId: c.agent.id };
+    // Apollo refuses a bad credential before acting, so even a write is safe to repeat.
+    let result = await deps.upstream.call(c.action, sendInput, credential, meta);
+    if (
+      !result.ok &&
+      result.error.kind === 'unauthorized' &&
+      deps.credentials.refreshAfterRejection
+    ) {
+      const renewed = await deps.credentials.refreshAfterRejection(credential);
+      if (renewed) result = await deps.upstream.call(c.action, sendInput, renewed, meta);
+    }
+    if (deps.reach && credential.kind === 'apikey') {
+      if (result.ok) deps.reach.note(c.action.id, true);
+      else if (result.error.kind === 'forbidden' && result.error.errorCode === 'API_INACCESSIBLE') {
+        deps.reach.note(c.action.id, false);
+      }
+    }
+    return result;
+  }
+
+  /** Step 11: Apollo will send part of the answer later: await it for this agent. */
+  async function expectDelivery(c: AllowedCall, body: unknown, auditId: string) {
+    const requestId = c.receiver && c.action.delivery ? c.action.delivery.expected(body) : null;
+    if (!c.receiver || !requestId || !c.action.delivery || !deps.deliveries) return undefined;
+    const what = c.action.delivery.what(c.input);
+    try {
+      await deps.deliveries.expect({
+        receiverHash: c.receiver.hash,
+        agent: { id: c.agent.id, name: c.agent.name },
+        surface: c.surface,
+        actionId: c.action.id,
+        what,
+        callAuditId: auditId,
+        requestId,
+        rule: c.rule,
+      });
+      return { requestId, what };
+    } catch (e) {
+      deps.logger.error(
+        { err: e, auditId },
+        'could not record an awaited delivery; the agent cannot fetch it',
+      );
+      return undefined;
+    }
+  }
+
+  return async function proceed(c: AllowedCall): Promise<GatewayOutcome> {
+    const { agent, action, elapsed } = c;
+    const cached = await fromCache(c);
+    if (cached.kind === 'hit') {
+      const { auditId, opened } = await c.record.open();
+      const outcome = {
+        credits: 0,
+        durationMs: elapsed(),
+        cacheHit: true,
+        savedCredits: cached.savedCredits,
+      };
+      await deps.audit.complete(auditId, completeAuditRecord({ ...opened, id: auditId }, outcome));
+      const redacted = redactFor(agent, cached.body, action.secretFields);
+      return ok({
+        status: 200,
+        body: redacted.value,
+        rate: null,
+        auditId,
+        credits: 0,
+        action,
+        agent,
+        redacted: redacted.removed,
+        cache: { hit: 'full', savedCredits: cached.savedCredits },
+      });
+    }
+    const sendInput = cached.kind === 'partial' ? cached.sendInput : c.input;
+
+    // Step 6: the credit budget, before anything reaches Apollo.
+    const over = await budgets.reserve(agent, estimateCredits(action, sendInput), c.now, c.held);
+    if (over) return c.record.refuse(over.error, over.rule);
+    // Step 7: a credential (checked before the record opens, so a refusal is one record).
+    const credential = await deps.credentials.current();
+    if (!credential) return c.record.refuse(gatewayError.credentialMissing(), c.rule);
+
+    // Step 8: the record is open before anything reaches Apollo.
+    const { auditId, opened } = await c.record.open();
+    const finish = (outcome: AuditOutcome) =>
+      deps.audit.complete(auditId, completeAuditRecord({ ...opened, id: auditId }, outcome));
+    try {
+      const result = await callApollo(c, sendInput, credential);
+      if (!result.ok) {
+        const error = explainUpstreamError(result.error, action, sendInput);
+        const e = result.error;
+        // Refused by Gatehouse's pacer: Apollo was never called.
+        const paced = e.kind === 'rate_limited' && e.errorCode === pacedErrorCode;
+        await finish({
+          upstreamStatus: paced ? null : 'status' in e ? e.status : null,
+          upstreamErrorCode:
+            error.code === 'upstream_error'
+              ? error.upstream.errorCode
+              : 'errorCode' in e
+                ? e.errorCode
+                : null,
+          credits: 0,
+          durationMs: elapsed(),
+          errorCode: error.code,
+        });
+        return err({ error, auditId, action });
+      }
+      // Step 10: the team's own secrets in Apollo's answer go before anything keeps or shows it;
+      // the cache keeps the rest unredacted (for any agent allowed to see it); cached parts are
+      // merged back in; then what this agent may not see is removed.
+      const answer = action.secretFields.length
+        ? redactFields(result.value.body, action.secretFields).value
+        : result.value.body;
+      if (deps.cache?.handles(action.id)) {
+        const paid = creditsFromResponse(action, answer);
+        void deps.cache
+          .remember(action.id, sendInput, answer, paid, c.now)
+          .catch((e: unknown) => deps.logger.warn({ err: e }, 'enrichment cache write failed'));
+      }
+      const body = cached.kind === 'partial' ? cached.merge(answer) : answer;
+      const credits = creditsFromResponse(action, body);
+      const delivery = await expectDelivery(c, body, auditId);
+      const redacted = redactFor(agent, body);
+      const { waitedMs, waitedFor } = result.value;
+      await finish({
+        upstreamStatus: result.value.status,
+        credits,
+        durationMs: elapsed(),
+        ...(waitedMs ? { waitedMs } : {}),
+        ...(waitedFor ? { waitedFor } : {}),
+        ...(cached.kind === 'partial' ? { savedCredits: cached.savedCredits } : {}),
+      });
+      const success: GatewaySuccess = {
+        status: result.value.status,
+        body: redacted.value,
+        rate: result.value.rate,
+        auditId,
+        credits,
+        action,
+        agent,
+        redacted: redacted.removed,
+        ...(waitedMs ? { waitedMs } : {}),
+        ...(cached.kind === 'partial'
+          ? { cache: { hit: 'partial' as const, savedCredits: cached.savedCredits } }
+          : {}),
+        ...(delivery ? { delivery } : {}),
+      };
+      return ok(success);
+    } catch (e) {
+      deps.logger.error(
+        { err: e, auditId, action: action.id },
+        'pipeline failed after the audit record opened',
+      );
+      await finish({ durationMs: elapsed(), errorCode: 'internal' }).catch(() => undefined);
+      return err({ error: gatewayError.internal(e), auditId, action });
+    }
+  };
+}
