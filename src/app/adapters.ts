@@ -41,6 +41,10 @@ export function createAgentDirectory(
       const agent = await store.agents.findByToken(token);
       return agent ? identity(agent) : null;
     },
+    async retired(token: string) {
+      const found = await store.agents.findRetiredToken(token);
+      return found ? { agentId: found.agent.id, agentName: found.agent.name, why: found.why } : null;
+    },
     async byId(agentId: string): Promise<AgentIdentity | null> {
       const agent = await store.agents.get(agentId);
       return agent && agent.id === agentId && agent.revokedAt === null ? identity(agent) : null;
@@ -60,6 +64,7 @@ function identity(agent: Agent): AgentIdentity {
     redactedFields: agent.redactedFields,
     creditBudgetDay: agent.creditBudgetDay,
     creditBudgetMonth: agent.creditBudgetMonth,
+    requestsPerMinute: agent.requestsPerMinute,
   };
 }
 

@@ -19,10 +19,15 @@ import {
   createDeliveryRepository,
   createEnrichmentCacheRepository,
   createRedisShared,
+  createAgentRateLimiter,
   createAuthThrottle,
   type AuthThrottleLimits,
 } from '../store/index.js';
-import { createDeliveries, webhookReceiverPath, type Deliveries } from '../deliveries/deliveries.js';
+import {
+  createDeliveries,
+  webhookReceiverPath,
+  type Deliveries,
+} from '../deliveries/deliveries.js';
 import { createGateway, type Gateway } from '../gateway/pipeline.js';
 import { loggablePath } from '../deliveries/receiver-path.js';
 import { createWebhookRoutes } from '../surfaces/webhooks/routes.js';
@@ -260,6 +265,12 @@ export function createApp(options: AppOptions): GatehouseApp {
     pacer,
     deliveries,
     ...(shared ? { reservations: shared } : {}),
+    // Agent ids are random, so one prefix serves every deployment on a Redis without collisions.
+    agentRate: createAgentRateLimiter({
+      redis: shared ?? undefined,
+      keyPrefix: 'gatehouse',
+      logger,
+    }),
     approvals: createApprovalRepository(store.handle.db, { sealer: store.sealer }),
     approvalTtlMs: config.approvalTtlMinutes * 60_000,
     onApprovalRequested: (held, sentence) =>

@@ -16,6 +16,7 @@ const secret = new Error('connect ECONNREFUSED 10.0.0.5:5432 password=hunter2');
 /** One example of every code, built with its constructor. */
 const examples: Record<ErrorCode, GatewayError> = {
   unauthenticated: gatewayError.unauthenticated('revoked', secret),
+  bad_request: gatewayError.badRequest('method_not_allowed', 'GET is not accepted on /api/v1/x.'),
   unsafe_input: gatewayError.unsafeInput({
     problem: 'forbidden_key',
     path: 'revenue_range.__proto__',
@@ -67,6 +68,7 @@ const examples: Record<ErrorCode, GatewayError> = {
 
 const statuses: Record<ErrorCode, number> = {
   unauthenticated: 401,
+  bad_request: 405,
   unsafe_input: 400,
   unknown_action: 404,
   invalid_input: 422,

@@ -5,6 +5,7 @@ import { formatCredits, formatWait } from './format.js';
 /** Every error code, in the decision order of design.md. */
 export const errorCodes = [
   'unauthenticated',
+  'bad_request',
   'unsafe_input',
   'unknown_action',
   'invalid_input',
@@ -34,6 +35,14 @@ interface ErrorBase<C extends ErrorCode> {
   /** Internal detail (a thrown value, a library error). Never shown to agents. */
   readonly cause?: unknown;
 }
+
+/** Requests that cannot be read as a call at all. */
+export type BadRequestProblem =
+  | 'invalid_json'
+  | 'method_not_allowed'
+  | 'body_too_large'
+  | 'credential_in_url'
+  | 'protocol';
 
 /** One problem with a request's input: where (`email`, `details.2.email`) and what. */
 export interface InputIssue {
@@ -68,6 +77,10 @@ export interface UpstreamDetails {
 /** A Gatehouse failure, discriminated on `code`. Details beyond `message` are optional extras. */
 export type GatewayError =
   | (ErrorBase<'unauthenticated'> & { readonly reason?: UnauthenticatedReason })
+  | (ErrorBase<'bad_request'> & {
+      /** What was wrong with the request itself, before it could be read as a call. */
+      readonly problem: BadRequestProblem;
+    })
   | (ErrorBase<'unsafe_input'> & {
       /** What was wrong: a key that reaches a prototype, or nesting past the limit. */
       readonly problem: 'forbidden_key' | 'too_deep' | 'too_many_values' | 'not_plain';
@@ -179,6 +192,11 @@ export const gatewayError = Object.freeze({
         "This Gatehouse token was replaced by a newer one when the agent's token was rotated. Use the agent's current token; ask an admin if you do not have it.",
     }[reason];
     return { code: 'unauthenticated', reason, message, ...withCause(cause) };
+  },
+
+  /** A request that could not be read as a call (its message says what to send instead). */
+  badRequest(problem: BadRequestProblem, message: string): GatewayErrorOf<'bad_request'> {
+    return { code: 'bad_request', problem, message };
   },
 
   /** The parameters have a shape no parameters may have (a prototype key, nesting too deep). */
@@ -432,6 +450,8 @@ export function httpStatusFor(error: GatewayError | PublicGatewayError): number 
   switch (error.code) {
     case 'unauthenticated':
       return 401;
+    case 'bad_request':
+      return { method_not_allowed: 405, body_too_large: 413 }[error.problem as string] ?? 400;
     case 'unsafe_input':
       return 400;
     case 'unknown_action':

@@ -32,6 +32,7 @@ export {
   toPublicError,
 } from './errors.js';
 export type {
+  BadRequestProblem,
   BudgetDetails,
   ErrorCode,
   GatewayError,

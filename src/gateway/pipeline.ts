@@ -204,13 +204,11 @@ export function createGateway(deps: GatewayDeps): Gateway {
   return {
     handle: (req) => tracked((held) => run(req, held)),
     async refuseRequest(req) {
-      const known = await who(req);
-      if (!known.ok) return known.error;
-      return refuseRoute(req.surface, req.route, {
-        error: req.error,
-        agent: known.value,
-        rule: req.rule,
-      });
+      // The surface's refusal stands whoever asked; the record names the agent when the token
+      // is (or was) one.
+      const found = await authenticate(deps.agents, req, deps.clock.now());
+      const agent = found.ok ? found.value : found.error.agent;
+      return refuseRoute(req.surface, req.route, { error: req.error, agent, rule: req.rule });
     },
     async deliveryResult(req) {
       const found = await who(req);

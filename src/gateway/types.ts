@@ -117,7 +117,8 @@ export interface Gateway {
   inFlight(): number;
   /**
    * Records and returns the refusal of a request a surface could not even hand over as a call
-   * (a malformed protocol message): the token is checked so the record names the agent.
+   * (malformed JSON, a wrong method, a credential in the URL, a malformed protocol message). The
+   * refusal stands whoever asked; the token is checked only so the record names the agent.
    */
   refuseRequest(request: RefusedRequest): Promise<GatewayFailure>;
   /** The agent behind a token, without auditing (surfaces that hold sessions re-check with it). */

@@ -66,6 +66,11 @@ export interface AgentRepository {
   create(input: CreateAgentInput): Promise<Result<IssuedToken & { grants: Grant[] }, StoreError>>;
   /** The active agent holding this token; undefined for unknown, malformed or revoked tokens. */
   findByToken(token: string): Promise<Agent | undefined>;
+  /**
+   * For a token that no longer authenticates: the agent it belonged to and why it stopped
+   * (revoked, or replaced by a rotation); undefined for a token Gatehouse never issued.
+   */
+  findRetiredToken(token: string): Promise<{ agent: Agent; why: 'revoked' | 'rotated' } | undefined>;
   /** An agent by id, or by name (case-insensitive); revoked agents included. */
   get(idOrName: string): Promise<Agent | undefined>;
   /** All agents, revoked included, sorted by name. */
@@ -242,6 +247,26 @@ export function createAgentRepository(
       return toAgent(row);
     },
 
+    async findRetiredToken(token) {
+      if (typeof token !== 'string' || !tokenPattern.test(token)) return undefined;
+      const hash = createHash('sha256').update(token, 'utf8').digest('hex');
+      const own = await db
+        .selectFrom('agents')
+        .selectAll()
+        .where('token_hash', '=', hash)
+        .where('revoked_at', 'is not', null)
+        .executeTakeFirst();
+      if (own) return { agent: toAgent(own), why: 'revoked' };
+      const retired = await db
+        .selectFrom('retired_tokens')
+        .innerJoin('agents', 'agents.id', 'retired_tokens.agent_id')
+        .selectAll('agents')
+        .where('retired_tokens.token_hash', '=', hash)
+        .executeTakeFirst();
+      if (!retired) return undefined;
+      return { agent: toAgent(retired), why: retired.revoked_at !== null ? 'revoked' : 'rotated' };
+    },
+
     async get(idOrName) {
       const row = await findRow(idOrName);
       return row && toAgent(row);
@@ -269,15 +294,26 @@ export function createAgentRepository(
       }
       const issued = issueToken();
       const now = deps.now();
-      // One UPDATE replaces the hash: from its commit on, the old token matches no row.
-      const result = await db
-        .updateTable('agents')
-        .set({ token_hash: issued.hash, token_prefix: issued.prefix, token_created_at: now })
-        .where('id', '=', row.id)
-        .where('revoked_at', 'is', null)
-        .executeTakeFirst();
-      if (result.numUpdatedRows === 0n) {
-        return storeError('agent_revoked', `agent ${row.name} was revoked meanwhile`);
+      // One UPDATE replaces the hash: from its commit on, the old token matches no row. The old
+      // hash is kept (in the same transaction) so a refusal of it can name the agent.
+      const replaced = await db.transaction().execute(async (trx) => {
+        const result = await trx
+          .updateTable('agents')
+          .set({ token_hash: issued.hash, token_prefix: issued.prefix, token_created_at: now })
+          .where('id', '=', row.id)
+          .where('revoked_at', 'is', null)
+          .where('token_hash', '=', row.token_hash)
+          .executeTakeFirst();
+        if (result.numUpdatedRows === 0n) return false;
+        await trx
+          .insertInto('retired_tokens')
+          .values({ token_hash: row.token_hash, agent_id: row.id, retired_at: now })
+          .onConflict((oc) => oc.column('token_hash').doNothing())
+          .execute();
+        return true;
+      });
+      if (!replaced) {
+        return storeError('agent_revoked', `agent ${row.name} was revoked or rotated meanwhile`);
       }
       return ok({
         agent: toAgent({

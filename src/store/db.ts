@@ -177,9 +177,17 @@ export interface ApprovalsTable {
   key_id: string | null;
 }
 
+/** The hash of a token a rotation replaced, and whose it was. */
+export interface RetiredTokensTable {
+  token_hash: string;
+  agent_id: string;
+  retired_at: EpochMs;
+}
+
 /** The whole schema, for `Kysely<Database>`. */
 export interface Database {
   agents: AgentsTable;
+  retired_tokens: RetiredTokensTable;
   grants: GrantsTable;
   audit_records: AuditRecordsTable;
   connection: ConnectionTable;

@@ -90,6 +90,8 @@ export { createDeliveryRepository, maxDeliveryPayloadBytes } from './delivery-re
 export { createApprovalRepository, maxApprovalNoteLength } from './approval-repository.js';
 export { createRedisShared } from './redis-shared.js';
 export type { RedisConnection } from './redis-shared.js';
+export { createAgentRateLimiter } from './agent-rate.js';
+export type { AgentRateOptions } from './agent-rate.js';
 export { createAuthThrottle, defaultAuthThrottleLimits, lockoutMs } from './auth-throttle.js';
 export type { AuthThrottleLimits, AuthThrottleOptions } from './auth-throttle.js';
 export {

@@ -51,6 +51,7 @@ describe('migrateToLatest', () => {
           '0004_approvals',
           '0005_sealed_personal_data',
           '0006_grant_approval_waiver',
+          '0008_retired_tokens',
         ],
       });
       expect(await migrateToLatest(handle.db)).toEqual({ ok: true, value: [] });
@@ -107,13 +108,14 @@ describeEachDatabase('migrations and column types', (t) => {
             '0004_approvals',
             '0005_sealed_personal_data',
             '0006_grant_approval_waiver',
+            '0008_retired_tokens',
           ],
         });
         const { rows } = await admin.query<{ n: string }>(
           `select count(*) as n from information_schema.tables where table_schema = $1`,
           [schema],
         );
-        expect(Number(rows[0]?.n)).toBe(10);
+        expect(Number(rows[0]?.n)).toBe(11);
       } finally {
         await other.close();
         await admin.query(`drop schema ${schema} cascade`);

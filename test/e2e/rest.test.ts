@@ -120,7 +120,11 @@ describe('REST proxy', () => {
     );
     const wrongMethod = await h.request('DELETE', path('contacts.search'), { token });
     expect(wrongMethod.status).toBe(405);
-    expect((await records(h)).map((r) => r.action)).toEqual(['POST /api/v1/not_an_endpoint']);
+    const recorded = await records(h);
+    expect(recorded.map((r) => r.action).sort()).toEqual(
+      [`DELETE ${path('contacts.search')}`, 'POST /api/v1/not_an_endpoint'].sort(),
+    );
+    expect(recorded.every((r) => r.agentName === 'bot' && r.decision === 'denied')).toBe(true);
   });
 
   it('refuses bodies that are not JSON, too large, or credentials in the URL', async () => {

@@ -5,6 +5,8 @@ import { randomUUID } from 'node:crypto';
 import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
 import { Hono, type Context } from 'hono';
 
+import { gatewayError, type BadRequestProblem } from '../../core/index.js';
+import { readBodyText } from '../http/body.js';
 import { credentialInUrl, credentialInUrlMessage, tokenFrom } from '../http/credentials.js';
 
 import { createMcpSession, type McpDeps, type McpSession } from './session.js';
@@ -47,8 +49,14 @@ function hostnameOf(hostHeader: string): string {
   return m?.[1] ?? '';
 }
 
-function rpcError(c: Context, status: 400 | 401 | 403 | 404, message: string, headers = {}) {
-  return c.json({ jsonrpc: '2.0', error: { code: -32000, message }, id: null }, status, headers);
+function rpcError(
+  c: Context,
+  status: 400 | 401 | 403 | 404 | 413,
+  message: string,
+  headers = {},
+  code = -32000,
+) {
+  return c.json({ jsonrpc: '2.0', error: { code, message }, id: null }, status, headers);
 }
 
 /** Creates the /mcp routes. */
@@ -84,27 +92,55 @@ export function createMcpRoutes(options: McpHttpOptions): McpHttp {
   }
 
   const app = new Hono();
+
+  /** Answers a refused request with a JSON-RPC error, after recording it (naming the agent). */
+  const refused = async (
+    c: Context,
+    status: 400 | 403 | 404 | 413,
+    message: string,
+    rule: string,
+    problem: BadRequestProblem = 'protocol',
+    code = -32000,
+  ): Promise<Response> => {
+    const failure = await options.gateway.refuseRequest({
+      surface: 'mcp',
+      token: tokenFrom(c.req.raw.headers),
+      ip: options.clientIp(c),
+      route: `${c.req.method.toUpperCase()} ${new URL(c.req.url).pathname}`,
+      rule,
+      error: gatewayError.badRequest(problem, message),
+    });
+    return rpcError(c, status, `${message} (audit ${failure.auditId})`, {}, code);
+  };
   app.all('/mcp', async (c) => {
     const origin = c.req.header('origin');
     if (origin && !originAllowed(origin)) {
-      return rpcError(
+      return refused(
         c,
         403,
         `Origin ${origin} may not use this MCP server. Browser clients must be listed in GATEHOUSE_MCP_ALLOWED_ORIGINS.`,
+        'origin not allowed',
       );
     }
     const host = c.req.header('host') ?? '';
     if (options.loopbackOnly && !loopbackHosts.has(hostnameOf(host))) {
-      return rpcError(c, 403, `Host ${host || '(none)'} is not this server's loopback address.`);
+      return refused(
+        c,
+        403,
+        `Host ${host || '(none)'} is not this server's loopback address.`,
+        'host not allowed',
+      );
     }
 
     const query = new URL(c.req.url).searchParams;
     const leaked = credentialInUrl(query);
     if (leaked) {
-      return rpcError(
+      return refused(
         c,
         400,
         credentialInUrlMessage(leaked, 'Send your token as Authorization: Bearer <token>.'),
+        'credential in URL',
+        'credential_in_url',
       );
     }
     const ip = options.clientIp(c);
@@ -125,22 +161,45 @@ export function createMcpRoutes(options: McpHttpOptions): McpHttp {
     }
     const authInfo = { token, clientId: agent.id, scopes: [] as string[] };
 
+    // The body is read here, not by the transport, so a body too large or not JSON is refused
+    // with a record like every other refusal (the transport would answer it unrecorded).
+    let parsedBody: unknown;
+    if (c.req.method === 'POST') {
+      const read = await readBodyText(c, options.maxBodyBytes);
+      if (!read.ok) {
+        const message = `Request body too large: the limit is ${options.maxBodyBytes} bytes.`;
+        return refused(c, 413, message, 'body too large', 'body_too_large');
+      }
+      try {
+        parsedBody = JSON.parse(read.text);
+      } catch {
+        const message = 'Parse error: the request body is not valid JSON-RPC (JSON).';
+        return refused(c, 400, message, 'invalid JSON', 'invalid_json', -32700);
+      }
+    }
+    const handled = (transport: WebStandardStreamableHTTPServerTransport) =>
+      transport.handleRequest(c.req.raw, {
+        authInfo,
+        ...(parsedBody !== undefined ? { parsedBody } : {}),
+      });
+
     const sessionId = c.req.header('mcp-session-id');
     if (sessionId) {
       const entry = sessions.get(sessionId);
       // Another agent's session id is answered exactly like an unknown one.
       if (!entry || entry.agentId !== agent.id) {
-        return rpcError(
+        return refused(
           c,
           404,
           'Session not found: it expired or was closed. Initialize a new one.',
+          'unknown session',
         );
       }
       entry.lastSeen = Date.now();
-      return entry.transport.handleRequest(c.req.raw, { authInfo });
+      return handled(entry.transport);
     }
     if (c.req.method !== 'POST') {
-      return rpcError(c, 400, 'No session: POST an initialize request first.');
+      return refused(c, 400, 'No session: POST an initialize request first.', 'no session');
     }
 
     const session = createMcpSession(options, { token, ip, agent });
@@ -159,7 +218,7 @@ export function createMcpRoutes(options: McpHttpOptions): McpHttp {
         onsessionclosed: (id) => void drop(id),
       });
     await session.connect(transport);
-    const response = await transport.handleRequest(c.req.raw, { authInfo });
+    const response = await handled(transport);
     if (!transport.sessionId) await session.close();
     return response;
   });

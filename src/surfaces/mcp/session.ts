@@ -16,7 +16,7 @@ import {
 import { z } from 'zod';
 
 import type { ActionSpec } from '../../catalog/index.js';
-import { decide, effectiveLevels } from '../../core/index.js';
+import { decide, effectiveLevels, gatewayError } from '../../core/index.js';
 import type { Gateway } from '../../gateway/pipeline.js';
 import type { AgentIdentity, AuditReader, Logger } from '../../ports/index.js';
 
@@ -181,8 +181,20 @@ export function createMcpSession(deps: McpDeps, caller: McpCaller): McpSession {
     const input = paged ? pagedInput : apolloArgs;
     const own = ownArgs.safeParse({ [reasonArg]: said, ...(paged ? args : {}) });
     if (!own.success) {
-      const issues = own.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
-      return textResult(`Invalid arguments: ${issues.join('; ')}. Nothing was called.`, true);
+      const issues = own.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
+      const refused = await gateway.refuseRequest({
+        surface: 'mcp',
+        token,
+        ip: caller.ip,
+        route: `tools/call ${action.id}`,
+        rule: 'invalid input',
+        error: gatewayError.invalidInput(issues),
+      });
+      const listed = issues.map((i) => `${i.path}: ${i.message}`).join('; ');
+      return textResult(
+        `Invalid arguments: ${listed}. Nothing was called. (audit ${refused.auditId})`,
+        true,
+      );
     }
     const reason = own.data[reasonArg]?.trim() ? { reason: own.data[reasonArg].trim() } : {};
     const slim = (body: unknown) =>

@@ -72,6 +72,12 @@ export function answerFailure(f: GatewayFailure): RestAnswer {
         headers: { ...auditHeaders, 'www-authenticate': 'Bearer' },
         body: { error: e.message, error_code: 'UNAUTHENTICATED', ...audit },
       };
+    case 'bad_request':
+      return {
+        status: httpStatusFor(e),
+        headers: auditHeaders,
+        body: { error: e.message, error_code: e.problem.toUpperCase(), ...audit },
+      };
     case 'unsafe_input':
       return {
         status: httpStatusFor(e),

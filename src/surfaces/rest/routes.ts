@@ -6,11 +6,12 @@ import {
   isCatalogPath,
   webhookResult,
 } from '../../catalog/index.js';
+import { gatewayError, type GatewayError } from '../../core/index.js';
 import type { Gateway } from '../../gateway/pipeline.js';
 
 import { credentialInUrl, credentialInUrlMessage, tokenFrom } from '../http/credentials.js';
 
-import { readBodyText } from './body.js';
+import { readBodyText } from '../http/body.js';
 import { answerFailure, answerSuccess, approvalStatusRoute, type RestAnswer } from './respond.js';
 import { writeApolloJson } from './json.js';
 
@@ -44,31 +45,67 @@ function send(c: Context, answer: RestAnswer): Response {
  */
 export function createRestRoutes(options: RestOptions): Hono {
   const app = new Hono();
-  const tooLarge: RestAnswer = {
-    status: 413,
-    headers: {},
-    body: {
-      error: `Request body too large: the limit is ${options.maxBodyBytes} bytes.`,
-      error_code: 'BODY_TOO_LARGE',
-    },
+
+  /** A request that cannot become a call: refused with one audit record naming its agent. */
+  const refuse = async (c: Context, error: GatewayError, rule: string): Promise<Response> => {
+    const url = new URL(c.req.url);
+    const failure = await options.gateway.refuseRequest({
+      surface: 'rest',
+      token: tokenFrom(c.req.raw.headers),
+      ip: options.clientIp(c),
+      route: `${c.req.method.toUpperCase()} ${url.pathname}`,
+      error,
+      rule,
+    });
+    return send(c, answerFailure(failure));
   };
 
   // Every route of the proxy, Gatehouse's own polling paths included.
   app.use('*', async (c, next) => {
     const leaked = credentialInUrl(new URL(c.req.url).searchParams);
     if (!leaked) return next();
-    return send(c, {
-      status: 400,
-      headers: {},
-      body: {
-        error: credentialInUrlMessage(
-          leaked,
-          'Send your token in the X-Api-Key header or as Authorization: Bearer.',
-        ),
-        error_code: 'CREDENTIAL_IN_URL',
-      },
-    });
+    const message = credentialInUrlMessage(
+      leaked,
+      'Send your token in the X-Api-Key header or as Authorization: Bearer.',
+    );
+    return refuse(c, gatewayError.badRequest('credential_in_url', message), 'credential in URL');
   });
+
+  /** The request's JSON object body ({} when empty), or the refusal to send. */
+  const readBody = async (
+    c: Context,
+  ): Promise<{ ok: true; body: Record<string, unknown> } | { ok: false; refused: Response }> => {
+    const read = await readBodyText(c, options.maxBodyBytes);
+    if (!read.ok) {
+      const message = `Request body too large: the limit is ${options.maxBodyBytes} bytes. Send fewer records per call.`;
+      const refused = await refuse(
+        c,
+        gatewayError.badRequest('body_too_large', message),
+        'body too large',
+      );
+      return { ok: false, refused };
+    }
+    if (!read.text.trim()) return { ok: true, body: {} };
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(read.text);
+    } catch {
+      parsed = undefined;
+    }
+    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
+      const message =
+        parsed === undefined
+          ? 'The request body is not valid JSON. Send a JSON object (Content-Type: application/json).'
+          : 'The request body must be a JSON object.';
+      const refused = await refuse(
+        c,
+        gatewayError.badRequest('invalid_json', message),
+        'invalid JSON',
+      );
+      return { ok: false, refused };
+    }
+    return { ok: true, body: parsed as Record<string, unknown> };
+  };
 
   const handler = async (c: Context): Promise<Response> => {
     const url = new URL(c.req.url);
@@ -76,41 +113,18 @@ export function createRestRoutes(options: RestOptions): Hono {
     const method = c.req.method.toUpperCase();
     const route = findActionByRoute(method, path);
     if (!route && isCatalogPath(path)) {
-      return send(c, {
-        status: 405,
-        headers: {},
-        body: { error: `${method} is not accepted on ${path}.`, error_code: 'METHOD_NOT_ALLOWED' },
-      });
+      const message = `${method} is not accepted on ${path}. See docs/actions.md for the method each Apollo action takes.`;
+      return refuse(
+        c,
+        gatewayError.badRequest('method_not_allowed', message),
+        'method not allowed',
+      );
     }
     let body: Record<string, unknown> = {};
     if (method !== 'GET' && method !== 'HEAD') {
-      const read = await readBodyText(c, options.maxBodyBytes);
-      if (!read.ok) return send(c, tooLarge);
-      const text = read.text;
-      if (text.trim()) {
-        let parsed: unknown;
-        try {
-          parsed = JSON.parse(text);
-        } catch {
-          return send(c, {
-            status: 400,
-            headers: {},
-            body: {
-              error:
-                'The request body is not valid JSON. Send a JSON object (Content-Type: application/json).',
-              error_code: 'INVALID_JSON',
-            },
-          });
-        }
-        if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
-          return send(c, {
-            status: 400,
-            headers: {},
-            body: { error: 'The request body must be a JSON object.', error_code: 'INVALID_JSON' },
-          });
-        }
-        body = parsed as Record<string, unknown>;
-      }
+      const read = await readBody(c);
+      if (!read.ok) return read.refused;
+      body = read.body;
     }
     const input = { ...decodeQuery(url.searchParams), ...body, ...(route?.params ?? {}) };
     const outcome = await options.gateway.handle({

@@ -5,7 +5,7 @@
 import { Hono, type Context } from 'hono';
 
 import { webhookReceiverPath, type Deliveries } from '../../deliveries/deliveries.js';
-import { readBodyText } from '../rest/body.js';
+import { readBodyText } from '../http/body.js';
 
 /** Options for the webhook receiver. */
 export interface WebhookOptions {
