@@ -227,6 +227,7 @@ export function createApp(options: AppOptions): GatehouseApp {
       return agent;
     },
     byId: (id) => agents.byId?.(id) ?? Promise.resolve(null),
+    retired: (token) => agents.retired?.(token) ?? Promise.resolve(null),
     noteUse(agentId, ip, at) {
       agents.noteUse(agentId, ip, at);
       raised(alerts.observeUse(agentId, seen.get(agentId)?.name ?? agentId, ip, at));
