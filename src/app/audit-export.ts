@@ -1,6 +1,6 @@
 // One audit export format for the CLI (`gatehouse audit export`) and the admin API: the same
 // columns, CSV cells that could run as spreadsheet formulas neutralised, or one JSON object a line.
-import { csvCell } from '../cli/csv.js';
+import { csvLine } from '../core/csv.js';
 import type { AuditRecord } from '../store/index.js';
 
 const columns = [
@@ -45,8 +45,11 @@ export function exportLine(r: AuditRecord, format: 'csv' | 'jsonl'): string {
   const data = row(r);
   if (format === 'jsonl')
     return `${JSON.stringify({ ...data, params: r.params, completed_at: r.completedAt ? new Date(r.completedAt).toISOString() : null })}\n`;
-  return `${columns.map((c) => csvCell(data[c])).join(',')}\n`;
+  return csvLine(
+    columns.map((c) => data[c]),
+    '\n',
+  );
 }
 
 /** The CSV header line. */
-export const csvHeader = `${columns.join(',')}\n`;
+export const csvHeader = csvLine(columns, '\n');

@@ -19,7 +19,8 @@ import {
   mapColumns,
   skippedStatus,
 } from '../../src/cli/commands/enrich.js';
-import { csvCell, csvLine, parseCsv } from '../../src/cli/csv.js';
+import { parseCsv } from '../../src/cli/csv.js';
+import { csvCell, csvLine } from '../../src/core/csv.js';
 import type { CliIO } from '../../src/cli/io.js';
 import { runCli } from '../../src/cli/main.js';
 import { loadConfig } from '../../src/config/config.js';

@@ -16,7 +16,8 @@ import { apolloId, domainParam, emailParam, urlParam } from '../../catalog/param
 import { formatWait } from '../../core/format.js';
 import type { GatewayOutcome } from '../../gateway/pipeline.js';
 import { readAgentToken, refuseTokenOnArgv } from '../agent-token.js';
-import { CsvError, csvLine, isBlankRecord, readCsvFile } from '../csv.js';
+import { csvLine } from '../../core/csv.js';
+import { CsvError, isBlankRecord, readCsvFile } from '../csv.js';
 import { CliError, parse, processIO, type CliIO } from '../io.js';
 import { commandConfig, commandLogger, storeOptions } from '../with-store.js';
 
