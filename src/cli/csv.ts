@@ -89,20 +89,24 @@ export async function* parseCsv(
   }
   // The line the next record starts on: every line belongs to one record (blank ones included),
   // and a record spans one line more per line break inside its quoted fields. Counted as the
-  // parser emits each record, so an error names the line of the record it stopped in.
+  // parser emits each record (records it emitted wait in `starts` until read), so an error names
+  // the line of the record the parser stopped in.
   let line = 1;
-  const onRecord = (fields: string[]): CsvRecord => {
+  const starts: number[] = [];
+  const onRecord = (fields: string[]): string[] => {
     if (sawNul && fields.some((f) => f.includes('\0'))) throw new CsvError(binary, line);
-    const record = { fields, line };
+    starts.push(line);
     line += 1;
     for (const field of fields) if (/[\r\n]/.test(field)) line += field.match(lineBreaks)!.length;
-    return record;
+    return fields;
   };
   const source = Readable.from(bytes(), { objectMode: false });
   const parser = source.pipe(parse({ ...options, on_record: onRecord }));
   source.once('error', (e) => parser.destroy(e));
   try {
-    for await (const record of parser as AsyncIterable<CsvRecord>) yield record;
+    for await (const fields of parser as AsyncIterable<string[]>) {
+      yield { fields, line: starts.shift()! };
+    }
   } catch (e) {
     if (e instanceof ParseError) throw new CsvError(sawNul ? binary : describeParseError(e), line);
     throw e;
