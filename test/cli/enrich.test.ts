@@ -11,15 +11,11 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/app/logger.js';
 import { openStore } from '../../src/app/services.js';
 import { getAction } from '../../src/catalog/index.js';
-import {
-  enrichedColumns,
-  formatProgress,
-  formatSummary,
-  identityOf,
-  mapColumns,
-  skippedStatus,
-} from '../../src/cli/commands/enrich.js';
 import { parseCsv } from '../../src/cli/csv.js';
+import { mapColumns } from '../../src/cli/enrich/columns.js';
+import { identityOf } from '../../src/cli/enrich/identity.js';
+import { enrichedColumns, skippedStatus } from '../../src/cli/enrich/outcome.js';
+import { formatProgress, formatSummary } from '../../src/cli/enrich/report.js';
 import { csvCell, csvLine } from '../../src/core/csv.js';
 import type { CliIO } from '../../src/cli/io.js';
 import { runCli } from '../../src/cli/main.js';
@@ -214,6 +210,11 @@ describe('column mapping', () => {
     expect(() => mapColumns(['email'], 'phone=email')).toThrow(/unknown field 'phone'/);
     expect(() => mapColumns(['email'], 'email=Mail')).toThrow(/no column 'Mail'/);
     expect(() => mapColumns(['email'], 'email')).toThrow(/field=Header/);
+  });
+
+  it('refuses --columns names an object inherits as unknown fields', () => {
+    for (const name of ['constructor', '__proto__'])
+      expect(() => mapColumns(['email'], `${name}=email`)).toThrow(`unknown field '${name}'`);
   });
 
   it('builds the match input from usable values only', () => {
