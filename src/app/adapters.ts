@@ -43,7 +43,9 @@ export function createAgentDirectory(
     },
     async retired(token: string) {
       const found = await store.agents.findRetiredToken(token);
-      return found ? { agentId: found.agent.id, agentName: found.agent.name, why: found.why } : null;
+      return found
+        ? { agentId: found.agent.id, agentName: found.agent.name, why: found.why }
+        : null;
     },
     async byId(agentId: string): Promise<AgentIdentity | null> {
       const agent = await store.agents.get(agentId);

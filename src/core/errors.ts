@@ -38,11 +38,7 @@ interface ErrorBase<C extends ErrorCode> {
 
 /** Requests that cannot be read as a call at all. */
 export type BadRequestProblem =
-  | 'invalid_json'
-  | 'method_not_allowed'
-  | 'body_too_large'
-  | 'credential_in_url'
-  | 'protocol';
+  'invalid_json' | 'method_not_allowed' | 'body_too_large' | 'credential_in_url' | 'protocol';
 
 /** One problem with a request's input: where (`email`, `details.2.email`) and what. */
 export interface InputIssue {

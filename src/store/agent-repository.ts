@@ -70,7 +70,9 @@ export interface AgentRepository {
    * For a token that no longer authenticates: the agent it belonged to and why it stopped
    * (revoked, or replaced by a rotation); undefined for a token Gatehouse never issued.
    */
-  findRetiredToken(token: string): Promise<{ agent: Agent; why: 'revoked' | 'rotated' } | undefined>;
+  findRetiredToken(
+    token: string,
+  ): Promise<{ agent: Agent; why: 'revoked' | 'rotated' } | undefined>;
   /** An agent by id, or by name (case-insensitive); revoked agents included. */
   get(idOrName: string): Promise<Agent | undefined>;
   /** All agents, revoked included, sorted by name. */
