@@ -51,7 +51,7 @@ describe('migrateToLatest', () => {
           '0004_approvals',
           '0005_sealed_personal_data',
           '0006_grant_approval_waiver',
-          '0008_retired_tokens',
+          '0007_retired_tokens',
         ],
       });
       expect(await migrateToLatest(handle.db)).toEqual({ ok: true, value: [] });
@@ -108,7 +108,7 @@ describeEachDatabase('migrations and column types', (t) => {
             '0004_approvals',
             '0005_sealed_personal_data',
             '0006_grant_approval_waiver',
-            '0008_retired_tokens',
+            '0007_retired_tokens',
           ],
         });
         const { rows } = await admin.query<{ n: string }>(

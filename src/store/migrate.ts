@@ -12,7 +12,7 @@ import * as deliveries from './migrations/0003-deliveries.js';
 import * as approvals from './migrations/0004-approvals.js';
 import * as sealedPersonalData from './migrations/0005-sealed-personal-data.js';
 import * as grantApprovalWaiver from './migrations/0006-grant-approval-waiver.js';
-import * as retiredTokens from './migrations/0008-retired-tokens.js';
+import * as retiredTokens from './migrations/0007-retired-tokens.js';
 
 // Imported, not globbed from disk: the same list works from src/, dist/ and a bundle.
 // Names sort in the order they must run; never rename or edit one that has shipped.
@@ -23,7 +23,7 @@ const migrations: Readonly<Record<string, Migration>> = Object.freeze({
   '0004_approvals': approvals,
   '0005_sealed_personal_data': sealedPersonalData,
   '0006_grant_approval_waiver': grantApprovalWaiver,
-  '0008_retired_tokens': retiredTokens,
+  '0007_retired_tokens': retiredTokens,
 });
 
 /** The bundled migrations, for Kysely's `Migrator`. */

@@ -15,26 +15,38 @@ import { createLogger } from '../../src/app/logger.js';
 import { startGatehouse, type StartedGatehouse } from '../../src/app/start.js';
 import { getAction } from '../../src/catalog/index.js';
 import { loadConfig } from '../../src/config/config.js';
+import { e2eDatabase } from '../helpers/e2e-db.js';
 
 const open: Array<{ g: StartedGatehouse }> = [];
-const dirs: string[] = [];
+const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
   for (const { g } of open.splice(0)) await g.close();
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+  for (const clean of cleanups.splice(0)) await clean();
 });
 
-async function start(flags: Record<string, unknown> = {}, dir?: string) {
-  const d = dir ?? mkdtempSync(join(tmpdir(), 'gatehouse-limits-'));
-  if (!dir) dirs.push(d);
+/** A listening Gatehouse; a second replica passes the first one's directory and database. */
+async function start(flags: Record<string, unknown> = {}, shared?: { dir: string; db: string }) {
+  let d = shared?.dir;
+  let db = shared?.db;
+  if (!d || !db) {
+    const dir = mkdtempSync(join(tmpdir(), 'gatehouse-limits-'));
+    const database = await e2eDatabase(dir);
+    cleanups.push(async () => {
+      await database.drop();
+      rmSync(dir, { recursive: true, force: true });
+    });
+    d = dir;
+    db = database.url;
+  }
   const config = loadConfig({
-    flags: { db: join(d, 'g.db'), keyFile: join(d, 'k'), port: 0, sandbox: true, ...flags },
+    flags: { db, keyFile: join(d, 'k'), port: 0, sandbox: true, ...flags },
   });
   const g = await startGatehouse(config, {
     logger: createLogger({ level: 'silent' }),
     createDemoAgent: false,
   });
   open.push({ g });
-  return { g, dir: d };
+  return { g, dir: d, db };
 }
 
 async function agent(g: StartedGatehouse, name: string) {
@@ -84,7 +96,7 @@ describe('requests per minute', () => {
   it('counts across replicas that share Redis', async () => {
     const redisUrl = 'redis://127.0.0.1:6379';
     const first = await start({ redisUrl });
-    const second = await start({ redisUrl }, first.dir);
+    const second = await start({ redisUrl }, first);
     const token = await agent(first.g, 'replicated-bot');
     await first.g.store.agents.setLimits('replicated-bot', { requestsPerMinute: 3 });
     const statuses = [];

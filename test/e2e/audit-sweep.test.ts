@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/app/logger.js';
 import { startGatehouse, type StartedGatehouse } from '../../src/app/start.js';
 import { loadConfig } from '../../src/config/config.js';
+import { e2eDatabase } from '../helpers/e2e-db.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'gatehouse-sweep-'));
 let g: StartedGatehouse;
@@ -23,9 +24,12 @@ let revokedToken: string;
 let rotatedAwayToken: string;
 const maxBodyBytes = 4096;
 
+let database: Awaited<ReturnType<typeof e2eDatabase>>;
+
 beforeAll(async () => {
+  database = await e2eDatabase(dir);
   const config = loadConfig({
-    flags: { db: join(dir, 'g.db'), keyFile: join(dir, 'k'), port: 0, sandbox: true, maxBodyBytes },
+    flags: { db: database.url, keyFile: join(dir, 'k'), port: 0, sandbox: true, maxBodyBytes },
   });
   g = await startGatehouse(config, {
     logger: createLogger({ level: 'silent' }),
@@ -47,6 +51,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await g.close();
+  await database.drop();
   rmSync(dir, { recursive: true, force: true });
 });
 

@@ -97,7 +97,9 @@ describe.each(actions.map((a) => [a.id, a] as const))('%s over MCP', (_id, actio
         break;
       case 'unauthenticated':
         expect(result.isError).toBe(true);
-        expect(record!.rule).toBe('unauthenticated');
+        expect(record!.rule).toBe(c.refusedAs!.rule);
+        if (c.refusedAs!.namesAgent) expect(record!.agentName).toMatch(/^mcp-matrix-/);
+        else expect(record!.agentId).toBeNull();
         break;
     }
   });

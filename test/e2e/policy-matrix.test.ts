@@ -63,8 +63,10 @@ describe.each(actions.map((a) => [a.id, a] as const))('%s', (_id, action) => {
     } else {
       expect(res.status).toBe(401);
       expect(record!.decision).toBe('denied');
-      expect(record!.rule).toBe('unauthenticated');
-      expect(record!.agentId).toBeNull();
+      // A revoked or replaced token still names its agent, so an admin sees who kept trying.
+      expect(record!.rule).toBe(c.refusedAs!.rule);
+      if (c.refusedAs!.namesAgent) expect(record!.agentName).toBe(name);
+      else expect(record!.agentId).toBeNull();
     }
   });
 });

@@ -107,7 +107,11 @@ describe('REST proxy', () => {
     expect(statuses).toEqual([401, 401, 401, 401]);
     const all = await records(h);
     expect(all).toHaveLength(5);
-    expect(all.filter((r) => r.rule === 'unauthenticated')).toHaveLength(4);
+    expect(all.filter((r) => r.rule === 'unauthenticated')).toHaveLength(2);
+    // A token that once worked names its agent: which agent kept trying, and why it failed.
+    const retired = all.filter((r) => r.rule === 'rotated token' || r.rule === 'revoked token');
+    expect(retired.map((r) => r.rule).sort()).toEqual(['revoked token', 'rotated token']);
+    expect(retired.every((r) => r.agentName === 'bot')).toBe(true);
   });
 
   it('says 404 for a path outside the catalog, 405 for a wrong method, and audits the 404', async () => {

@@ -12,6 +12,8 @@ export interface Case {
   grants: (a: ActionSpec) => string[];
   expect: (a: ActionSpec) => Expect;
   token?: 'revoked' | 'rotated' | 'unknown';
+  /** For a token that does not authenticate: the audit rule, and whether it names the agent. */
+  refusedAs?: { rule: string; namesAgent: boolean };
 }
 
 export const cases: Case[] = [
@@ -58,17 +60,20 @@ export const cases: Case[] = [
     grants: (a) => [`${a.group}=full`],
     expect: () => 'unauthenticated',
     token: 'revoked',
+    refusedAs: { rule: 'revoked token', namesAgent: true },
   },
   {
     name: 'rotated (old) token',
     grants: (a) => [`${a.group}=full`],
     expect: () => 'unauthenticated',
     token: 'rotated',
+    refusedAs: { rule: 'rotated token', namesAgent: true },
   },
   {
     name: 'unknown token',
     grants: (a) => [`${a.group}=full`],
     expect: () => 'unauthenticated',
     token: 'unknown',
+    refusedAs: { rule: 'unauthenticated', namesAgent: false },
   },
 ];

@@ -13,6 +13,8 @@ import type { Clock } from '../../src/ports/index.js';
 import { createSandbox, type Sandbox, type SandboxOptions } from '../../src/sandbox/index.js';
 import { createWorld } from '../../src/sandbox/world/index.js';
 
+import { e2eDatabase } from './e2e-db.js';
+
 /** A running in-process Gatehouse over the sandbox. */
 export interface Harness {
   readonly config: Config;
@@ -55,9 +57,10 @@ export interface HarnessOptions {
 /** Builds a harness; close it after the test. */
 export async function createHarness(options: HarnessOptions = {}): Promise<Harness> {
   const dir = mkdtempSync(join(tmpdir(), 'gatehouse-e2e-'));
+  const database = await e2eDatabase(dir);
   const config = loadConfig({
     flags: {
-      db: join(dir, 'gatehouse.db'),
+      db: database.url,
       keyFile: join(dir, 'secret.key'),
       logLevel: 'info',
       ...options.config,
@@ -144,6 +147,7 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
       await app.drain();
       sandbox.close();
       await store.close();
+      await database.drop();
       rmSync(dir, { recursive: true, force: true });
     },
   };
