@@ -7,7 +7,17 @@ import { err, ok } from '../core/result.js';
 import type { Alert, AlertDetector } from '../gateway/alerts.js';
 import type { Gateway } from '../gateway/pipeline.js';
 import type { StoredApproval } from '../ports/index.js';
-import type { AdminAuditQuery, AdminProblem, AdminServices } from '../surfaces/admin/services.js';
+import {
+  createAdminChanges,
+  type AdminChangeProblem,
+  type GrantChange,
+} from '../services/admin/changes.js';
+import type {
+  AdminAuditQuery,
+  AdminGrant,
+  AdminProblem,
+  AdminServices,
+} from '../surfaces/admin/services.js';
 import type { Agent, AuditDecision, AuditFilters } from '../store/index.js';
 
 import type { Config } from '../config/config.js';
@@ -59,13 +69,18 @@ export function publicApproval(a: StoredApproval) {
   };
 }
 
-const grantWords = (g: {
-  target: string;
-  level: string;
-  approval: boolean;
-  no_approval?: boolean;
-}) =>
-  `${g.target}=${g.level}${g.level === 'off' ? '' : g.approval ? ' (with approval)' : g.no_approval ? ' (outbound without approval)' : ''}`;
+const grantChange = (g: AdminGrant): GrantChange => ({
+  target: g.target,
+  level: g.level,
+  approval: g.approval,
+  noApproval: g.no_approval ?? false,
+});
+
+/** A change that was not made, as the admin API answers it. */
+const problem = (p: AdminChangeProblem): AdminProblem => ({
+  status: { not_found: 404, conflict: 409, invalid: 422 }[p.code] as 404 | 409 | 422,
+  message: p.message,
+});
 
 /** The grant targets, in the order the access matrix shows them. */
 export const matrixTargets: readonly string[] = [
@@ -90,7 +105,7 @@ export function createAdminServices(deps: {
 }): AdminServices {
   const { store, gateway } = deps;
   const now = deps.now ?? Date.now;
-  const notFound = (what: string): AdminProblem => ({ status: 404, message: `No ${what}.` });
+  const changes = createAdminChanges({ store, now });
 
   async function agentView(agent: Agent) {
     const grants = await store.grants.list(agent.id);
@@ -106,6 +121,8 @@ export function createAdminServices(deps: {
       last_used_ip: agent.lastUsedIp,
       credit_budget_day: agent.creditBudgetDay,
       credit_budget_month: agent.creditBudgetMonth,
+      requests_per_minute: agent.requestsPerMinute,
+      redacted_fields: agent.redactedFields,
       grants: grants.map((g) => ({
         target: g.target,
         level: g.level,
@@ -113,31 +130,6 @@ export function createAdminServices(deps: {
         no_approval: g.noApproval,
       })),
     };
-  }
-
-  /** Every change an admin makes goes into the audit trail, with who made it. */
-  async function recordChange(
-    by: string,
-    agent: { id: string; name: string },
-    action: string,
-    did: string,
-  ): Promise<void> {
-    const t = now();
-    const opened = await store.audit.open({
-      time: t,
-      agentId: agent.id,
-      agentName: agent.name,
-      surface: 'admin',
-      action,
-      target: agent.name,
-      params: {},
-      decision: 'allowed',
-      rule: by,
-      sentence: `An admin (${by}) ${did}.`,
-      credits: 0,
-      completedAt: t,
-    });
-    if (!opened.ok) throw new Error(`admin change not audited: ${opened.error.message}`);
   }
 
   /** Store filters for an admin audit query; null when it names an agent that does not exist. */
@@ -166,9 +158,9 @@ export function createAdminServices(deps: {
       const since = utcDay(t).start;
       const info = await store.connection.info();
       const [calls, denials, credits, pending] = await Promise.all([
-        store.audit.count({ since }),
-        store.audit.count({ since, decision: 'denied' }),
-        store.audit.sumCredits({ since }),
+        store.audit.count({ since, adminChanges: 'exclude' }),
+        store.audit.count({ since, decision: 'denied', adminChanges: 'exclude' }),
+        store.audit.sumCredits({ since, adminChanges: 'exclude' }),
         gateway.listApprovals({ states: ['pending'], limit: 1000 }),
       ]);
       const headroom = actions
@@ -201,54 +193,49 @@ export function createAdminServices(deps: {
     },
 
     async createAgent(input, by) {
-      const created = await store.agents.create({
-        name: input.name,
-        description: input.description ?? null,
-        grants: input.grants
-          .filter((g) => g.level !== 'off')
-          .map((g) => ({
-            target: g.target,
-            level: g.level,
-            requiresApproval: g.approval,
-            noApproval: g.no_approval ?? false,
-          })),
+      const created = await changes.createAgent(
+        {
+          name: input.name,
+          description: input.description ?? null,
+          grants: input.grants.map(grantChange),
+        },
         by,
-      });
-      if (!created.ok) return err({ status: 422, message: created.error.message });
-      const agent = await store.agents.get(created.value.agent.id);
-      const granted = input.grants.filter((g) => g.level !== 'off').map(grantWords);
-      await recordChange(
-        by,
-        created.value.agent,
-        'admin.agent_create',
-        `created the agent ${created.value.agent.name}${granted.length ? ` with ${granted.join(', ')}` : ' with no grants'}`,
       );
-      return ok({ agent: agent ? await agentView(agent) : null, token: created.value.token });
+      if (!created.ok) return err(problem(created.error));
+      return ok({ agent: await agentView(created.value.agent), token: created.value.token });
     },
 
     async rotateAgent(id, by) {
-      const rotated = await store.agents.rotate(id);
-      if (!rotated.ok) {
-        return err(
-          rotated.error.code === 'agent_not_found'
-            ? notFound(`agent ${id}`)
-            : { status: 409, message: rotated.error.message },
-        );
-      }
-      await recordChange(
-        by,
-        rotated.value.agent,
-        'admin.agent_rotate',
-        `rotated the token of ${rotated.value.agent.name} (the old one stopped at once)`,
-      );
+      const rotated = await changes.rotateAgent(id, by);
+      if (!rotated.ok) return err(problem(rotated.error));
       return ok({ agent_id: rotated.value.agent.id, token: rotated.value.token });
     },
 
     async revokeAgent(id, by) {
-      const revoked = await store.agents.revoke(id);
-      if (!revoked.ok) return err(notFound(`agent ${id}`));
-      await recordChange(by, revoked.value, 'admin.agent_revoke', `revoked ${revoked.value.name}`);
+      const revoked = await changes.revokeAgent(id, by);
+      if (!revoked.ok) return err(problem(revoked.error));
       return ok({ agent: await agentView(revoked.value) });
+    },
+
+    async setLimits(id, limits, by) {
+      const updated = await changes.setLimits(
+        id,
+        {
+          ...(limits.credits_per_day !== undefined
+            ? { creditBudgetDay: limits.credits_per_day }
+            : {}),
+          ...(limits.credits_per_month !== undefined
+            ? { creditBudgetMonth: limits.credits_per_month }
+            : {}),
+          ...(limits.requests_per_minute !== undefined
+            ? { requestsPerMinute: limits.requests_per_minute }
+            : {}),
+          ...(limits.redact !== undefined ? { redactedFields: limits.redact } : {}),
+        },
+        by,
+      );
+      if (!updated.ok) return err(problem(updated.error));
+      return ok({ agent: await agentView(updated.value) });
     },
 
     async matrix() {
@@ -293,25 +280,9 @@ export function createAdminServices(deps: {
     },
 
     async setGrant(id, grant, by) {
-      const agent = await store.agents.get(id);
-      if (!agent || agent.revokedAt !== null) return err(notFound(`active agent ${id}`));
-      if (grant.level === 'off') {
-        await store.grants.remove(agent.id, grant.target);
-      } else {
-        const set = await store.grants.set(agent.id, grant.target, grant.level, {
-          requiresApproval: grant.approval,
-          noApproval: grant.no_approval ?? false,
-          by,
-        });
-        if (!set.ok) return err({ status: 422, message: set.error.message });
-      }
-      await recordChange(
-        by,
-        agent,
-        'admin.grant',
-        `set ${agent.name}'s grant to ${grantWords(grant)}`,
-      );
-      return ok({ agent: await agentView((await store.agents.get(agent.id)) ?? agent) });
+      const set = await changes.setGrant(id, grantChange(grant), by);
+      if (!set.ok) return err(problem(set.error));
+      return ok({ agent: await agentView(set.value.agent) });
     },
 
     async audit(q) {
@@ -358,7 +329,8 @@ export function createAdminServices(deps: {
       );
       const byAgent = new Map<string, { calls: number[]; denials: number[]; credits: number[] }>();
       const byAction = new Map<string, { calls: number; denials: number; credits: number }>();
-      for await (const r of store.audit.stream({ since: first })) {
+      // Agents' calls only: an admin creating an agent or setting a grant is not the agent's call.
+      for await (const r of store.audit.stream({ since: first, adminChanges: 'exclude' })) {
         const name = r.agentName ?? '(unknown token)';
         let row = byAgent.get(name);
         if (!row) {
@@ -374,7 +346,6 @@ export function createAdminServices(deps: {
         row.calls[day]! += 1;
         if (r.decision === 'denied') row.denials[day]! += 1;
         row.credits[day]! += r.credits;
-        if (r.surface === 'admin') continue;
         const a = byAction.get(r.action) ?? { calls: 0, denials: 0, credits: 0 };
         a.calls += 1;
         if (r.decision === 'denied') a.denials += 1;

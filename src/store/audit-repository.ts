@@ -95,6 +95,11 @@ export interface AuditFilters {
   until?: number;
   /** Case-insensitive substring of the sentence, target, action or agent name. */
   text?: string;
+  /**
+   * Admin changes (actions `admin.*`: an agent created, a grant set …) are not agents' calls:
+   * `exclude` leaves them out (usage, the overview), `only` keeps nothing else.
+   */
+  adminChanges?: 'only' | 'exclude';
 }
 
 /** A page request: newest first, `limit` records (1–1000), older than the `before` id. */
@@ -368,6 +373,10 @@ function applyFilters<O>(
     const decisions: readonly string[] =
       typeof filters.decision === 'string' ? [filters.decision] : filters.decision;
     q = q.where('decision', 'in', decisions.length > 0 ? [...decisions] : ['']);
+  }
+  if (filters.adminChanges !== undefined) {
+    const admin = sql<string>`'admin.%'`;
+    q = q.where('action', filters.adminChanges === 'only' ? 'like' : 'not like', admin);
   }
   if (filters.since !== undefined) q = q.where('time', '>=', filters.since);
   if (filters.until !== undefined) q = q.where('time', '<', filters.until);

@@ -170,6 +170,30 @@ describe('the admin console', () => {
     await shot('usage');
   });
 
+  it("sets an agent's limits, the agent is held to them, and the audit shows an admin change", async () => {
+    await page.getByRole('link', { name: 'Agents' }).click();
+    await page.getByText(/^Limits: no req\/min/).click();
+    const form = page.getByRole('form', { name: 'Limits of scout' });
+    await form.getByLabel('Requests per minute').fill('1');
+    await form.getByLabel('Redact fields').fill('email');
+    await form.getByRole('button', { name: 'Save limits' }).click();
+    await page.getByText('Limits: 1 req/min, hides email').waitFor();
+    await shot('agent-limits');
+    const search = getAction('people.search')!.path;
+    const statuses = [];
+    for (let i = 0; i < 2; i += 1) {
+      statuses.push((await agentCall(token, search, { person_titles: ['VP Sales'] })).status);
+    }
+    expect(statuses).toEqual([200, 429]);
+    await page.getByRole('link', { name: 'Audit' }).click();
+    const feed = page.getByTestId('audit-feed');
+    const change = feed.locator('tr', { hasText: "set scout's limits" });
+    await change.waitFor();
+    expect(await change.textContent()).toMatch(
+      /An admin \(admin:console\) set scout's limits: .*1 request a minute, redacting email\..*admin change/,
+    );
+  });
+
   it('refuses a state-changing call without the CSRF token', async () => {
     const status = await page.evaluate(async () => {
       const res = await fetch('/admin/api/agents', {

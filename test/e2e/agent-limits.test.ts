@@ -15,6 +15,7 @@ import { createLogger } from '../../src/app/logger.js';
 import { startGatehouse, type StartedGatehouse } from '../../src/app/start.js';
 import { getAction } from '../../src/catalog/index.js';
 import { loadConfig } from '../../src/config/config.js';
+import { runCliWith } from '../helpers/cli.js';
 import { e2eDatabase } from '../helpers/e2e-db.js';
 
 const open: Array<{ g: StartedGatehouse }> = [];
@@ -58,6 +59,20 @@ async function agent(g: StartedGatehouse, name: string) {
   return made.value.token;
 }
 
+/** `gatehouse agent limits <args>` from the CLI, on the running Gatehouse's database. */
+async function limits(on: { dir: string; db: string }, ...args: string[]) {
+  const env = {
+    GATEHOUSE_DB: on.db,
+    GATEHOUSE_KEY_FILE: join(on.dir, 'k'),
+    GATEHOUSE_LOG_LEVEL: 'silent',
+    USER: 'ops-alice',
+  };
+  const run = await runCliWith(env, ['agent', 'limits', ...args]);
+  expect(run.err).toBe('');
+  expect(run.code).toBe(0);
+  return run.out;
+}
+
 const search = getAction('people.search').path;
 const post = (g: StartedGatehouse, token: string, path: string, body: unknown) =>
   fetch(`${g.url}${path}`, {
@@ -68,9 +83,12 @@ const post = (g: StartedGatehouse, token: string, path: string, body: unknown) =
 
 describe('requests per minute', () => {
   it('lets 3 of 5 quick calls through and refuses 2 with AGENT_RATE_LIMITED, audited', async () => {
-    const { g } = await start();
+    const started = await start();
+    const { g } = started;
     const token = await agent(g, 'paced-bot');
-    await g.store.agents.setLimits('paced-bot', { requestsPerMinute: 3 });
+    expect(await limits(started, 'paced-bot', '--requests-per-minute', '3')).toMatch(
+      /make 3 requests a minute/,
+    );
     const answers = [];
     for (let i = 0; i < 5; i += 1) answers.push(await post(g, token, search, { per_page: 1 }));
     expect(answers.map((r) => r.status)).toEqual([200, 200, 200, 429, 429]);
@@ -89,7 +107,7 @@ describe('requests per minute', () => {
     // Another agent is not limited by it; clearing the limit lets the agent through again.
     const free = await agent(g, 'free-bot');
     expect((await post(g, free, search, { per_page: 1 })).status).toBe(200);
-    await g.store.agents.setLimits('paced-bot', { requestsPerMinute: null });
+    await limits(started, 'paced-bot', '--requests-per-minute', 'none');
     expect((await post(g, token, search, { per_page: 1 })).status).toBe(200);
   });
 
@@ -98,7 +116,7 @@ describe('requests per minute', () => {
     const first = await start({ redisUrl });
     const second = await start({ redisUrl }, first);
     const token = await agent(first.g, 'replicated-bot');
-    await first.g.store.agents.setLimits('replicated-bot', { requestsPerMinute: 3 });
+    await limits(first, 'replicated-bot', '--requests-per-minute', '3');
     const statuses = [];
     for (let i = 0; i < 6; i += 1) {
       const g = i % 2 === 0 ? first.g : second.g;
@@ -111,9 +129,10 @@ describe('requests per minute', () => {
 
 describe('redaction', () => {
   it('removes email from match answers on REST and MCP, from Apollo and from the cache', async () => {
-    const { g } = await start();
+    const started = await start();
+    const { g } = started;
     const token = await agent(g, 'careful-bot');
-    await g.store.agents.setLimits('careful-bot', { redactedFields: ['email'] });
+    await limits(started, 'careful-bot', '--redact', 'email');
     const found = (await (await post(g, token, search, { per_page: 2 })).json()) as {
       people: Array<{ id: string }>;
     };

@@ -302,6 +302,69 @@ interface AgentRow {
   revoked_at: string | null;
   last_used_at: string | null;
   grants: Array<{ target: string; level: string; approval: boolean }>;
+  credit_budget_day: number | null;
+  credit_budget_month: number | null;
+  requests_per_minute: number | null;
+  redacted_fields: string[];
+}
+
+/** "" → null (no limit); otherwise the number typed. */
+const limitValue = (text: string): number | null => (text.trim() === '' ? null : Number(text));
+
+/** An agent's limits: credit budgets, requests per minute and the fields removed from answers. */
+function LimitsEditor(props: { agent: AgentRow; run: Run; onSaved: () => void }) {
+  const a = props.agent;
+  const [day, setDay] = useState(a.credit_budget_day?.toString() ?? '');
+  const [month, setMonth] = useState(a.credit_budget_month?.toString() ?? '');
+  const [rpm, setRpm] = useState(a.requests_per_minute?.toString() ?? '');
+  const [redact, setRedact] = useState(a.redacted_fields.join(', '));
+  const save = async (e: FormEvent) => {
+    e.preventDefault();
+    const r = await props.run(() =>
+      api.put(`/admin/api/agents/${a.id}/limits`, {
+        credits_per_day: limitValue(day),
+        credits_per_month: limitValue(month),
+        requests_per_minute: limitValue(rpm),
+        redact: redact
+          .split(',')
+          .map((f) => f.trim())
+          .filter(Boolean),
+      }),
+    );
+    if (r) props.onSaved();
+  };
+  return (
+    <details>
+      <summary>
+        Limits: {a.requests_per_minute ?? 'no'} req/min
+        {a.redacted_fields.length ? `, hides ${a.redacted_fields.join(', ')}` : ''}
+      </summary>
+      <form className="limits" aria-label={`Limits of ${a.name}`} onSubmit={(e) => void save(e)}>
+        <label>
+          Credits per day
+          <input type="number" min={0} value={day} onChange={(e) => setDay(e.target.value)} />
+        </label>
+        <label>
+          Credits per month
+          <input type="number" min={0} value={month} onChange={(e) => setMonth(e.target.value)} />
+        </label>
+        <label>
+          Requests per minute
+          <input type="number" min={1} value={rpm} onChange={(e) => setRpm(e.target.value)} />
+        </label>
+        <label>
+          Redact fields
+          <input
+            value={redact}
+            placeholder="email, phone_numbers"
+            onChange={(e) => setRedact(e.target.value)}
+          />
+        </label>
+        <button type="submit">Save limits</button>
+        <small>Empty: no limit. Every change is in the audit trail.</small>
+      </form>
+    </details>
+  );
 }
 
 function Agents({ run }: { run: Run }) {
@@ -356,6 +419,7 @@ function Agents({ run }: { run: Run }) {
             <th>Token</th>
             <th>Grants</th>
             <th>Last used</th>
+            <th>Limits</th>
             <th>Actions</th>
           </tr>
         </thead>
@@ -372,6 +436,9 @@ function Agents({ run }: { run: Run }) {
                   .join(', ') || 'none'}
               </td>
               <td>{a.revoked_at ? `revoked ${a.revoked_at}` : (a.last_used_at ?? 'never')}</td>
+              <td>
+                <LimitsEditor agent={a} run={run} onSaved={() => void reload()} />
+              </td>
               <td>
                 {!a.revoked_at && (
                   <>
@@ -462,7 +529,8 @@ function Audit({ run }: { run: Run }) {
             <tr key={r.id}>
               <td className="sentence">{r.sentence}</td>
               <td>{new Date(r.time).toLocaleString()}</td>
-              <td>{r.decision}</td>
+              {/* An admin's change is not a call an agent made: it is not "allowed". */}
+              <td>{r.action.startsWith('admin.') ? 'admin change' : r.decision}</td>
               <td>{r.credits}</td>
             </tr>
           ))}

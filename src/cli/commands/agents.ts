@@ -12,6 +12,7 @@ import {
 } from '../../core/index.js';
 import type { StoreServices } from '../../app/services.js';
 import type { Agent, Grant } from '../../store/index.js';
+import { cliActor, createAdminChanges, type LimitsChange } from '../../services/admin/changes.js';
 import { ago, CliError, parse, table, type CliIO } from '../io.js';
 import { storeOptions, withStore } from '../with-store.js';
 
@@ -25,8 +26,14 @@ const agentHelp = `Usage: gatehouse agent <create|list|show|rotate|revoke|limits
   agent rotate <name|id>     issues a new token; the old one stops working at once
   agent revoke <name|id>     the agent's token stops working at once
   agent limits <name|id> [--credits-per-day N|none] [--credits-per-month N|none]
+                       [--requests-per-minute N|none] [--redact field,field|none]
                              credit budgets: a call that could exceed one is refused before
-                             it reaches Apollo (see gatehouse usage)
+                             it reaches Apollo (see gatehouse usage); requests per minute: more
+                             are refused with 429 AGENT_RATE_LIMITED; redact: these fields
+                             (email, phone_numbers …) are removed from every answer the agent
+                             gets, on every surface, cached or not
+
+Every change is written to the audit trail as admin.<verb>, by cli:<your user name>.
 
 Options: --db <path|url>  --json  --help`;
 
@@ -39,6 +46,35 @@ function budgetFlag(flag: string, text: string | undefined): number | null | und
     throw new CliError(`${flag} ${text}: expected a number of credits (e.g. 500) or none`, 2);
   }
   return n;
+}
+
+/** Parses --requests-per-minute: a whole number from 1, or `none`. */
+function rpmFlag(text: string | undefined): number | null | undefined {
+  if (text === undefined) return undefined;
+  if (text.trim().toLowerCase() === 'none') return null;
+  const n = Number(text);
+  if (!Number.isSafeInteger(n) || n < 1 || text.trim() === '') {
+    throw new CliError(
+      `--requests-per-minute ${text}: expected a whole number of requests, 1 or more (e.g. 60), or none`,
+      2,
+    );
+  }
+  return n;
+}
+
+/** Parses --redact: comma-separated field names, or `none` for nothing. */
+function redactFlag(text: string | undefined): string[] | undefined {
+  if (text === undefined) return undefined;
+  if (text.trim().toLowerCase() === 'none') return [];
+  const fields = text.split(',').map((f) => f.trim());
+  const bad = fields.find((f) => !/^[A-Za-z0-9_.]{1,100}$/.test(f));
+  if (bad !== undefined) {
+    throw new CliError(
+      `--redact ${text}: '${bad}' is not a field name; give names such as email,phone_numbers (letters, digits, _ and .), or none`,
+      2,
+    );
+  }
+  return fields;
 }
 
 /** Parses "people=read" into a grant, with a clear error. */
@@ -105,6 +141,8 @@ export async function agentCommand(args: string[], io: CliIO): Promise<number> {
     description: { type: 'string' },
     'credits-per-day': { type: 'string' },
     'credits-per-month': { type: 'string' },
+    'requests-per-minute': { type: 'string' },
+    redact: { type: 'string' },
   });
   if (values.help) {
     io.out(agentHelp);
@@ -120,12 +158,10 @@ export async function agentCommand(args: string[], io: CliIO): Promise<number> {
       const agentName = needName();
       const grants = (values.grant ?? []).map(parseGrantFlag);
       return withStore(io, values, async (store) => {
-        const created = await store.agents.create({
-          name: agentName,
-          description: values.description ?? null,
-          grants: grants.map((g) => ({ ...g, requiresApproval: false })),
-          by: 'cli',
-        });
+        const created = await createAdminChanges({ store }).createAgent(
+          { name: agentName, description: values.description ?? null, grants },
+          cliActor(io.env),
+        );
         if (!created.ok) throw new CliError(created.error.message);
         const { agent, token, grants: stored } = created.value;
         if (values.json) {
@@ -209,7 +245,10 @@ export async function agentCommand(args: string[], io: CliIO): Promise<number> {
       });
     case 'rotate':
       return withStore(io, values, async (store) => {
-        const rotated = await store.agents.rotate(needName());
+        const rotated = await createAdminChanges({ store }).rotateAgent(
+          needName(),
+          cliActor(io.env),
+        );
         if (!rotated.ok) throw new CliError(rotated.error.message);
         if (values.json)
           io.out(
@@ -227,7 +266,10 @@ export async function agentCommand(args: string[], io: CliIO): Promise<number> {
       });
     case 'revoke':
       return withStore(io, values, async (store) => {
-        const revoked = await store.agents.revoke(needName());
+        const revoked = await createAdminChanges({ store }).revokeAgent(
+          needName(),
+          cliActor(io.env),
+        );
         if (!revoked.ok) throw new CliError(revoked.error.message);
         if (values.json)
           io.out(
@@ -238,16 +280,28 @@ export async function agentCommand(args: string[], io: CliIO): Promise<number> {
       });
     case 'limits': {
       const agentName = needName();
-      const limits: { creditBudgetDay?: number | null; creditBudgetMonth?: number | null } = {};
       const day = budgetFlag('--credits-per-day', values['credits-per-day']);
       const month = budgetFlag('--credits-per-month', values['credits-per-month']);
-      if (day !== undefined) limits.creditBudgetDay = day;
-      if (month !== undefined) limits.creditBudgetMonth = month;
-      if (day === undefined && month === undefined) {
-        throw new CliError('agent limits needs --credits-per-day and/or --credits-per-month', 2);
+      const rpm = rpmFlag(values['requests-per-minute']);
+      const redact = redactFlag(values.redact);
+      const limits: LimitsChange = {
+        ...(day !== undefined ? { creditBudgetDay: day } : {}),
+        ...(month !== undefined ? { creditBudgetMonth: month } : {}),
+        ...(rpm !== undefined ? { requestsPerMinute: rpm } : {}),
+        ...(redact !== undefined ? { redactedFields: redact } : {}),
+      };
+      if (Object.keys(limits).length === 0) {
+        throw new CliError(
+          'agent limits needs at least one of --credits-per-day, --credits-per-month, --requests-per-minute, --redact',
+          2,
+        );
       }
       return withStore(io, values, async (store) => {
-        const updated = await store.agents.setLimits(agentName, limits);
+        const updated = await createAdminChanges({ store }).setLimits(
+          agentName,
+          limits,
+          cliActor(io.env),
+        );
         if (!updated.ok) throw new CliError(updated.error.message);
         const a = updated.value;
         if (values.json)
@@ -256,11 +310,17 @@ export async function agentCommand(args: string[], io: CliIO): Promise<number> {
               name: a.name,
               credit_budget_day: a.creditBudgetDay,
               credit_budget_month: a.creditBudgetMonth,
+              requests_per_minute: a.requestsPerMinute,
+              redacted_fields: a.redactedFields,
             }),
           );
         else
           io.out(
-            `'${a.name}' may spend ${a.creditBudgetDay ?? 'unlimited'} credits a day and ${a.creditBudgetMonth ?? 'unlimited'} a month (UTC).`,
+            [
+              `'${a.name}' may spend ${a.creditBudgetDay ?? 'unlimited'} credits a day and ${a.creditBudgetMonth ?? 'unlimited'} a month (UTC),`,
+              `make ${a.requestsPerMinute ?? 'unlimited'} requests a minute,`,
+              `and gets answers ${a.redactedFields.length ? `without ${a.redactedFields.join(', ')}` : 'unredacted'}.`,
+            ].join(' '),
           );
         return 0;
       });
@@ -305,14 +365,13 @@ export async function grantCommand(args: string[], io: CliIO): Promise<number> {
     throw new CliError('--approval and --no-approval contradict each other: choose one', 2);
   const parsed = parseGrantFlag(`${target}=${level}`);
   return withStore(io, values, async (store) => {
-    const agent = await mustGet(store, agentName);
-    const set = await store.grants.set(agent.id, parsed.target, parsed.level, {
-      requiresApproval: values.approval,
-      noApproval,
-      by: 'cli',
-    });
+    const set = await createAdminChanges({ store }).setGrant(
+      agentName,
+      { target: parsed.target, level: parsed.level, approval: values.approval, noApproval },
+      cliActor(io.env),
+    );
     if (!set.ok) throw new CliError(set.error.message);
-    const grants = await store.grants.list(agent.id);
+    const { agent, grants } = set.value;
     if (values.json)
       io.out(
         JSON.stringify({

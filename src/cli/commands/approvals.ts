@@ -1,4 +1,5 @@
 import { openGateway } from '../../app/start.js';
+import { cliActor } from '../../services/admin/changes.js';
 import { publicApproval } from '../../app/admin-services.js';
 import type { ApprovalState } from '../../ports/index.js';
 import { CliError, parse, table, type CliIO } from '../io.js';
@@ -90,7 +91,7 @@ export async function approvalsCommand(args: string[], io: CliIO): Promise<numbe
     }
     const answered = await gateway.answerApproval(id!, {
       approve: sub === 'approve',
-      by: `cli:${io.env.USER ?? 'admin'}`,
+      by: cliActor(io.env),
       note: values.note ?? null,
     });
     if (!answered.ok) throw new CliError(answered.error.message);

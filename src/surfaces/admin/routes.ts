@@ -19,7 +19,7 @@ import type { SessionStore } from '../../ports/index.js';
 import { oauthBindingCookie, oauthCallbackPath } from '../oauth/routes.js';
 
 import { sameSecret, type AdminAuth } from './admin-auth.js';
-import type { AdminProblem, AdminServices } from './services.js';
+import type { AdminBy, AdminProblem, AdminServices } from './services.js';
 
 /** Options for the admin API. */
 export interface AdminOptions {
@@ -50,6 +50,21 @@ const createAgentBody = z.strictObject({
   description: z.string().max(500).optional(),
   grants: z.array(grantBody).max(100).default([]),
 });
+const budget = z.number().int().min(0).max(10_000_000).nullable();
+const limitsBody = z
+  .strictObject({
+    credits_per_day: budget.optional(),
+    credits_per_month: budget.optional(),
+    requests_per_minute: z.number().int().min(1).max(100_000).nullable().optional(),
+    redact: z
+      .array(z.string().regex(/^[A-Za-z0-9_.]{1,100}$/, 'a field name: letters, digits, _ and .'))
+      .max(100)
+      .optional(),
+  })
+  .refine((l) => Object.keys(l).length > 0, {
+    message:
+      'name at least one limit: credits_per_day, credits_per_month, requests_per_minute or redact',
+  });
 const loginBody = z.strictObject({ token: z.string().min(1).max(512) });
 const answerBody = z.strictObject({ note: z.string().max(1000).optional() });
 const auditQuery = z.strictObject({
@@ -138,6 +153,13 @@ export const adminRoutes: readonly AdminRoute[] = [
     path: '/admin/api/agents/{id}/grants',
     summary: "Set one grant (level off removes it); applies to the agent's next call.",
     body: grantBody,
+  },
+  {
+    method: 'put',
+    path: '/admin/api/agents/{id}/limits',
+    summary:
+      "Set an agent's limits: credit budgets, requests per minute (null: none) and the fields removed from its answers.",
+    body: limitsBody,
   },
   {
     method: 'get',
@@ -400,7 +422,8 @@ export function createAdminRoutes(options: AdminOptions): Hono {
     return next();
   };
   app.use('/admin/api/*', guard);
-  const by = (c: Context) => String(c.get('by' as never) ?? 'admin');
+  const by = (c: Context): AdminBy =>
+    c.get('by' as never) === 'admin:console' ? 'admin:console' : 'admin:api';
 
   app.get('/admin/api/session', async (c) => {
     const live = await liveSession(c);
@@ -434,6 +457,12 @@ export function createAdminRoutes(options: AdminOptions): Hono {
     const parsed = await body(c, grantBody);
     if (!parsed.ok) return parsed.response;
     const done = await services.setGrant(c.req.param('id'), parsed.value, by(c));
+    return done.ok ? c.json(done.value) : problem(c, done.error);
+  });
+  app.put('/admin/api/agents/:id/limits', async (c) => {
+    const parsed = await body(c, limitsBody);
+    if (!parsed.ok) return parsed.response;
+    const done = await services.setLimits(c.req.param('id'), parsed.value, by(c));
     return done.ok ? c.json(done.value) : problem(c, done.error);
   });
   app.get('/admin/api/audit/export', (c) => {

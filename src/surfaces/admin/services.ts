@@ -29,22 +29,39 @@ export interface AdminGrant {
   readonly no_approval?: boolean;
 }
 
+/** An agent's limits as the admin sets them: absent unchanged, null none. */
+export interface AdminLimits {
+  readonly credits_per_day?: number | null;
+  readonly credits_per_month?: number | null;
+  readonly requests_per_minute?: number | null;
+  /** Field names removed from the agent's answers (email, phone_numbers …); [] redacts nothing. */
+  readonly redact?: readonly string[];
+}
+
+/** Who made an admin change: `admin:console` or `admin:api`. */
+export type AdminBy = `admin:${string}`;
+
 /** The admin API's view of Gatehouse. */
 export interface AdminServices {
   overview(): Promise<Record<string, unknown>>;
   agents(): Promise<Array<Record<string, unknown>>>;
   createAgent(
     input: { name: string; description?: string; grants: readonly AdminGrant[] },
-    by: string,
+    by: AdminBy,
   ): Promise<Result<Record<string, unknown>, AdminProblem>>;
-  rotateAgent(id: string, by: string): Promise<Result<Record<string, unknown>, AdminProblem>>;
-  revokeAgent(id: string, by: string): Promise<Result<Record<string, unknown>, AdminProblem>>;
+  rotateAgent(id: string, by: AdminBy): Promise<Result<Record<string, unknown>, AdminProblem>>;
+  revokeAgent(id: string, by: AdminBy): Promise<Result<Record<string, unknown>, AdminProblem>>;
+  setLimits(
+    agentId: string,
+    limits: AdminLimits,
+    by: AdminBy,
+  ): Promise<Result<Record<string, unknown>, AdminProblem>>;
   /** Agents × grant targets, each cell the agent's level there. */
   matrix(): Promise<Record<string, unknown>>;
   setGrant(
     agentId: string,
     grant: AdminGrant,
-    by: string,
+    by: AdminBy,
   ): Promise<Result<Record<string, unknown>, AdminProblem>>;
   audit(query: AdminAuditQuery): Promise<Record<string, unknown>>;
   /** Every matching record as export lines (header first for CSV), read lazily. */
@@ -69,6 +86,6 @@ export interface AdminServices {
     id: string,
     approve: boolean,
     note: string | null,
-    by: string,
+    by: AdminBy,
   ): Promise<Result<Record<string, unknown>, AdminProblem>>;
 }
