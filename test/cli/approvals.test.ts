@@ -23,6 +23,7 @@ beforeEach(() => {
     GATEHOUSE_DB: join(root, `a${n}.db`),
     GATEHOUSE_KEY_FILE: join(root, `k${n}`),
     GATEHOUSE_LOG_LEVEL: 'silent',
+    USER: 'bob',
   };
 });
 const run = (args: string[]) => runCliWith(env, args);
@@ -79,6 +80,19 @@ describe('gatehouse approvals', () => {
     const rejected = await run(['approvals', 'reject', second!, '--note', 'duplicate']);
     expect(rejected.code).toBe(0);
     expect(rejected.out).toMatch(/^Rejected apr_/);
+
+    // Each held call's own record says who answered it and what they wrote.
+    const exported = (await run(['audit', 'export', '--format', 'jsonl'])).out
+      .split('\n')
+      .map((l) => JSON.parse(l) as { action: string; decision: string; sentence: string });
+    const answered = exported.filter((r) => r.action === 'contacts.create');
+    expect(answered.map((r) => r.decision).sort()).toEqual(['approved', 'rejected']);
+    expect(answered.find((r) => r.decision === 'approved')!.sentence).toMatch(
+      /Approved by cli:bob, who wrote: "fine"\.$/,
+    );
+    expect(answered.find((r) => r.decision === 'rejected')!.sentence).toMatch(
+      /Rejected by cli:bob, who wrote: "duplicate"\.$/,
+    );
 
     const twice = await run(['approvals', 'approve', first!]);
     expect(twice.code).toBe(1);
