@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { findSharedSandbox, noSandboxMessage, publishSandbox } from './shared-sandbox.js';
 import { getAction } from '../catalog/index.js';
 import { loadConfig, type Config } from '../config/config.js';
 import type { Logger } from '../ports/index.js';
@@ -69,17 +70,33 @@ export function sandboxUpstream(sandbox: Sandbox): UpstreamWiring {
 }
 
 /**
- * The upstream Gatehouse calls: the embedded sandbox when no Apollo connection is stored (or the
+ * The upstream Gatehouse calls: the sandbox when no Apollo connection is stored (or the
  * configuration asks for it), otherwise the configured Apollo host with the stored credential.
+ * There is one sandbox per deployment: the one a running server serves (see shared-sandbox.ts).
+ * A server finding none creates it (`published` is then the embedded one to serve); a command
+ * finding none refuses with the fix.
  */
 export async function chooseUpstream(
   config: Config,
   store: StoreServices,
   sandboxOptions?: SandboxOptions,
   logger?: Logger,
+  role: 'server' | 'command' = 'command',
 ): Promise<{ upstream: UpstreamWiring; sandbox: Sandbox | null }> {
   const connection = await store.connection.info();
   if (config.sandbox || !connection) {
+    const shared = await findSharedSandbox(store);
+    if (shared.ok) {
+      return {
+        upstream: {
+          baseUrl: shared.value.url,
+          label: embeddedSandboxLabel,
+          credential: fixedCredential({ kind: 'apikey', key: shared.value.key }),
+        },
+        sandbox: null,
+      };
+    }
+    if (role === 'command') throw new Error(noSandboxMessage(shared.error));
     const sandbox = createSandbox({ seed: config.sandboxSeed, createWorld, ...sandboxOptions });
     return { upstream: sandboxUpstream(sandbox), sandbox };
   }
@@ -150,12 +167,20 @@ export async function startGatehouse(
   const { logger } = options;
   const store = await openStore(config, logger);
   let sandbox: Sandbox | null = null;
+  let published: { close(): Promise<void> } | null = null;
   try {
-    const chosen = await chooseUpstream(config, store, options.sandboxOptions, logger);
+    const chosen = await chooseUpstream(config, store, options.sandboxOptions, logger, 'server');
     sandbox = chosen.sandbox;
+    // The sandbox this server created is the deployment's: served on loopback for the others.
+    if (sandbox) published = await publishSandbox(store, sandbox, logger);
     const upstream = chosen.upstream;
     let demoToken: string | null = null;
-    if (sandbox && options.createDemoAgent !== false && !(await store.agents.get(demoAgent.name))) {
+    const onSandbox = upstream.label === embeddedSandboxLabel;
+    if (
+      onSandbox &&
+      options.createDemoAgent !== false &&
+      !(await store.agents.get(demoAgent.name))
+    ) {
       const created = await store.agents.create({
         name: demoAgent.name,
         description: 'Demo agent created by gatehouse start for the embedded sandbox',
@@ -170,7 +195,7 @@ export async function startGatehouse(
     }
     // A sandbox run without GATEHOUSE_ADMIN_TOKEN gets one for this process only, printed once.
     const mintedAdminToken =
-      sandbox && !config.adminToken ? `gh_admin_${randomBytes(32).toString('base64url')}` : null;
+      onSandbox && !config.adminToken ? `gh_admin_${randomBytes(32).toString('base64url')}` : null;
     const app = createApp({
       config,
       logger,
@@ -234,6 +259,7 @@ export async function startGatehouse(
           clearInterval(approvalExpiry);
           usage.stop();
           await server.close();
+          await published?.close();
           sandbox?.close();
           await store.close();
         })();
@@ -241,6 +267,7 @@ export async function startGatehouse(
       },
     };
   } catch (e) {
+    await published?.close();
     sandbox?.close();
     await store.close();
     throw e;

@@ -5,13 +5,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 
-import { createLogger } from '../../src/app/logger.js';
-import { openGateway } from '../../src/app/start.js';
+import type { StartedGatehouse } from '../../src/app/start.js';
 import { getAction } from '../../src/catalog/index.js';
-import { loadConfig } from '../../src/config/config.js';
 import { runCliWith } from '../helpers/cli.js';
+import { startSandboxServer } from '../helpers/sandbox-server.js';
 
 const root = mkdtempSync(join(tmpdir(), 'gatehouse-approvals-cli-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -28,37 +27,48 @@ beforeEach(() => {
 });
 const run = (args: string[]) => runCliWith(env, args);
 
-/** Holds `count` contact creations for an agent whose contacts grant requires approval. */
-async function holdCalls(count: number): Promise<string[]> {
-  const g = await openGateway(loadConfig({ env }), createLogger({ level: 'silent' }));
-  try {
-    const created = await g.store.agents.create({
-      name: 'writer',
-      grants: [{ target: 'contacts', level: 'full', requiresApproval: true }],
+let server: StartedGatehouse | undefined;
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+/**
+ * Starts the server on the sandbox (the deployment's one sandbox, which the CLI's approvals run
+ * against) and holds `count` contact creations for an agent whose grant requires approval.
+ */
+async function holdCalls(count: number): Promise<{ ids: string[]; token: string }> {
+  server = await startSandboxServer(env);
+  const created = await server.store.agents.create({
+    name: 'writer',
+    grants: [
+      { target: 'contacts', level: 'full', requiresApproval: true },
+      { target: 'contacts.search', level: 'read', requiresApproval: false },
+    ],
+  });
+  if (!created.ok) throw new Error(created.error.message);
+  const ids: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const res = await fetch(`${server.url}${getAction('contacts.create')!.path}`, {
+      method: 'POST',
+      headers: {
+        'x-api-key': created.value.token,
+        'content-type': 'application/json',
+        'x-gatehouse-reason': `lead ${i} from the webinar`,
+      },
+      body: JSON.stringify({ first_name: 'Ada', last_name: `Byron${i}` }),
     });
-    if (!created.ok) throw new Error(created.error.message);
-    const ids: string[] = [];
-    for (let i = 0; i < count; i++) {
-      const res = await g.app.app.request(getAction('contacts.create')!.path, {
-        method: 'POST',
-        headers: {
-          'x-api-key': created.value.token,
-          'content-type': 'application/json',
-          'x-gatehouse-reason': `lead ${i} from the webinar`,
-        },
-        body: JSON.stringify({ first_name: 'Ada', last_name: `Byron${i}` }),
-      });
-      ids.push(((await res.json()) as { approval_id: string }).approval_id);
-    }
-    return ids;
-  } finally {
-    await g.close();
+    ids.push(((await res.json()) as { approval_id: string }).approval_id);
   }
+  return { ids, token: created.value.token };
 }
 
 describe('gatehouse approvals', () => {
   it('lists held calls, approves one (it runs) and rejects another, each once', async () => {
-    const [first, second] = await holdCalls(2);
+    const {
+      ids: [first, second],
+      token,
+    } = await holdCalls(2);
     const listed = await run(['approvals', 'list']);
     expect(listed.code).toBe(0);
     expect(listed.out).toContain(first);
@@ -102,9 +112,33 @@ describe('gatehouse approvals', () => {
       approvals: Array<{ state: string }>;
     };
     expect(all.approvals.map((a) => a.state).sort()).toEqual(['done', 'rejected']);
+
+    // The approved call ran against the server's sandbox: the agent finds the contact there.
+    const result = await fetch(`${server!.url}/api/v1/gatehouse/approvals/${first}`, {
+      headers: { 'x-api-key': token },
+    });
+    expect(result.status).toBe(200);
+    const contactId = ((await result.json()) as { contact: { id: string } }).contact.id;
+    const search = await fetch(`${server!.url}${getAction('contacts.search')!.path}`, {
+      method: 'POST',
+      headers: { 'x-api-key': token, 'content-type': 'application/json' },
+      body: JSON.stringify({ q_keywords: 'Byron0' }),
+    });
+    const found = (await search.json()) as { contacts: Array<{ id: string }> };
+    expect(search.status, JSON.stringify(found).slice(0, 300)).toBe(200);
+    expect(found.contacts.map((c) => c.id)).toContain(contactId);
+  });
+
+  it('in sandbox mode with no server running, refuses and names the fix', async () => {
+    const r = await run(['approvals', 'approve', 'apr_whatever']);
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(
+      /no Gatehouse server on this database is serving one; .*start the server on this database first \(npm start, or gatehouse start --sandbox\)/,
+    );
   });
 
   it('refuses bad input with one clear line', async () => {
+    server = await startSandboxServer(env);
     const cases: Array<[string[], number, RegExp]> = [
       [['approvals', 'approve'], 2, /usage: gatehouse approvals approve <approval-id>/],
       [['approvals', 'nod', 'x'], 2, /unknown subcommand 'approvals nod'/],

@@ -6,7 +6,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
 import { createLogger } from '../../src/app/logger.js';
 import { openStore } from '../../src/app/services.js';
@@ -22,6 +22,7 @@ import { runCli } from '../../src/cli/main.js';
 import { loadConfig } from '../../src/config/config.js';
 import { createSandbox } from '../../src/sandbox/index.js';
 import { createWorld } from '../../src/sandbox/world/index.js';
+import { startSandboxServer } from '../helpers/sandbox-server.js';
 
 const root = mkdtempSync(join(tmpdir(), 'gatehouse-enrich-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -82,7 +83,9 @@ beforeAll(async () => {
 let dir: string;
 let env: Record<string, string>;
 
-beforeEach(() => {
+let server: Awaited<ReturnType<typeof startSandboxServer>> | undefined;
+
+beforeEach(async () => {
   dir = mkdtempSync(join(root, 't'));
   env = {
     GATEHOUSE_DB: join(dir, 'g.db'),
@@ -90,6 +93,12 @@ beforeEach(() => {
     GATEHOUSE_LOG_LEVEL: 'silent',
     GATEHOUSE_SANDBOX: 'true',
   };
+  // The running server's sandbox is the one the command enriches from.
+  server = await startSandboxServer(env);
+});
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
 });
 
 async function withStore<T>(fn: (store: Awaited<ReturnType<typeof openStore>>) => Promise<T>) {

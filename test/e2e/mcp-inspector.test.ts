@@ -58,8 +58,9 @@ beforeAll(async () => {
   if (!created.ok) throw new Error(created.error.message);
   writeFileSync(tokenFile, `${created.value.token}\n`, { mode: 0o600 });
 
+  // One deployment: `gatehouse mcp` over stdio calls this server's sandbox.
   const config = loadConfig({
-    flags: { db: join(dir, 'h.db'), keyFile: join(dir, 'hk'), port: 0, sandbox: true },
+    flags: { db: env.GATEHOUSE_DB, keyFile: env.GATEHOUSE_KEY_FILE, port: 0, sandbox: true },
   });
   g = await startGatehouse(config, {
     logger: createLogger({ level: 'silent' }),

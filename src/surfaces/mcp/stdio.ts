@@ -36,9 +36,45 @@ export async function serveMcpStdio(
     transport.onclose = () => resolve();
   });
   await session.connect(transport);
+  guardEveryMessage(deps, transport, options.token);
   // The client ending stdin ends the session.
   const input = options.stdin ?? process.stdin;
   input.once('end', () => void session.close());
   await closed;
   await session.close();
+}
+
+/**
+ * Like the HTTP transport, which authenticates every request, a stdio session checks its token
+ * before each message: once the token is revoked or rotated away, every request (tools/list,
+ * whoami, resources, calls) is refused with a JSON-RPC error that says why, and audited. Messages
+ * are handled in arrival order.
+ */
+function guardEveryMessage(deps: McpDeps, transport: StdioServerTransport, token: string): void {
+  const deliver = transport.onmessage;
+  if (!deliver) return;
+  let queue: Promise<void> = Promise.resolve();
+  transport.onmessage = (message) => {
+    queue = queue
+      .then(async () => {
+        if (await deps.gateway.identify(token)) return deliver(message);
+        const id = 'id' in message ? message.id : undefined;
+        // Notifications get no answer; only requests are calls an agent made.
+        if (id === undefined || !('method' in message)) return;
+        const outcome = await deps.gateway.handle({
+          surface: 'mcp',
+          token,
+          ip: null,
+          actionId: 'mcp.session',
+          input: {},
+        });
+        const why = outcome.ok ? 'Unauthenticated.' : outcome.error.error.message;
+        await transport.send({
+          jsonrpc: '2.0',
+          id,
+          error: { code: -32001, message: `${why} This session no longer serves this token.` },
+        });
+      })
+      .catch((e: unknown) => deps.logger.warn({ err: e }, 'could not check the MCP stdio token'));
+  };
 }
