@@ -548,7 +548,7 @@ async function readiness(
       : 'Apollo is not connected (gatehouse connect)',
     ...(await oauthRefreshWarning(store)),
   });
-  // Apollo POSTs phone and waterfall results only to a public HTTPS address (SPEC.md §10).
+  // Apollo POSTs phone and waterfall results only to a public HTTPS address.
   const sandboxed =
     upstream.label === embeddedSandboxLabel || /^http:\/\/(127\.|localhost)/.test(upstream.baseUrl);
   checks.push({

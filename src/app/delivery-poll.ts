@@ -1,6 +1,6 @@
 // The polling fallback for asynchronous enrichments: Apollo's GET webhook_result/{request_id},
 // asked with the team's credential under the pacer (its own bucket, Gatehouse as the caller), and
-// read as SPEC.md §10's states.
+// read as Apollo's states (in progress, done, failed).
 import { webhookResult } from '../catalog/index.js';
 import type { Deliveries, PollAnswer } from '../deliveries/deliveries.js';
 import type { Pacer } from '../gateway/pacer.js';

@@ -54,7 +54,7 @@ export interface ConnectFailure {
   readonly message: string;
 }
 
-/** Gatehouse identifies the user with it; Apollo grants it to every app anyway (SPEC.md §12). */
+/** Gatehouse identifies the user with it; Apollo grants it to every app anyway. */
 const profileScope = apiProfile.oauthScope ?? 'read_user_profile';
 
 /** What Gatehouse asks for by default: every catalog action's scope, the profile and async results. */
@@ -190,7 +190,7 @@ export async function finishAuthorization(
   return ok({ user, expiresAt, scopes });
 }
 
-/** A pending authorization expires after this (as long as Apollo's codes live, SPEC.md §12). */
+/** A pending authorization expires after this (as long as Apollo's codes live). */
 export const pendingAuthorizationTtlMs = 10 * 60_000;
 
 const pendingKeyPrefix = 'oauth.pending.';

@@ -1,6 +1,6 @@
 // people.bulk_match through the cache: each `details[i]` is looked up on its own, only the misses
 // go to Apollo, and the answer the agent gets is one bulk_match body with `matches` in the order
-// of its own `details` (SPEC §1.3), cached and fresh people side by side.
+// of its own `details`, cached and fresh people side by side.
 import { creditsFromResponse, getAction } from '../catalog/index.js';
 
 import { confirmedKeys, personRequestKeys } from './enrichment-key.js';

@@ -7,7 +7,7 @@ import { countOf, customFieldsParam, idList, requiredId, requiredIds } from './c
 import { defineAction, quoted, shown } from './define.js';
 import { apolloId, boolParam, domainParam, list, text, urlParam } from './params.js';
 
-// The accounts actions that touch many records in one call (ENDPOINTS #16–#18).
+// The accounts actions that touch many records in one call.
 
 /** Most accounts one bulk create takes (Apollo: "Please limit your array to 100 accounts or fewer."). */
 export const accountsBulkCreateLimit = 100;

@@ -6,7 +6,7 @@ import { defineAction, quoted, shown } from './define.js';
 import { contactSchema } from './objects.js';
 import { apolloId, boolParam, emailParam, intParam, list, text, urlParam } from './params.js';
 
-// The contacts actions that touch many records in one call (ENDPOINTS #10–#13).
+// The contacts actions that touch many records in one call.
 
 /** Most contacts one bulk create takes (Apollo: "Please limit your array to 100 contacts or fewer."). */
 export const contactsBulkCreateLimit = 100;

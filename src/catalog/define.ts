@@ -133,7 +133,7 @@ export function rangeText(r: unknown): string {
 }
 
 /**
- * Apollo's pagination caps, the same on every search (SPEC.md §0.4): 100 per page, page 500,
+ * Apollo's pagination caps, the same on every search: 100 per page, page 500,
  * 50,000 records reachable; `rowsKey` names the array of rows in the answer.
  */
 export function searchPagination(

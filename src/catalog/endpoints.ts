@@ -116,7 +116,7 @@ export const webhookResultEnvelopeSchema = z.looseObject({
   webhook_result: z.looseObject({ credits_consumed: z.number().optional() }).nullable(),
 });
 
-/** `webhook_result/{request_id}` error codes (SPEC.md §10). */
+/** `webhook_result/{request_id}` error codes. */
 export const webhookResultCodes = [
   'result_pending',
   'request_id_unknown',
@@ -139,7 +139,7 @@ export function canonicalRequestId(raw: unknown): string | null {
 }
 
 /**
- * Every OAuth scope Apollo recognises (SPEC.md §12: the union of its MCP server's metadata and its
+ * Every OAuth scope Apollo recognises (the union of Apollo's MCP server's metadata and its
  * official CLI's list). `read_user_profile` and `app_scopes` are added to every app.
  */
 export const oauthScopes: readonly string[] = Object.freeze(

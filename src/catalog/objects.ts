@@ -1,6 +1,7 @@
 import { z } from 'zod';
 
-// Response objects from SPEC.md §1.4, §2.4, §3.4, §4.4, §5, §6.3, §7.4, §8. Apollo returns many
+// Apollo's response objects (people, organizations, contacts, accounts, sequences, tasks, deals,
+// users). Apollo returns many
 // more fields than any client reads; each schema types the fields Gatehouse and agents rely on and
 // lets the rest through (`looseObject`), so a new Apollo field never breaks a response.
 

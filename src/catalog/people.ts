@@ -243,7 +243,7 @@ export function asksForReveal(i: Record<string, unknown>): boolean {
 
 /**
  * Phone reveals and waterfalls are answered twice: synchronously with a request_id, then by a POST
- * to the webhook (or `webhook_result/{request_id}`) seconds to minutes later (SPEC.md §10).
+ * to the webhook (or `webhook_result/{request_id}`) seconds to minutes later.
  */
 const matchDelivery: AsyncDeliverySpec = {
   asks: (i) => on(i.reveal_phone_number) || on(i.run_waterfall_email) || on(i.run_waterfall_phone),
@@ -275,7 +275,7 @@ const matchDelivery: AsyncDeliverySpec = {
   },
 };
 
-// Apollo's own 422 text for a phone reveal without a webhook (SPEC.md §10); the waterfall variant
+// Apollo's own 422 text for a phone reveal without a webhook; the waterfall variant
 // is our assumption of the same wording.
 function webhookRequired(i: {
   reveal_phone_number?: boolean | undefined;

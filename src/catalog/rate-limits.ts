@@ -49,7 +49,7 @@ function plan(
 }
 
 /**
- * Plan presets (SPEC.md §9.3). The docs disagree between versions; we follow api-evangelist's
+ * Plan presets. The docs disagree between versions; we follow api-evangelist's
  * transcription of the 2026-08-12 page, which is the only one with every row: defaults Free
  * 50/200/600, Basic and Professional 200/400/2,000, Organization 200/600/6,000; searches on paid
  * plans 200/6,000/50,000; enrichment on paid plans 1,000 per minute and nothing else. Bulk
@@ -63,7 +63,7 @@ export const planLimits: Readonly<Record<Plan, Readonly<Record<RateClass, Window
     organization: plan(w(200, 600, 6_000), w(200, 6_000, 50_000), w(1_000, null, null)),
   });
 
-/** Apollo's rate-limit response header names (SPEC.md §9.2). */
+/** Apollo's rate-limit response header names. */
 export const rateLimitHeaders = Object.freeze({
   limit: {
     minute: 'x-rate-limit-minute',

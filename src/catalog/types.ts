@@ -44,7 +44,7 @@ export type RateClass =
   'search' | 'enrichment' | 'bulk_enrichment' | 'report' | 'conversation_export' | 'default';
 
 /**
- * How an action spends Apollo credits (SPEC.md §11).
+ * How an action spends Apollo credits.
  * - `none`: free.
  * - `per_page`: a fixed price per page requested (organization search).
  * - `per_record`: a price per record that returned credit-bearing data, plus extras when the
@@ -72,7 +72,7 @@ export type CreditRule =
       assumed: number;
     };
 
-/** Pagination limits Apollo applies to a search (SPEC.md §0.4). */
+/** Pagination limits Apollo applies to a search. */
 export interface PaginationRule {
   maxPerPage: number;
   maxPage: number;
@@ -148,7 +148,7 @@ export interface ActionSpec<
   /** Every parameter name the input schema documents (path parameters included). */
   readonly paramNames: readonly string[];
   /**
-   * Inputs Apollo's documentation gives as examples (SPEC.md, ENDPOINTS.md, Apollo's OpenAPI): each
+   * Inputs Apollo's documentation gives as examples: each
    * must pass `input`, so Gatehouse is never stricter than Apollo.
    */
   readonly examples: readonly Record<string, unknown>[];
@@ -168,7 +168,7 @@ export interface ActionSpec<
   readonly delivery?: AsyncDeliverySpec;
 }
 
-/** Parts of an answer Apollo sends later by webhook (phone reveal, waterfall; SPEC.md §10). */
+/** Parts of an answer Apollo sends later by webhook (phone reveal, waterfall). */
 export interface AsyncDeliverySpec {
   /** True when this input (raw or parsed) asks for something Apollo delivers later. */
   readonly asks: (input: Record<string, unknown>) => boolean;

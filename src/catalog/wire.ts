@@ -1,6 +1,6 @@
 // Apollo's wire format for parameters. OpenAPI documents them as bracketed query strings
 // (`person_titles[]=a&person_titles[]=b`, `revenue_range[min]=1`), real clients send JSON bodies,
-// and Apollo accepts both (SPEC.md §0). These two functions convert between the forms.
+// and Apollo accepts both. These two functions convert between the forms.
 
 /**
  * Decodes a query string into the same object a JSON body would carry.

@@ -1,4 +1,4 @@
-// Apollo's request_id is a signed int64 that JS numbers cannot hold (SPEC.md §1.3): read it as a
+// Apollo's request_id is a signed int64 that JS numbers cannot hold: read it as a
 // string before JSON.parse rounds it. Inside a JSON string every quote is escaped, so the pattern
 // can only meet an object key, never text inside a value.
 const requestIdNumber = /("request_id"\s*:\s*)(-?\d+)/g;

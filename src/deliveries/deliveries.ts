@@ -1,4 +1,4 @@
-// Asynchronous enrichment (issue 6, SPEC.md §10). Apollo answers a phone reveal or a waterfall
+// Asynchronous enrichment. Apollo answers a phone reveal or a waterfall
 // twice: at once with a request_id, then later by POSTing the data to the call's webhook_url (and
 // keeping it 30 days at webhook_result/{request_id}). Agents never give Apollo a URL of their own:
 // the pipeline substitutes a Gatehouse receiver with an unguessable secret, so personal data
@@ -101,7 +101,7 @@ export interface Deliveries {
   prune(olderThan: number): Promise<number>;
 }
 
-/** Deliveries are kept as long as Apollo keeps a result for polling (SPEC.md §10), no longer. */
+/** Deliveries are kept as long as Apollo keeps a result for polling, no longer. */
 export const deliveryRetentionMs = 30 * 24 * 3_600_000;
 
 /** The receiver path; the secret follows it. */

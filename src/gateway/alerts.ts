@@ -1,4 +1,4 @@
-// Anomaly alerts, evaluated on the audit stream as records are written (issue 7): an agent with
+// Anomaly alerts, evaluated on the audit stream as records are written: an agent with
 // read tries a write; N denials in M minutes; a burst far above the agent's own baseline; a token
 // used from a new IP; credits spent faster than the budget's pace. Each alert names the audit
 // records that triggered it. State is in memory, bounded, and rebuilt from traffic after a restart.

@@ -1,5 +1,5 @@
 // The pacer decides when a call to an Apollo endpoint may go, so that Gatehouse delivers Apollo's
-// whole allowance and Apollo never answers 429 (SPEC.md §9). Apollo counts per endpoint in three
+// whole allowance and Apollo never answers 429. Apollo counts per endpoint in three
 // fixed windows (minute, hour, day) evaluated together; each window opens at the first request
 // after the previous one ended. The pacer keeps the same windows, reserves a slot when a call is
 // granted (so concurrent calls cannot overrun), queues the rest per agent and serves agents round
@@ -120,7 +120,7 @@ export interface PacerSnapshot {
   readonly estimatedWaitMs: number;
 }
 
-/** One window as Apollo's usage-stats endpoint reports it (SPEC.md §8.3). */
+/** One window as Apollo's usage-stats endpoint reports it. */
 export interface WindowUsageStats {
   readonly limit: number | null;
   readonly consumed: number | null;

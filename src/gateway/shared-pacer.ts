@@ -1,4 +1,4 @@
-// The pacer for several replicas (issue 8): Apollo's windows are counted in a store every replica
+// The pacer for several replicas: Apollo's windows are counted in a store every replica
 // shares (Redis), one atomic take per call, so the replicas together never send more than a
 // window allows. A call that finds its window spent waits until the window reopens (polling the
 // shared counters, with jitter) within the caller's maximum wait, and is refused past it. If the

@@ -63,7 +63,7 @@ type Principal =
   | { kind: 'key'; holder: KeyHolder; userId: string }
   | { kind: 'token'; grant: TokenGrant; userId: string };
 
-// Apollo refuses these to free-plan teams (SPEC.md §2.1, §4.3).
+// Apollo refuses these to free-plan teams.
 // The legacy people search is not available on free plans either (Apollo's retired docs).
 const paidPlanActions = new Set([
   'organizations.search',
@@ -83,7 +83,7 @@ function bearerToken(header: string | undefined): string | undefined {
 }
 
 /**
- * Who is calling (SPEC.md §0.1): an API key in `x-api-key`, or an OAuth access token as
+ * Who is calling: an API key in `x-api-key`, or an OAuth access token as
  * `Authorization: Bearer`. An API key sent as a bearer token is refused like a wrong key.
  */
 function authenticate(parts: AppParts, c: Context): Principal | Response {
@@ -101,7 +101,7 @@ function authenticate(parts: AppParts, c: Context): Principal | Response {
   return { kind: 'token', grant: check.grant, userId: check.grant.userId };
 }
 
-/** Key scope and OAuth scope checks (SPEC.md §0.3, §12, §14.12). */
+/** Key scope and OAuth scope checks. */
 function authorize(principal: Principal, route: ApiRoute): Response | null {
   if (principal.kind === 'token') {
     // An action without an OAuth scope is one Apollo serves to master keys only (email stats).
@@ -140,7 +140,7 @@ function tooManyRequests(
   );
 }
 
-/** usage_stats/api_usage_stats: every endpoint's windows, keyed as Apollo keys them (§8.3). */
+/** usage_stats/api_usage_stats: every endpoint's windows, keyed as Apollo keys them. */
 function usageBody(parts: AppParts): Record<string, unknown> {
   const now = parts.clock.now();
   const out: Record<string, unknown> = {};
@@ -164,7 +164,7 @@ async function serve(
 
   if (route.kind === 'profile' && !route.action) {
     const user = parts.world.profile(principal.userId);
-    // Clients disagree on whether the user is wrapped (SPEC.md §8.2 CONFLICT): answer both ways.
+    // Clients disagree on whether the user is wrapped: answer both ways.
     return user ? json(200, { ...user, user }) : json(404, { error: 'User not found' });
   }
 
@@ -241,7 +241,7 @@ async function handleApi(parts: AppParts, c: Context): Promise<Response> {
 
   const principal = authenticate(parts, c);
   if (principal instanceof Response) {
-    // The health check answers everyone; is_logged_in tells a bad credential (SPEC.md §0.2).
+    // The health check answers everyone; is_logged_in tells a bad credential.
     return route.kind === 'health' ? json(200, { healthy: true, is_logged_in: false }) : principal;
   }
   const denied = authorize(principal, route);

@@ -4,7 +4,7 @@ import { toJson } from './json.js';
 import type { Ledger } from './ledger.js';
 import type { AsyncDelivery, Clock } from './types.js';
 
-// Asynchronous enrichment (SPEC.md §10): the synchronous answer carries a request_id; later Apollo
+// Asynchronous enrichment: the synchronous answer carries a request_id; later Apollo
 // POSTs the result to the caller's webhook_url and keeps it 30 days for
 // GET webhook_result/{request_id}. Apollo signs nothing and may retry, so every attempt sends the
 // same bytes and receivers must be idempotent.

@@ -1,5 +1,5 @@
 // Apollo sends `request_id` as a signed 64-bit integer literal, often negative and beyond 2^53
-// (SPEC.md §1.3), which JSON.stringify cannot write from a JS number. Bodies hold such values as
+//, which JSON.stringify cannot write from a JS number. Bodies hold such values as
 // RawNumber and `toJson` writes their digits verbatim, so the sandbox reproduces the quirk exactly.
 
 /** A JSON number written digit for digit. */

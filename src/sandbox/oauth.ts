@@ -3,7 +3,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { randomSecret } from './random.js';
 import type { Clock } from './types.js';
 
-// Apollo's OAuth 2.0 authorization-code flow as SPEC.md §12 describes it (Doorkeeper style):
+// Apollo's OAuth 2.0 authorization-code flow as Apollo documents it (Doorkeeper style):
 // codes live 10 minutes and work once, access tokens 30 days, refresh tokens rotate. The sandbox
 // consents automatically as the team's owner, so scripts and tests need no browser.
 
@@ -54,7 +54,7 @@ export interface OAuthOptions {
   consentingUserId: () => string;
 }
 
-/** Scopes Apollo adds to every app (SPEC.md §12). */
+/** Scopes Apollo adds to every app. */
 export const defaultScopes = ['read_user_profile', 'app_scopes'] as const;
 
 export const codeLifetimeMs = 10 * 60_000;
@@ -240,7 +240,7 @@ export function createOAuthServer(options: OAuthOptions): OAuthServer {
       }
       const state = params.get('state');
       // Apollo reports authorize errors on the redirect with its own parameters rather than
-      // RFC 6749's error/error_description (SPEC.md §12).
+      // RFC 6749's error/error_description.
       const redirectWith = (values: Record<string, string>): OAuthAnswer => {
         const url = new URL(redirectUri);
         for (const [k, v] of Object.entries(values)) url.searchParams.set(k, v);

@@ -13,7 +13,7 @@ import {
 import { bulkFailure, json, unprocessable } from './respond.js';
 
 // Apollo reads parameters from the query string (bracketed: `k[]=a`, `k[min]=1`) and from a JSON
-// body alike (SPEC.md §0, §14.4). The sandbox merges both, the body winning, and adds the path
+// body alike. The sandbox merges both, the body winning, and adds the path
 // parameters, which win over either since the URL names the record.
 
 /** Rack's parameter depth limit (100); the value count stays Gatehouse's. */
@@ -88,7 +88,7 @@ export function mergeParams(
 }
 
 /**
- * Apollo clamps an oversized per_page to its maximum rather than refusing it (SPEC.md §14.6), so
+ * Apollo clamps an oversized per_page to its maximum rather than refusing it, so
  * this runs before validation; anything not a whole number is left for validation to refuse.
  */
 export function clampPerPage(
@@ -129,8 +129,7 @@ export function describeIssues(error: z.ZodError): string {
 }
 
 /**
- * Bulk enrichments answer their own envelope, with 400 for a missing or oversized list (SPEC.md
- * §1.3, §2.3): the records are `details`, or for organizations `domains` when no details are
+ * Bulk enrichments answer their own envelope, with 400 for a missing or oversized list: the records are `details`, or for organizations `domains` when no details are
  * given.
  */
 const bulkEnvelopes: Record<

@@ -9,7 +9,7 @@ import {
 
 import type { HeaderMap } from './respond.js';
 
-// Apollo's limiter (SPEC.md §9.1): per team and endpoint, three fixed windows (minute, hour, day)
+// Apollo's limiter: per team and endpoint, three fixed windows (minute, hour, day)
 // evaluated together, each starting at the first request after the previous one ended, so windows
 // are not aligned to the clock. A refused call is not counted. The sandbox serves one team, so a
 // counter is keyed by the route id alone.
@@ -63,7 +63,7 @@ function namesFor(day: DayHeaderNames): HeaderNames {
   } as unknown as HeaderNames;
 }
 
-/** The §9.2 headers: an unlimited window sends its limit header empty and no usage or left. */
+/** Apollo's rate-limit headers: an unlimited window sends its limit header empty and no usage or left. */
 function headersFor(
   names: HeaderNames,
   limits: WindowLimits,

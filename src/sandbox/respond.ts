@@ -1,6 +1,6 @@
 import { toJson } from './json.js';
 
-// Apollo has no single error envelope (SPEC.md §0.3): each helper below reproduces one documented
+// Apollo has no single error envelope: each helper below reproduces one documented
 // shape. Every body goes through toJson so RawNumber request ids stay exact.
 
 /** Response headers as a plain record. */
@@ -16,7 +16,7 @@ export function json(status: number, body: unknown, headers: HeaderMap = {}): Re
   });
 }
 
-/** Apollo's 401 for a missing or unknown API key: plain text, not JSON (SPEC.md §0.3). */
+/** Apollo's 401 for a missing or unknown API key: plain text, not JSON. */
 export const invalidApiKeyText =
   'Invalid API key. See https://docs.apollo.io/reference/authentication for how to authenticate.';
 
@@ -29,7 +29,7 @@ export function invalidApiKey(): Response {
 
 /**
  * 401 for an unknown or expired OAuth access token. Apollo documents only the error_code; the
- * `error` sentence is our assumption (SPEC.md §0.3).
+ * `error` sentence is our assumption.
  */
 export function invalidAccessToken(reason: 'unknown' | 'expired'): Response {
   const error =
@@ -39,7 +39,7 @@ export function invalidAccessToken(reason: 'unknown' | 'expired'): Response {
   return json(401, { error, error_code: 'INVALID_ACCESS_TOKEN' });
 }
 
-/** 403 for a standard key whose configured scope lacks the endpoint (SPEC.md §0.3, verbatim). */
+/** 403 for a standard key whose configured scope lacks the endpoint (Apollo's text, verbatim). */
 export function keyNotAuthorized(keyScope: string, status: 403 | 422 = 403): Response {
   return json(status, {
     error: `This API key is not authorized to access ${keyScope}. Request an API key from your administrator that includes this endpoint in its configured scope.`,
@@ -47,7 +47,7 @@ export function keyNotAuthorized(keyScope: string, status: 403 | 422 = 403): Res
   });
 }
 
-/** 403 for an OAuth token without the endpoint's scope; Apollo's text is unknown (SPEC.md §12). */
+/** 403 for an OAuth token without the endpoint's scope; Apollo's text is unknown. */
 export function tokenNotAuthorized(keyScope: string, oauthScope: string): Response {
   return json(403, {
     error: `This access token is not authorized to access ${keyScope}. Re-authorize the app with the '${oauthScope}' scope.`,
@@ -66,7 +66,7 @@ export function tokenNotSupported(keyScope: string): Response {
   });
 }
 
-/** 403 for a free-plan team on a paid-only endpoint (SPEC.md §2.1, verbatim). */
+/** 403 for a free-plan team on a paid-only endpoint (Apollo's text, verbatim). */
 export function paidPlanOnly(): Response {
   return json(403, { message: 'This endpoint is only available to Apollo users on paid plans.' });
 }
@@ -76,7 +76,7 @@ export function unprocessable(error: string): Response {
   return json(422, { error });
 }
 
-/** The bulk-enrichment failure envelope (SPEC.md §1.3). */
+/** The bulk-enrichment failure envelope. */
 export function bulkFailure(status: 400 | 422, errorCode: string, message: string): Response {
   return json(status, { status: 'failed', error_code: errorCode, error_message: message });
 }

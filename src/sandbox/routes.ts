@@ -73,7 +73,7 @@ export function buildRoutes(): readonly ApiRoute[] {
 const paramCount = (path: string) => (path.match(/\{/g) ?? []).length;
 
 // The catalog keeps the legacy health path beside the current one; their difference is the host
-// prefix that older clients leave out (`/v1/...` for `/api/v1/...`, SPEC.md §0), so every route
+// prefix that older clients leave out (`/v1/...` for `/api/v1/...`), so every route
 // answers under both without the sandbox spelling out an Apollo path.
 const hostPrefix = authHealth.path.endsWith(authHealthLegacyPath)
   ? authHealth.path.slice(0, -authHealthLegacyPath.length)

@@ -1,10 +1,10 @@
-// What replicas share in Redis (issue 8): Apollo's rate windows, credits of calls in flight, a
+// What replicas share in Redis: Apollo's rate windows, credits of calls in flight, a
 // lock (the single OAuth refresh) and console sessions.
 //
 // Rate windows: one Lua script checks
 // every window of a bucket and then counts the call in all of them, atomically: a call is counted
 // everywhere or nowhere, so N replicas together never send more than any window allows. A window
-// starts with its first call, as Apollo's do (SPEC.md §9), and lasts its length plus a margin, so
+// starts with its first call, as Apollo's do, and lasts its length plus a margin, so
 // ours never reopens before Apollo's (whose clock starts when the request arrives, a little later).
 import { Redis } from 'ioredis';
 

@@ -24,7 +24,7 @@ function firstPresent(headers: HeaderReader, names: string[]): string | undefine
 }
 
 /**
- * Reads Apollo's rate-limit headers (SPEC.md §9.2). Returns null when none is present (401/403
+ * Reads Apollo's rate-limit headers. Returns null when none is present (401/403
  * answers carry none). A limit header that is present but empty means the window is unlimited.
  */
 export function parseRateLimitHeaders(headers: HeaderReader): RateLimitInfo | null {

@@ -1,4 +1,4 @@
-// Apollo's OAuth 2.0 authorization-code flow from the client side (SPEC.md §12), over
+// Apollo's OAuth 2.0 authorization-code flow from the client side, over
 // oauth4webapi: the authorization URL, the callback's checks, the code exchange and the refresh.
 // Every outcome a caller can act on comes back as a Result; no message ever holds a token, a
 // secret or a code.
@@ -67,10 +67,10 @@ export interface TokenRequestOptions {
   readonly fetch?: typeof fetch;
 }
 
-/** SPEC.md §12: Apollo's access tokens live 30 days; assumed when a response omits expires_in. */
+/** Apollo's access tokens live 30 days; assumed when a response omits expires_in. */
 export const defaultAccessTokenLifetimeMs = 30 * 24 * 3600_000;
 
-// ASSUMPTION (SPEC.md §12 names app.apollo.io for both the authorization page and the token
+// ASSUMPTION (Apollo's documentation names app.apollo.io for both the authorization page and the token
 // endpoint, and api.apollo.io for API calls): the real API host pairs with the web app, whose
 // router reads the authorization page from the URL fragment. Any other upstream (the sandbox, a
 // test double, a proxy) serves every path on its own origin with the page as a plain path, as the
@@ -146,7 +146,7 @@ export type CheckedCallback = URLSearchParams;
 /**
  * Checks the redirect back from the authorization page: the state first (a callback Gatehouse did
  * not start is refused before anything else is read), then an error, in Apollo's own parameters
- * (`status_code`, `error_message`; SPEC.md §12) or RFC 6749's (`error`, `error_description`).
+ * (`status_code`, `error_message`) or RFC 6749's (`error`, `error_description`).
  */
 export function checkCallback(
   endpoints: OAuthEndpoints,
@@ -230,7 +230,7 @@ export async function exchangeCode(
   );
 }
 
-/** Trades a refresh token for new tokens; Apollo rotates the refresh token (SPEC.md §12). */
+/** Trades a refresh token for new tokens; Apollo rotates the refresh token. */
 export async function refreshTokens(
   options: TokenRequestOptions,
   refreshToken: string,
@@ -272,7 +272,7 @@ async function tokenRequest(
     const body = await exchange(
       authServer(options.endpoints),
       { client_id: options.client.clientId },
-      // SPEC.md §12: Apollo reads client_id and client_secret from the form body.
+      // Apollo reads client_id and client_secret from the form body.
       oauth.ClientSecretPost(options.client.clientSecret),
       http,
     );

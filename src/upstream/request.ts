@@ -10,7 +10,7 @@ export interface BuiltRequest {
   readonly body: string | undefined;
 }
 
-/** Headers that carry the credential: X-Api-Key for keys, Bearer for OAuth (SPEC.md §0.1). */
+/** Headers that carry the credential: X-Api-Key for keys, Bearer for OAuth. */
 export function credentialHeaders(credential: Credential): Record<string, string> {
   return credential.kind === 'apikey'
     ? { 'x-api-key': credential.key }

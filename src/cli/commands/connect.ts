@@ -268,8 +268,8 @@ async function connectOAuth(rest: string[], io: CliIO): Promise<number> {
   const clientSecret = await readSecret(io, values['client-secret-file'], 'client secret');
 
   return withStore(io, values, async (store, config) => {
-    // ASSUMPTION: Apollo accepts a loopback http redirect for the app. SPEC.md §12 says its
-    // registration form takes HTTPS redirect URLs; if it refuses http://127.0.0.1, connect from
+    // ASSUMPTION: Apollo accepts a loopback http redirect for the app. Apollo's documentation says
+    // its registration form takes HTTPS redirect URLs; if it refuses http://127.0.0.1, connect from
     // the console, whose /oauth/callback is served on Gatehouse's own (HTTPS) address.
     const callback = await openLoopbackCallback(port).catch((e: Error) => {
       throw new CliError(`cannot listen for the callback on 127.0.0.1:${port}: ${e.message}`);

@@ -1,4 +1,4 @@
-// people.search, organizations.search and organizations.enrich (SPEC §1.1, §2.1, §2.2).
+// people.search, organizations.search and organizations.enrich.
 
 import { accountJson } from './crm/json.js';
 import type { CrmContext } from './crm/state.js';
@@ -19,7 +19,7 @@ export function peopleSearch(ctx: CrmContext, input: PeopleSearchInput): WorldRe
 /**
  * organizations.search: companies saved as team accounts come back in `accounts` (as accounts
  * carrying the organization's fields), the rest in `organizations`; `model_ids` lists every row's
- * id in page order. 1 credit per page requested, empty or not (SPEC §2.1).
+ * id in page order. 1 credit per page requested, empty or not.
  */
 export function organizationsSearch(ctx: CrmContext, input: OrgSearchInput): WorldResult {
   const { total, orgs, page, perPage, breadcrumbs } = searchOrgs(ctx.index, input);

@@ -1,6 +1,6 @@
-// people.match and people.bulk_match (SPEC §1.2, §1.3, §10, §11).
+// people.match and people.bulk_match.
 //
-// Credits (SPEC §11 and our assumptions): 1 per person found, 0 when not; +1 when
+// Credits (as Apollo documents them, and our assumptions where it does not): 1 per person found, 0 when not; +1 when
 // reveal_personal_emails returns at least one address (our assumption: Apollo says only that it
 // "may cost credits"); a revealed phone costs 8, charged when the webhook is delivered; the
 // waterfall charges vendor prices on delivery (see waterfall.ts).
@@ -107,7 +107,7 @@ export function resolvePerson(index: OrgIndex, d: MatchDetail): Person | null {
   return p;
 }
 
-/** The native phone webhook (SPEC §10): only people with a number; none at all if nobody has one. */
+/** The native phone webhook: only people with a number; none at all if nobody has one. */
 function phoneDelivery(
   ctx: EnrichContext,
   people: Person[],

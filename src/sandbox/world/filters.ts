@@ -22,7 +22,7 @@ import { placeMatches, places } from './vocab/locations.js';
 import { technologies, technologyIndex } from './vocab/technologies.js';
 import { departmentKey, titles } from './vocab/titles.js';
 
-/** One applied filter value, as searches echo them (SPEC §2.1). */
+/** One applied filter value, as searches echo them. */
 export interface Breadcrumb {
   label: string;
   signal_field_name: string;

@@ -1,4 +1,4 @@
-// news.search (ENDPOINTS #6): articles about companies, drawn per company from its own facts (a
+// news.search: articles about companies, drawn per company from its own facts (a
 // funding round is reported as an investment, open jobs as hires), newest first, 1 credit a page.
 
 import { DAY_MS, isoOffset, printed } from './format.js';

@@ -1,5 +1,5 @@
-// Organization objects as Apollo returns them: search rows (SPEC §2.1), the full enrichment object
-// (§2.4) and the flags embedded in people search rows (§1.1).
+// Organization objects as Apollo returns them: search rows, the full enrichment object
+// and the flags embedded in people search rows.
 
 import { KINDS } from './composition.js';
 import { DAY_MS, isoOffset, phoneIn, printed } from './format.js';
@@ -121,7 +121,7 @@ function publicSymbol(index: OrgIndex, o: number): [string, string] | null {
   ];
 }
 
-/** The fields shared by search rows and full objects (SPEC §2.1). */
+/** The fields shared by search rows and full objects. */
 export function organizationSummary(index: OrgIndex, o: number): Record<string, unknown> {
   const domain = domainOf(index, o);
   const label = labelOf(index, o);
@@ -199,7 +199,7 @@ function fundingEvents(index: OrgIndex, o: number): Array<Record<string, unknown
   return events;
 }
 
-/** The full organization object of enrichment (SPEC §2.4). */
+/** The full organization object of enrichment. */
 export function organizationFull(
   index: OrgIndex,
   o: number,
@@ -271,7 +271,7 @@ export function organizationFull(
   };
 }
 
-/** The organization flags of a people search row (SPEC §1.1). */
+/** The organization flags of a people search row. */
 export function organizationFlags(index: OrgIndex, o: number): Record<string, unknown> {
   const place = hqPlace(index, o);
   return {

@@ -1,4 +1,4 @@
-// organizations.get, organizations.job_postings and organizations.bulk_enrich (ENDPOINTS #3–#5),
+// organizations.get, organizations.job_postings and organizations.bulk_enrich,
 // and the lookup organizations.enrich shares with them: a generated company or a famous one.
 
 import { MAX_OFFICES } from './composition.js';

@@ -1,4 +1,4 @@
-// Organization search (SPEC §2.1): the employer filters over the organization index.
+// Organization search: the employer filters over the organization index.
 
 import { compileEmployerFilter, type Breadcrumb, type EmployerInput } from './filters.js';
 import type { OrgIndex } from './orgs.js';

@@ -1,4 +1,4 @@
-// people.get and the legacy people search (ENDPOINTS #1, #2): full person records, where people
+// people.get and the legacy people search: full person records, where people
 // who are not the team's contacts carry Apollo's placeholder email instead of their address.
 
 import { contactJson } from './crm/json.js';
@@ -12,7 +12,7 @@ import { personFromId, personId, statusName, type Person } from './people.js';
 import { success, type WorldResult } from './result.js';
 import { titles } from './vocab/titles.js';
 
-/** What Apollo shows as the email of a person the team has not saved (ENDPOINTS #1). */
+/** What Apollo shows as the email of a person the team has not saved. */
 export const lockedEmail = 'email_not_unlocked@domain.com';
 
 function savedContact(ctx: CrmContext, p: Person): ContactRecord | undefined {

@@ -1,4 +1,4 @@
-// People API search (SPEC §1.1) over the generated population without enumerating it: each
+// People API search over the generated population without enumerating it: each
 // company passing the employer filters contributes |titles| × |offices| × |variants| matching
 // people (composition.ts), and a page is located by running sums over companies.
 
@@ -22,7 +22,7 @@ import {
 import { blockShape, type OrgIndex } from './orgs.js';
 import { localIndex, personAt, type Person } from './people.js';
 
-/** Rows reachable by paging: 100 per page × 500 pages (SPEC §0.4). */
+/** Rows reachable by paging: 100 per page × 500 pages. */
 export const REACHABLE_ROWS = 50_000;
 /** per_page when the request gives none (our assumption; Apollo's docs do not say). */
 export const DEFAULT_PER_PAGE = 25;

@@ -1,5 +1,5 @@
-// Person objects as Apollo returns them: people search rows (SPEC §1.1) and the full enrichment
-// object (§1.4).
+// Person objects as Apollo returns them: people search rows and the full enrichment
+// object.
 
 import { DAY_MS, isoDate, isoOffset } from './format.js';
 import { hash, hex8, salt, unit } from './hash.js';
@@ -120,7 +120,7 @@ export interface PersonFullOptions {
   omitEmail?: boolean;
 }
 
-/** The full person of people enrichment (SPEC §1.4). */
+/** The full person of people enrichment. */
 export function personFull(
   index: OrgIndex,
   p: Person,

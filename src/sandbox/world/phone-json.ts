@@ -1,4 +1,4 @@
-// Phone numbers as Apollo's asynchronous deliveries carry them (SPEC §10), and when a delivery
+// Phone numbers as Apollo's asynchronous deliveries carry them, and when a delivery
 // is due: shared by the native phone reveal and the waterfall.
 
 import { DAY_MS, iso, phoneIn } from './format.js';

@@ -1,4 +1,4 @@
-// reports.sync (ENDPOINTS #62): Apollo analytics over the team's seeded activity. Email metrics
+// reports.sync: Apollo analytics over the team's seeded activity. Email metrics
 // come from each sequence's history, spread evenly over the time it was in use; contact, task and
 // deal metrics from the records' own dates. Groups: by user, month, sequence or contact stage.
 

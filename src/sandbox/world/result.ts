@@ -7,7 +7,7 @@ export interface AsyncDelivery {
   requestId: string;
   webhookUrl: string;
   delayMs: number;
-  /** The webhook body (SPEC §10): the native phone shape or the waterfall shape. */
+  /** The webhook body: the native phone shape or the waterfall shape. */
   payload: unknown;
   /** Credits charged when delivered (fractional for the waterfall). */
   credits: number;
@@ -23,7 +23,7 @@ export function success(body: unknown, credits = 0, async?: AsyncDelivery[]): Wo
   return async && async.length ? { ok: true, body, credits, async } : { ok: true, body, credits };
 }
 
-/** Apollo's 422 for an id that names nothing (SPEC §3.1, §4.2, §7.1). */
+/** Apollo's 422 for an id that names nothing. */
 export function invalidId(value: string): WorldResult {
   return {
     ok: false,
@@ -33,7 +33,7 @@ export function invalidId(value: string): WorldResult {
 }
 
 /**
- * 404 for an unknown record in the path. Apollo's body is undocumented (SPEC §0.3 UNKNOWN);
+ * 404 for an unknown record in the path. Apollo's body is undocumented;
  * we answer `{"error": "<Thing> not found"}`.
  */
 export function notFound(thing: string): WorldResult {

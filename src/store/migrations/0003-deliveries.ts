@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 
-// Asynchronous enrichment deliveries (issue 6): one row per call that asked Apollo for something it
+// Asynchronous enrichment deliveries: one row per call that asked Apollo for something it
 // sends later by webhook (phone reveal, waterfall). Dialect-neutral like 0001/0002: text, bigint
 // epoch ms, double precision credits, JSON as text. `state` and `via` are validated by the
 // repository, not by a CHECK (SQLite cannot alter a CHECK without rebuilding the table).

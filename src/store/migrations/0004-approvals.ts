@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 
-// Held calls (issue 7): a call whose grant requires approval waits here, bound to its exact
+// Held calls: a call whose grant requires approval waits here, bound to its exact
 // validated input, until an admin approves (then it runs once), rejects, or it expires.
 // Dialect-neutral like the others; `state` is validated by the repository.
 

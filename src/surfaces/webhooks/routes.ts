@@ -1,5 +1,5 @@
 // The receiver for Apollo's asynchronous enrichment deliveries (design.md `/webhooks/apollo/*`).
-// Apollo signs nothing (SPEC.md §10), so the only credential is the unguessable secret in the
+// Apollo signs nothing, so the only credential is the unguessable secret in the
 // path, minted per call; deliveries to any other address are refused (404) and logged, and a
 // repeated delivery (Apollo retries) is acknowledged without changing what was stored.
 import { Hono, type Context } from 'hono';

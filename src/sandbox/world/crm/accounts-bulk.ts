@@ -1,5 +1,5 @@
 // accounts.get, accounts.bulk_create, accounts.bulk_update and accounts.update_owners
-// (ENDPOINTS #15–#18). Every id a call names is checked before anything changes (our assumption:
+//. Every id a call names is checked before anything changes (our assumption:
 // Apollo documents the refusals, not whether they are partial).
 
 import { iso } from '../format.js';

@@ -1,4 +1,4 @@
-// accounts.create, accounts.update and accounts.search (SPEC §4.1–4.3).
+// accounts.create, accounts.update and accounts.search.
 
 import { sanitizePhone } from '../format.js';
 import { findOrg, nameOf, orgId } from '../orgs.js';

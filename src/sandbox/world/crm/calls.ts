@@ -1,4 +1,4 @@
-// calls.create, calls.search and calls.update (ENDPOINTS #33–#35): phone call records. Logging a
+// calls.create, calls.search and calls.update: phone call records. Logging a
 // call records an activity on the contact; it never dials. Search echoes page and per_page as
 // strings, as Apollo's example shows.
 

@@ -1,5 +1,5 @@
 // contacts.bulk_create, contacts.bulk_update, contacts.update_stages and contacts.update_owners
-// (ENDPOINTS #10–#13). Every id a call names is checked before anything changes, so a refused
+//. Every id a call names is checked before anything changes, so a refused
 // call changes nothing (our assumption: Apollo documents the refusals, not whether they are
 // partial).
 

@@ -1,4 +1,4 @@
-// contacts.get and contacts.deals (ENDPOINTS #8, #9).
+// contacts.get and contacts.deals.
 
 import { success, unprocessable, type WorldResult } from '../result.js';
 import { labelsOf } from './contacts.js';

@@ -1,4 +1,4 @@
-// contacts.create, contacts.update and contacts.search (SPEC §3.1–3.3). Apollo documents that an
+// contacts.create, contacts.update and contacts.search. Apollo documents that an
 // empty value clears a field rather than being ignored, so '' writes null here.
 
 import { sanitizePhone } from '../format.js';
@@ -72,7 +72,7 @@ function apply(
     const changed = email.toLowerCase() !== c.email?.toLowerCase();
     c.email = email;
     // Apollo trusts an email the caller supplies ("User Managed") and does not re-verify an
-    // overwritten one (SPEC §3.1): new contacts start verified, updates keep the old status.
+    // overwritten one: new contacts start verified, updates keep the old status.
     if (changed && (isNew || c.emailStatus === null)) c.emailStatus = 'verified';
     c.otherEmails = c.otherEmails.filter((e) => e.toLowerCase() !== email.toLowerCase());
   }
@@ -122,7 +122,7 @@ function apply(
   if (input.typed_custom_fields)
     c.typedCustomFields = { ...c.typedCustomFields, ...input.typed_custom_fields };
   // Apollo links a saved contact to its database person when it recognises them; person_id is
-  // write-once (SPEC §3.1). We recognise a work email or LinkedIn URL of a database person.
+  // write-once. We recognise a work email or LinkedIn URL of a database person.
   if (!c.personId) {
     const p =
       (c.email ? personByEmail(index, c.email, (d) => orgByDomain(index, d)) : null) ??
@@ -141,7 +141,7 @@ function emailDomain(email: string | null | undefined): string | null {
   return email?.split('@')[1]?.toLowerCase() ?? null;
 }
 
-/** run_dedupe's match (SPEC §3.1): by email, then by name at the same company. */
+/** run_dedupe's match: by email, then by name at the same company. */
 function findDuplicate(
   ctx: CrmContext,
   input: ContactInput,
@@ -251,7 +251,7 @@ export function updateContact(
   userId: string,
 ): WorldResult {
   const c = ctx.crm.contacts.get(input.contact_id);
-  // Apollo answers a contact id that names nothing with 422, as for any bad id (CORRECTIONS C17).
+  // Apollo answers a contact id that names nothing with 422, as for any bad id.
   if (!c) return invalidId(input.contact_id);
   const bad = checkIds(ctx, refsOf(input));
   if (bad) return bad;

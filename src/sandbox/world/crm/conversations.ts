@@ -1,5 +1,5 @@
 // conversations.search, conversations.get, conversations.export and conversations.export_status
-// (ENDPOINTS #36–#39). Search answers summaries for free; a conversation in full, and each
+//. Search answers summaries for free; a conversation in full, and each
 // conversation an export covers, costs a credit when it has AI insights. A private conversation
 // is visible only to its host and to admins.
 

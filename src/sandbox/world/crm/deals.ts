@@ -1,5 +1,4 @@
-// deals.list (and its legacy path), deals.get, deals.create and deals.update (SPEC §7,
-// ENDPOINTS #20, #22).
+// deals.list (and its legacy path), deals.get, deals.create and deals.update.
 
 import { invalidId, success, unprocessable, type WorldResult } from '../result.js';
 import { checkIds } from './common.js';

@@ -1,4 +1,4 @@
-// emails.create, send_now, send_status, content and activities (ENDPOINTS.md #40–#42, #44, #45):
+// emails.create, send_now, send_status, content and activities:
 // a draft, its send, and what the team can read back about an email.
 
 import { iso, isoOffset } from '../format.js';

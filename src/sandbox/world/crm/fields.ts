@@ -1,4 +1,4 @@
-// fields.list, fields.create, fields.update and fields.list_typed (ENDPOINTS #28–#31). Apollo's
+// fields.list, fields.create, fields.update and fields.list_typed. Apollo's
 // system fields are fixed; the team's custom fields live in crm.activity.customFields. The
 // fields list names a custom field "<modality>.<id>"; records key its values by the bare id.
 

@@ -1,5 +1,5 @@
-// CRM records as Apollo's JSON (SPEC §3.4 Contact, §4.4 Account, §5 Sequence, §6.3 Task,
-// §7.4 Opportunity, §8.1 User). Fields Apollo sends that the sandbox has no data for are null.
+// CRM records as Apollo's JSON (contact, account, sequence, task,
+// opportunity, user). Fields Apollo sends that the sandbox has no data for are null.
 
 import { createHash } from 'node:crypto';
 
@@ -104,7 +104,7 @@ function emailEntry(
   };
 }
 
-/** A contact (§3.4); search rows and enrollments also embed the account. */
+/** A contact; search rows and enrollments also embed the account. */
 export function contactJson(ctx: CrmContext, c: ContactRecord, embedAccount = false): Json {
   const name = [c.firstName, c.lastName].filter(Boolean).join(' ') || null;
   const fromCustomer = c.source !== 'crm';
@@ -202,7 +202,7 @@ export function contactJson(ctx: CrmContext, c: ContactRecord, embedAccount = fa
   };
 }
 
-/** An account (§4.4). With `orgFields`, the linked organization's fields ride along. */
+/** An account. With `orgFields`, the linked organization's fields ride along. */
 export function accountJson(ctx: CrmContext, a: AccountRecord, orgFields = false): Json {
   const o = a.organizationId ? orgFromId(ctx.index, a.organizationId) : -1;
   const org = orgFields && o >= 0 ? organizationSummary(ctx.index, o) : {};
@@ -247,7 +247,7 @@ export function accountJson(ctx: CrmContext, a: AccountRecord, orgFields = false
   };
 }
 
-/** The search-only fields of an account row (§4.3). */
+/** The search-only fields of an account row. */
 export function accountSearchExtras(ctx: CrmContext, a: AccountRecord): Json {
   const campaigns = new Set<string>();
   const tally: Record<string, number> = {};
@@ -273,7 +273,7 @@ export function accountSearchExtras(ctx: CrmContext, a: AccountRecord): Json {
 
 export { sequenceCounts, sequenceJson, stepJson, touchesJson } from './sequence-json.js';
 
-/** A task (§6.3); search rows embed the contact and account. */
+/** A task; search rows embed the contact and account. */
 export function taskJson(ctx: CrmContext, t: TaskRecord, embed = false): Json {
   const contact = ctx.crm.contacts.get(t.contactId);
   const account = t.accountId ? ctx.crm.accounts.get(t.accountId) : undefined;
@@ -327,7 +327,7 @@ export function taskJson(ctx: CrmContext, t: TaskRecord, embed = false): Json {
   };
 }
 
-/** A deal (§7.4); lists embed the account. */
+/** A deal; lists embed the account. */
 export function dealJson(ctx: CrmContext, d: DealRecord, embedAccount = false): Json {
   const stage = ctx.crm.opportunityStages.find((s) => s.id === d.stageId);
   const probability = stage?.probability ?? 0;
@@ -403,7 +403,7 @@ export function dealJson(ctx: CrmContext, d: DealRecord, embedAccount = false): 
   };
 }
 
-/** A user of the team (§8.1). */
+/** A user of the team. */
 export function userJson(crm: Crm, u: UserRecord): Json {
   return {
     id: u.id,

@@ -1,5 +1,5 @@
 // labels.list, labels.create, labels.update, labels.add_records and labels.remove_records
-// (ENDPOINTS #23–#27). Lists live in crm.labels, membership in each record's labelIds, so contacts
+//. Lists live in crm.labels, membership in each record's labelIds, so contacts
 // and accounts show the lists they are on and every count is live.
 
 import { iso } from '../format.js';

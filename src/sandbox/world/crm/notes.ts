@@ -1,4 +1,4 @@
-// notes.list (ENDPOINTS #32): the notes of the records named, offset-paged with skip and limit,
+// notes.list: the notes of the records named, offset-paged with skip and limit,
 // with no pagination object. Without any record filter Apollo answers 400.
 
 import { dayOf, iso } from '../format.js';

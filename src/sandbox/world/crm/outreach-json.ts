@@ -1,4 +1,4 @@
-// Outreach records as Apollo's JSON: emailer messages (ENDPOINTS.md "Emailer message object"),
+// Outreach records as Apollo's JSON: emailer messages,
 // email accounts (#46) and sending schedules (#47).
 
 import { createHash } from 'node:crypto';

@@ -1,4 +1,4 @@
-// emails.search, emails.accounts and emails.schedules (ENDPOINTS.md #43, #46, #47).
+// emails.search, emails.accounts and emails.schedules.
 
 import { success, type WorldResult } from '../result.js';
 import { emailAccountJson, messageJson, scheduleJson, bodyText } from './outreach-json.js';

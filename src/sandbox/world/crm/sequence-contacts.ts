@@ -1,4 +1,4 @@
-// sequences.remove_contacts and sequences.activity_feed (ENDPOINTS.md #53, #54): changing where
+// sequences.remove_contacts and sequences.activity_feed: changing where
 // contacts stand in sequences, and reading a contact's sequence timeline.
 
 import { createHash } from 'node:crypto';

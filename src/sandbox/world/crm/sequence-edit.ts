@@ -1,4 +1,4 @@
-// sequences.create, update, approve, abort and archive (ENDPOINTS.md #48–#52, CORRECTIONS C13).
+// sequences.create, update, approve, abort and archive.
 // Turning a sequence off pauses its active contacts ("Sequence inactive"); turning it on resumes
 // those and only those, leaving contacts paused by hand as they are.
 

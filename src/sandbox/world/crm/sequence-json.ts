@@ -1,4 +1,4 @@
-// Sequences as Apollo's JSON (SPEC.md §5.1 Sequence, §5.2 steps and touches), with live
+// Sequences as Apollo's JSON (the sequence, its steps and their touches), with live
 // enrollment counts from the contacts' campaign statuses.
 
 import { iso } from '../format.js';
@@ -21,7 +21,7 @@ export function sequenceCounts(crm: Crm, sequenceId: string): Record<string, num
   return counts;
 }
 
-/** A sequence (§5.1). */
+/** A sequence. */
 export function sequenceJson(crm: Crm, q: SequenceRecord): Json {
   const counts = sequenceCounts(crm, q.id);
   const h = q.history;
@@ -106,7 +106,7 @@ export function sequenceJson(crm: Crm, q: SequenceRecord): Json {
   };
 }
 
-/** The steps of a sequence with live counts (§5.2). */
+/** The steps of a sequence with live counts. */
 export function stepJson(crm: Crm, q: SequenceRecord, step: StepRecord): Json {
   const counts = { active: 0, paused: 0, finished: 0, bounced: 0 };
   for (const c of crm.contacts.values()) {
@@ -135,7 +135,7 @@ export function stepJson(crm: Crm, q: SequenceRecord, step: StepRecord): Json {
   };
 }
 
-/** The email touches of a sequence's steps (§5.2). */
+/** The email touches of a sequence's steps. */
 export function touchesJson(q: SequenceRecord): Json[] {
   return q.steps.flatMap((step) =>
     step.touches.map((t) => ({

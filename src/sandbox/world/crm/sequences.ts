@@ -1,4 +1,4 @@
-// sequences.search and sequences.add_contacts (SPEC §5); enrolling schedules the first email.
+// sequences.search and sequences.add_contacts; enrolling schedules the first email.
 
 import { invalidId, notFound, success, type WorldResult } from '../result.js';
 import { crumb } from './common.js';

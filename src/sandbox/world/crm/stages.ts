@@ -1,4 +1,4 @@
-// contacts.stages, accounts.stages and deals.stages (ENDPOINTS #14, #19, #21): the team's stages
+// contacts.stages, accounts.stages and deals.stages: the team's stages
 // as Apollo lists them. The stages are the ones the CRM uses, so every id listed here is one the
 // create, update and bulk stage actions accept.
 

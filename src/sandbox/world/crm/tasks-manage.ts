@@ -1,5 +1,5 @@
-// tasks.get, tasks.update, tasks.complete, tasks.skip and tasks.bulk_create (ENDPOINTS #55–#59;
-// response shapes as CORRECTIONS C8 and C9 give them). Every change is visible at once to
+// tasks.get, tasks.update, tasks.complete, tasks.skip and tasks.bulk_create (with the
+// response shapes Apollo really answers). Every change is visible at once to
 // tasks.get and tasks.search, whatever on_task_page says.
 
 import { success, type WorldResult } from '../result.js';

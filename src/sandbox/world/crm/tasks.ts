@@ -1,4 +1,5 @@
-// tasks.create and tasks.search (SPEC §6; the search's facets as CORRECTIONS C10 has them).
+// tasks.create and tasks.search (the search's facets as Apollo really answers them, not as its
+// older documentation said).
 
 import { invalidId, success, type WorldResult } from '../result.js';
 import { checkIds } from './common.js';

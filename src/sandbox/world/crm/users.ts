@@ -1,4 +1,4 @@
-// users.list (SPEC §8.1) and the api_profile user.
+// users.list and the api_profile user.
 
 import { success, type WorldResult } from '../result.js';
 import type { CrmContext } from './state.js';
@@ -6,7 +6,7 @@ import { userJson } from './json.js';
 import { matchesWords, paginate } from './paging.js';
 import type { Crm } from './state.js';
 
-/** users.list. Apollo echoes page and per_page as strings here (SPEC §8.1). */
+/** users.list. Apollo echoes page and per_page as strings here. */
 export function listUsers(
   crm: Crm,
   input: { q_keywords?: string; page?: number; per_page?: number },
