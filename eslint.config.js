@@ -4,59 +4,83 @@ import security from 'eslint-plugin-security';
 import tseslint from 'typescript-eslint';
 
 /** Folders each layer must not import from (relative imports are matched by folder name). */
+// Domain folders above the store: what the pipeline and the admin service are made of.
+const domain = ['gateway', 'approvals', 'deliveries', 'alerts', 'pacing', 'services', 'jobs'];
+// Composition and the outermost layers.
+const outer = ['surfaces', 'app', 'cli', 'web'];
 const boundaries = {
   'src/catalog': [
     'core',
     'upstream',
     'store',
     'cache',
-    'gateway',
-    'surfaces',
     'sandbox',
-    'app',
-    'cli',
     'config',
     'ports',
+    ...domain,
+    ...outer,
   ],
-  'src/core': [
+  // Pure logic: nothing with I/O, not even the port types.
+  'src/core': ['upstream', 'store', 'cache', 'sandbox', 'config', 'ports', ...domain, ...outer],
+  'src/config': ['upstream', 'store', 'cache', 'sandbox', 'ports', ...domain, ...outer],
+  'src/sandbox': ['core', 'upstream', 'store', 'cache', 'config', 'ports', ...domain, ...outer],
+  'src/ports': ['upstream', 'store', 'cache', 'sandbox', 'config', ...domain, ...outer],
+  'src/upstream': ['store', 'cache', 'sandbox', ...domain, ...outer],
+  'src/store': ['upstream', 'sandbox', ...domain, ...outer],
+  'src/cache': ['upstream', 'store', 'sandbox', ...domain, ...outer],
+  'src/pacing': [
     'upstream',
     'store',
     'cache',
-    'gateway',
-    'surfaces',
     'sandbox',
-    'app',
-    'cli',
     'config',
-  ],
-  'src/sandbox': [
-    'core',
-    'upstream',
-    'store',
-    'cache',
     'gateway',
-    'surfaces',
-    'app',
-    'cli',
-    'config',
-    'ports',
+    'approvals',
+    'deliveries',
+    'alerts',
+    'services',
+    'jobs',
+    ...outer,
   ],
-  'src/upstream': ['store', 'cache', 'gateway', 'surfaces', 'sandbox', 'app', 'cli'],
-  'src/ports': [
+  'src/deliveries': [
     'upstream',
-    'store',
-    'cache',
-    'gateway',
-    'surfaces',
     'sandbox',
-    'app',
-    'cli',
     'config',
+    'gateway',
+    'approvals',
+    'alerts',
+    'services',
+    'jobs',
+    ...outer,
   ],
-  'src/store': ['gateway', 'surfaces', 'sandbox', 'app', 'cli', 'upstream'],
-  'src/cache': ['gateway', 'surfaces', 'sandbox', 'app', 'cli', 'upstream', 'store'],
-  'src/gateway': ['surfaces', 'sandbox', 'app', 'cli', 'store', 'upstream', 'cache'],
-  'src/surfaces': ['app', 'cli', 'sandbox', 'store'],
+  'src/approvals': [
+    'upstream',
+    'store',
+    'cache',
+    'sandbox',
+    'config',
+    'deliveries',
+    'alerts',
+    'services',
+    'jobs',
+    ...outer,
+  ],
+  'src/gateway': ['upstream', 'store', 'cache', 'sandbox', 'services', 'jobs', ...outer],
+  'src/alerts': [
+    'upstream',
+    'sandbox',
+    'gateway',
+    'approvals',
+    'deliveries',
+    'services',
+    'jobs',
+    ...outer,
+  ],
+  'src/services': ['upstream', 'sandbox', 'config', 'jobs', ...outer],
+  'src/surfaces': ['store', 'sandbox', 'app', 'cli', 'web', 'jobs'],
+  'src/jobs': ['sandbox', ...outer],
+  'src/app': ['cli', 'web'],
+  'src/cli': ['web'],
 };
 
 export default tseslint.config(
@@ -108,6 +132,24 @@ export default tseslint.config(
         },
       ],
       eqeqeq: ['error', 'always'],
+    },
+  },
+  // The console reaches Gatehouse only through the admin API; of the server's code it may use the
+  // admin API's contract types, nothing else.
+  {
+    files: ['web/src/**/*.{ts,tsx}'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/src/**', '!**/src/surfaces/admin/contracts*'],
+              message: 'web/ talks to Gatehouse through the admin API only (see README.md).',
+            },
+          ],
+        },
+      ],
     },
   },
   ...Object.entries(boundaries).map(([folder, banned]) => ({
