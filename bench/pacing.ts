@@ -24,8 +24,13 @@ import {
   type Window,
   type WindowLimits,
 } from '../src/catalog/index.js';
-import { createManualTime, createPacer, type ManualTime } from '../src/gateway/pacer.js';
-import { createPacedUpstream, pacedErrorCode } from '../src/gateway/paced-upstream.js';
+import {
+  createManualTime,
+  createPacedUpstream,
+  createPacer,
+  pacedErrorCode,
+  type ManualTime,
+} from '../src/pacing/index.js';
 import { createSandbox } from '../src/sandbox/index.js';
 import { seededRandom } from '../src/sandbox/random.js';
 import { createApolloClient } from '../src/upstream/index.js';

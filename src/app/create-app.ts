@@ -11,9 +11,12 @@ import type { Config } from '../config/config.js';
 import { alignMatches, createEnrichmentCache, type EnrichmentCache } from '../cache/index.js';
 import { getAction, planLimits } from '../catalog/index.js';
 import { createMatchBatcher } from '../gateway/match-batcher.js';
-import { createPacedUpstream } from '../gateway/paced-upstream.js';
-import { createPacer, type Pacer } from '../gateway/pacer.js';
-import { createSharedPacer } from '../gateway/shared-pacer.js';
+import {
+  createPacedUpstream,
+  createPacer,
+  createSharedPacer,
+  type Pacer,
+} from '../pacing/index.js';
 import {
   createApprovalRepository,
   createDeliveryRepository,

@@ -3,7 +3,7 @@
 // read as Apollo's states (in progress, done, failed).
 import { webhookResult } from '../catalog/index.js';
 import type { Deliveries, PollAnswer } from '../deliveries/deliveries.js';
-import type { Pacer } from '../gateway/pacer.js';
+import type { Pacer } from '../pacing/index.js';
 import type { CredentialSource, Logger } from '../ports/index.js';
 import type { ApolloClient } from '../upstream/index.js';
 

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 
 import { actions, getAction } from '../catalog/index.js';
-import { createManualTime, createPacer } from '../gateway/pacer.js';
+import { createManualTime, createPacer } from '../pacing/index.js';
 import { createSandbox } from '../sandbox/index.js';
 import { createWorld } from '../sandbox/world/index.js';
 

@@ -2,7 +2,7 @@
 // and then periodically, so calls made by other clients of the same Apollo account count against
 // the pacer's windows too. The poll itself goes through the pacer like any other call.
 import { actions, getAction, usageKey, windows, type Window } from '../catalog/index.js';
-import type { Pacer } from '../gateway/pacer.js';
+import type { Pacer } from '../pacing/index.js';
 import type { CredentialSource, Logger, Upstream } from '../ports/index.js';
 
 /** How often the server asks Apollo for its usage figures. */

@@ -13,9 +13,9 @@ import {
 import { err, ok } from '../core/result.js';
 import type { AgentIdentity, CachedAnswer, Surface } from '../ports/index.js';
 import type { Credential } from '../ports/upstream.js';
+import { pacedErrorCode } from '../pacing/index.js';
 
 import type { Budgets, Held } from './budget.js';
-import { pacedErrorCode } from './paced-upstream.js';
 import type { GatewayDeps, GatewayOutcome, GatewaySuccess } from './types.js';
 import { explainUpstreamError } from './upstream-errors.js';
 import type { Receiver } from './validate.js';

@@ -3,7 +3,7 @@ import type { ActionSpec } from '../catalog/index.js';
 import type { AuditRecord, GatewayError } from '../core/index.js';
 import type { Result } from '../core/result.js';
 import type { Deliveries, ResultAnswer } from '../deliveries/deliveries.js';
-import type { Pacer, PacerSnapshot } from './pacer.js';
+import type { Pacer, PacerSnapshot } from '../pacing/index.js';
 import type {
   AgentDirectory,
   AgentRateLimiter,

@@ -1,8 +1,7 @@
 import type { ActionSpec } from '../catalog/index.js';
 import { gatewayError, type GatewayError } from '../core/index.js';
 import type { UpstreamError } from '../ports/index.js';
-
-import { pacedErrorCode, sharedUnavailableCode } from './paced-upstream.js';
+import { pacedErrorCode, sharedUnavailableCode } from '../pacing/index.js';
 
 /**
  * True when the call may have reached Apollo but no answer says what Apollo did: it timed out, the

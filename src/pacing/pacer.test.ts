@@ -15,7 +15,7 @@ import {
   type ManualTime,
   type PacerOptions,
   type Refusal,
-} from './pacer.js';
+} from './index.js';
 
 const minute = 60_000;
 const day = 86_400_000;

@@ -15,7 +15,7 @@ import {
   type Grant,
   type ManualTime,
   type Refusal,
-} from './pacer.js';
+} from './index.js';
 
 const bucket = 'contacts.search';
 

@@ -14,7 +14,8 @@ import type {
   UpstreamSuccess,
 } from '../ports/index.js';
 
-import { describeRefusal, type Pacer } from './pacer.js';
+import { describeRefusal } from './describe.js';
+import type { Pacer } from './types.js';
 
 /** Apollo was not called: Gatehouse refused for rate reasons (the error code says so). */
 export const pacedErrorCode = 'GATEHOUSE_PACED';

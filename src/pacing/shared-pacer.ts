@@ -16,7 +16,7 @@ import type {
   PacerSnapshot,
   Refusal,
   WindowUsageStats,
-} from './pacer.js';
+} from './types.js';
 
 const windows: readonly Window[] = ['minute', 'hour', 'day'];
 
