@@ -177,6 +177,41 @@ export interface ApprovalsTable {
   key_id: string | null;
 }
 
+/** An anomaly alert (see 0008-alerts.ts); `dedupe_key` is unique. */
+export interface AlertsTable {
+  id: string;
+  kind: string;
+  agent_id: string;
+  agent_name: string;
+  time: EpochMs;
+  message: string;
+  /** JSON array of the audit record ids that triggered it. */
+  audit_ids: string;
+  dedupe_key: string;
+  created_at: EpochMs;
+  acknowledged_at: EpochMs | null;
+  acknowledged_by: string | null;
+  acknowledged_note: string | null;
+}
+
+/** The alert evaluator's lease and watermark: one row per evaluator name. */
+export interface AlertEvaluationTable {
+  name: string;
+  holder: string;
+  lease_until: EpochMs;
+  /** Changes whenever the lease changes hands. */
+  epoch: number;
+  watermark: EpochMs | null;
+  updated_at: EpochMs;
+}
+
+/** Addresses each agent's token has been used from (new-address alerts across replicas). */
+export interface AlertKnownIpsTable {
+  agent_id: string;
+  ip: string;
+  first_seen_at: EpochMs;
+}
+
 /** The hash of a token a rotation replaced, and whose it was. */
 export interface RetiredTokensTable {
   token_hash: string;
@@ -195,4 +230,7 @@ export interface Database {
   enrichment_cache: EnrichmentCacheTable;
   deliveries: DeliveriesTable;
   approvals: ApprovalsTable;
+  alerts: AlertsTable;
+  alert_evaluation: AlertEvaluationTable;
+  alert_known_ips: AlertKnownIpsTable;
 }

@@ -4,6 +4,8 @@ import type { Kysely } from 'kysely';
 
 import { createAgentRepository } from './agent-repository.js';
 import type { AgentRepository } from './agent-repository.js';
+import { createAlertRepository } from './alert-repository.js';
+import type { AlertRepository } from './alert-repository.js';
 import { createAuditRepository } from './audit-repository.js';
 import type { AuditRepository } from './audit-repository.js';
 import { createConnectionRepository } from './connection-repository.js';
@@ -23,6 +25,7 @@ export interface Store {
   audit: AuditRepository;
   connection: ConnectionRepository;
   settings: SettingsRepository;
+  alerts: AlertRepository;
 }
 
 /** Builds every repository over one Kysely instance with shared dependencies. */
@@ -38,6 +41,7 @@ export function createStore(
     audit: createAuditRepository(db, { now, ...random }),
     connection: createConnectionRepository(db, { vault, now }),
     settings: createSettingsRepository(db, { now }),
+    alerts: createAlertRepository(db, { now, ...random }),
   };
 }
 
@@ -55,6 +59,8 @@ export type {
   CreateAgentInput,
   IssuedToken,
 } from './agent-repository.js';
+export { createAlertRepository, maxAlertNoteLength } from './alert-repository.js';
+export type { AlertRepository, AlertRepositoryDeps } from './alert-repository.js';
 export { auditDecisions, auditSurfaces, createAuditRepository } from './audit-repository.js';
 export { createAuditWriter, maxAuditBatch } from './audit-writer.js';
 export type { AuditWriter } from './audit-writer.js';

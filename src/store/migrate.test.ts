@@ -52,6 +52,7 @@ describe('migrateToLatest', () => {
           '0005_sealed_personal_data',
           '0006_grant_approval_waiver',
           '0007_retired_tokens',
+          '0008_alerts',
         ],
       });
       expect(await migrateToLatest(handle.db)).toEqual({ ok: true, value: [] });
@@ -109,13 +110,14 @@ describeEachDatabase('migrations and column types', (t) => {
             '0005_sealed_personal_data',
             '0006_grant_approval_waiver',
             '0007_retired_tokens',
+            '0008_alerts',
           ],
         });
         const { rows } = await admin.query<{ n: string }>(
           `select count(*) as n from information_schema.tables where table_schema = $1`,
           [schema],
         );
-        expect(Number(rows[0]?.n)).toBe(11);
+        expect(Number(rows[0]?.n)).toBe(14);
       } finally {
         await other.close();
         await admin.query(`drop schema ${schema} cascade`);

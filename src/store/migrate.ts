@@ -13,6 +13,7 @@ import * as approvals from './migrations/0004-approvals.js';
 import * as sealedPersonalData from './migrations/0005-sealed-personal-data.js';
 import * as grantApprovalWaiver from './migrations/0006-grant-approval-waiver.js';
 import * as retiredTokens from './migrations/0007-retired-tokens.js';
+import * as alerts from './migrations/0008-alerts.js';
 
 // Imported, not globbed from disk: the same list works from src/, dist/ and a bundle.
 // Names sort in the order they must run; never rename or edit one that has shipped.
@@ -24,6 +25,7 @@ const migrations: Readonly<Record<string, Migration>> = Object.freeze({
   '0005_sealed_personal_data': sealedPersonalData,
   '0006_grant_approval_waiver': grantApprovalWaiver,
   '0007_retired_tokens': retiredTokens,
+  '0008_alerts': alerts,
 });
 
 /** The bundled migrations, for Kysely's `Migrator`. */

@@ -93,6 +93,9 @@ function useDatabase(dialect: DialectName): TestDatabase {
         'enrichment_cache',
         'deliveries',
         'approvals',
+        'alerts',
+        'alert_evaluation',
+        'alert_known_ips',
       ] as const) {
         await db.deleteFrom(table).execute();
       }
