@@ -2,9 +2,9 @@
 // asked with the team's credential under the pacer (its own bucket, Gatehouse as the caller), and
 // read as Apollo's states (in progress, done, failed).
 import { webhookResult } from '../catalog/index.js';
-import type { Deliveries, PollAnswer } from '../deliveries/deliveries.js';
+import type { PollAnswer } from '../deliveries/deliveries.js';
 import type { Pacer } from '../pacing/index.js';
-import type { CredentialSource, Logger } from '../ports/index.js';
+import type { CredentialSource } from '../ports/index.js';
 import type { ApolloClient } from '../upstream/index.js';
 
 /** The pacer's caller id for Gatehouse's own calls. */
@@ -63,24 +63,3 @@ export function createDeliveryPoll(deps: {
 
 /** How often due deliveries are polled. */
 export const deliveryPollIntervalMs = 5_000;
-
-/** Polls due deliveries on a timer, one round at a time; `stop` ends it. */
-export function startDeliveryPolling(
-  deliveries: Pick<Deliveries, 'pollDue'>,
-  logger: Logger,
-  intervalMs = deliveryPollIntervalMs,
-): { stop(): void } {
-  let running = false;
-  const timer = setInterval(() => {
-    if (running) return;
-    running = true;
-    void deliveries
-      .pollDue()
-      .catch((e: unknown) => logger.warn({ err: e }, 'could not poll for asynchronous deliveries'))
-      .finally(() => {
-        running = false;
-      });
-  }, intervalMs);
-  timer.unref();
-  return { stop: () => clearInterval(timer) };
-}

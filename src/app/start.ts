@@ -17,11 +17,8 @@ import {
   type GatehouseApp,
   type UpstreamWiring,
 } from './create-app.js';
-import { retentionIntervalMs, startAuditRetention } from './retention.js';
-import { startDeliveryPolling } from './delivery-poll.js';
-import { deliveryRetentionMs } from '../deliveries/deliveries.js';
+import { backgroundJobs, createUsagePoll, startScheduler } from '../jobs/index.js';
 import { recordAdminToken, staleSecrets } from './secret-ages.js';
-import { startUsagePolling } from './usage-poller.js';
 import { listen, type RunningServer } from './server.js';
 import { openStore, type StoreServices } from './services.js';
 
@@ -208,35 +205,24 @@ export async function startGatehouse(
       config.tlsCert && config.tlsKey ? { cert: config.tlsCert, key: config.tlsKey } : undefined;
     const server = await listen(app, config.port, config.host, logger, tls);
     app.setListeningUrl(server.url);
-    const retention = startAuditRetention({ store, days: config.auditRetentionDays, logger });
-    const usage = startUsagePolling({
-      upstream: app.pacedUpstream,
-      credentials: upstream.credential,
-      pacer: app.pacer,
+    const jobs = startScheduler(
+      backgroundJobs({
+        store,
+        auditRetentionDays: config.auditRetentionDays,
+        enrichment: app.enrichment,
+        deliveries: app.deliveries,
+        approvals: app.gateway,
+        pollUsage: createUsagePoll({
+          upstream: app.pacedUpstream,
+          credentials: upstream.credential,
+          pacer: app.pacer,
+          logger,
+          monotonic: () => performance.now(),
+        }),
+        logger,
+      }),
       logger,
-      monotonic: () => performance.now(),
-    });
-    void usage.pollOnce().catch(() => 0);
-    const cachePrune = setInterval(() => {
-      void app.enrichment
-        .prune(Date.now())
-        .catch((e: unknown) => logger.warn({ err: e }, 'could not prune the enrichment cache'));
-      // Delivered phones and emails are personal data: kept as long as Apollo keeps them, no longer.
-      void app.deliveries
-        .prune(Date.now() - deliveryRetentionMs)
-        .catch((e: unknown) => logger.warn({ err: e }, 'could not prune old deliveries'));
-    }, retentionIntervalMs);
-    cachePrune.unref();
-    const deliveryPolling = startDeliveryPolling(app.deliveries, logger);
-    // Held calls nobody answered expire (their audit records complete as expired).
-    const approvalExpiry = setInterval(
-      () =>
-        void app.gateway
-          .expireApprovals()
-          .catch((e: unknown) => logger.warn({ err: e }, 'could not expire held calls')),
-      30_000,
     );
-    approvalExpiry.unref();
     await recordAdminToken(store, config.adminToken, Date.now());
     for (const w of (await staleSecrets(store, config, Date.now())).warnings) {
       logger.warn({ subject: w.subject, ageDays: w.ageDays }, w.message);
@@ -253,12 +239,9 @@ export async function startGatehouse(
       upstreamLabel: upstream.label,
       close() {
         closing ??= (async () => {
-          retention.stop();
-          clearInterval(cachePrune);
-          deliveryPolling.stop();
-          clearInterval(approvalExpiry);
-          usage.stop();
+          // Stop taking calls first, then let a job in progress finish before the store closes.
           await server.close();
+          await jobs.stop();
           await published?.close();
           sandbox?.close();
           await store.close();

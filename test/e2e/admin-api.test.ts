@@ -226,6 +226,14 @@ describe('admin API', () => {
     expect(JSON.stringify(doc.paths['/admin/api/agents/{id}/grants']!.put!.requestBody)).toContain(
       '"enum":["off","read","full"]',
     );
+    // Every route the admin API registers is in the document, and nothing else is.
+    const registered = harness.app.app.routes
+      .filter((r) => r.path.startsWith('/admin/api/') && r.method !== 'ALL')
+      .map((r) => `${r.method.toLowerCase()} ${r.path.replace(/:(\w+)/g, '{$1}')}`);
+    const documented = Object.entries(doc.paths).flatMap(([path, methods]) =>
+      Object.keys(methods).map((m) => `${m} ${path}`),
+    );
+    expect([...new Set(registered)].sort()).toEqual(documented.sort());
     const page = await harness.request('GET', '/admin/docs');
     expect(page.status).toBe(200);
     expect(await page.text()).toContain('/admin/api/approvals/{id}/reject');
@@ -240,10 +248,15 @@ describe('admin API', () => {
     });
     expect(res.status).toBe(403);
     const auditId = res.headers.get('x-gatehouse-audit-id');
-    const { alerts } = (await json(
-      await harness.request('GET', '/admin/api/alerts', { headers: bearer }),
-    )) as { alerts: Array<{ kind: string; message: string; audit_ids: string[] }> };
-    expect(alerts).toHaveLength(1);
+    // Alerts are evaluated over the stored audit records, a moment after they are written.
+    const list = async () =>
+      (
+        (await json(await harness.request('GET', '/admin/api/alerts', { headers: bearer }))) as {
+          alerts: Array<{ kind: string; message: string; audit_ids: string[] }>;
+        }
+      ).alerts;
+    await expect.poll(list, { timeout: 10_000 }).toHaveLength(1);
+    const alerts = await list();
     expect(alerts[0]).toMatchObject({ kind: 'write_without_grant', audit_ids: [auditId] });
     expect(alerts[0]!.message).toMatch(/reader may only read but tried to create a contact/);
     expect(notified).toEqual([expect.stringMatching(/^Gatehouse alert: reader may only read/)]);

@@ -5,20 +5,34 @@
 //   - a console session: POST /admin/api/session with the token sets an HttpOnly, SameSite=Strict
 //     cookie (Secure on HTTPS) and returns a CSRF token that every state-changing request must
 //     echo in `X-CSRF-Token`; sessions end after 30 idle minutes or on logout.
-// Every body and query is validated with zod; every route is described once, in `adminRoutes`,
-// from which the OpenAPI document (/admin/api/openapi.json) and /admin/docs are generated.
+// Every body and query is validated with the zod schemas of contracts.ts, where every route is
+// described once; the OpenAPI document (/admin/api/openapi.json) and /admin/docs come from there.
 import { randomBytes } from 'node:crypto';
 
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
-import { z } from 'zod';
+import type { z } from 'zod';
 
-import { approvalStates, auditDecisions } from '../../core/index.js';
 import type { SessionStore } from '../../ports/index.js';
 
 import { oauthBindingCookie, oauthCallbackPath } from '../oauth/routes.js';
 
 import { sameSecret, type AdminAuth } from './admin-auth.js';
+import {
+  adminOpenApi,
+  adminRoutes,
+  answerBody,
+  approvalsQuery,
+  auditQuery,
+  createAgentBody,
+  exportQuery,
+  grantBody,
+  limitsBody,
+  loginBody,
+  oauthBody,
+  usageQuery,
+} from './contracts.js';
+import { memorySessions } from './memory-sessions.js';
 import type { AdminBy, AdminProblem, AdminServices } from './services.js';
 
 /** Options for the admin API. */
@@ -35,258 +49,6 @@ export interface AdminOptions {
   readonly idleMs?: number;
   /** Where sessions live (default: this process's memory; Redis for replicas). */
   readonly sessions?: SessionStore;
-}
-
-const levels = ['off', 'read', 'full'] as const;
-const grantBody = z.strictObject({
-  target: z.string().min(1).max(100),
-  level: z.enum(levels),
-  approval: z.boolean().default(false),
-  /** Outbound actions under this grant run without the approval they need by default. */
-  no_approval: z.boolean().default(false),
-});
-const createAgentBody = z.strictObject({
-  name: z.string().min(1).max(64),
-  description: z.string().max(500).optional(),
-  grants: z.array(grantBody).max(100).default([]),
-});
-const budget = z.number().int().min(0).max(10_000_000).nullable();
-const limitsBody = z
-  .strictObject({
-    credits_per_day: budget.optional(),
-    credits_per_month: budget.optional(),
-    requests_per_minute: z.number().int().min(1).max(100_000).nullable().optional(),
-    redact: z
-      .array(z.string().regex(/^[A-Za-z0-9_.]{1,100}$/, 'a field name: letters, digits, _ and .'))
-      .max(100)
-      .optional(),
-  })
-  .refine((l) => Object.keys(l).length > 0, {
-    message:
-      'name at least one limit: credits_per_day, credits_per_month, requests_per_minute or redact',
-  });
-const loginBody = z.strictObject({ token: z.string().min(1).max(512) });
-const answerBody = z.strictObject({ note: z.string().max(1000).optional() });
-const auditQuery = z.strictObject({
-  agent: z.string().max(100).optional(),
-  action: z.string().max(200).optional(),
-  decision: z.enum(auditDecisions).optional(),
-  since: z.coerce.number().int().nonnegative().optional(),
-  until: z.coerce.number().int().nonnegative().optional(),
-  text: z.string().max(200).optional(),
-  limit: z.coerce.number().int().min(1).max(500).default(50),
-  before: z.string().max(64).optional(),
-});
-const exportQuery = auditQuery
-  .omit({ limit: true, before: true })
-  .extend({ format: z.enum(['csv', 'jsonl']) });
-const oauthBody = z.strictObject({
-  client_id: z.string().min(1).max(200),
-  client_secret: z.string().min(1).max(500),
-  scopes: z
-    .array(
-      z
-        .string()
-        .regex(/^[a-z_]+$/)
-        .max(100),
-    )
-    .max(100)
-    .optional(),
-});
-const usageQuery = z.strictObject({ days: z.coerce.number().int().min(1).max(90).default(14) });
-const approvalsQuery = z.strictObject({
-  state: z.enum([...approvalStates, 'all']).default('pending'),
-});
-
-/** One admin route, as the OpenAPI document describes it. */
-export interface AdminRoute {
-  readonly method: 'get' | 'post' | 'put' | 'delete';
-  /** OpenAPI path (`{id}` parameters). */
-  readonly path: string;
-  readonly summary: string;
-  readonly body?: z.ZodType;
-  readonly query?: z.ZodType;
-  /** True for the one route that needs no admin credential (logging in). */
-  readonly open?: boolean;
-}
-
-/** Every admin route: the OpenAPI document and /admin/docs are generated from this list. */
-export const adminRoutes: readonly AdminRoute[] = [
-  {
-    method: 'post',
-    path: '/admin/api/session',
-    summary: 'Log in with the admin token: sets the session cookie, returns the CSRF token.',
-    body: loginBody,
-    open: true,
-  },
-  { method: 'get', path: '/admin/api/session', summary: 'The current session and its CSRF token.' },
-  { method: 'delete', path: '/admin/api/session', summary: 'Log out.' },
-  {
-    method: 'get',
-    path: '/admin/api/overview',
-    summary: "Connection, today's calls, denials and credits, rate headroom, pending approvals.",
-  },
-  { method: 'get', path: '/admin/api/agents', summary: 'Every agent, with last use and grants.' },
-  {
-    method: 'post',
-    path: '/admin/api/agents',
-    summary: 'Create an agent; its token is in this answer only.',
-    body: createAgentBody,
-  },
-  {
-    method: 'post',
-    path: '/admin/api/agents/{id}/rotate',
-    summary: 'Issue a new token (in this answer only); the old one stops at once.',
-  },
-  {
-    method: 'post',
-    path: '/admin/api/agents/{id}/revoke',
-    summary: 'Revoke the agent; its token stops at once.',
-  },
-  {
-    method: 'get',
-    path: '/admin/api/matrix',
-    summary: 'The access matrix: agents × groups and actions, with levels and approval flags.',
-  },
-  {
-    method: 'put',
-    path: '/admin/api/agents/{id}/grants',
-    summary: "Set one grant (level off removes it); applies to the agent's next call.",
-    body: grantBody,
-  },
-  {
-    method: 'put',
-    path: '/admin/api/agents/{id}/limits',
-    summary:
-      "Set an agent's limits: credit budgets, requests per minute (null: none) and the fields removed from its answers.",
-    body: limitsBody,
-  },
-  {
-    method: 'get',
-    path: '/admin/api/audit',
-    summary: 'Audit records, newest first, filtered; page with `before`.',
-    query: auditQuery,
-  },
-  {
-    method: 'get',
-    path: '/admin/api/audit/export',
-    summary: 'Every matching audit record as CSV or JSONL (a download, streamed oldest first).',
-    query: exportQuery,
-  },
-  {
-    method: 'get',
-    path: '/admin/api/usage',
-    summary: 'Calls, denials and credits per UTC day per agent.',
-    query: usageQuery,
-  },
-  {
-    method: 'post',
-    path: '/admin/api/connection/oauth',
-    summary:
-      "Start connecting Apollo over OAuth: returns Apollo's authorization URL for this browser (the callback is accepted only here).",
-    body: oauthBody,
-  },
-  {
-    method: 'get',
-    path: '/admin/api/alerts',
-    summary: 'Anomaly alerts, newest first, each with the audit records that triggered it.',
-  },
-  {
-    method: 'get',
-    path: '/admin/api/approvals',
-    summary: 'Held calls (pending by default).',
-    query: approvalsQuery,
-  },
-  {
-    method: 'post',
-    path: '/admin/api/approvals/{id}/approve',
-    summary: 'Approve a held call: it runs once, exactly as the agent made it.',
-    body: answerBody,
-  },
-  {
-    method: 'post',
-    path: '/admin/api/approvals/{id}/reject',
-    summary: 'Reject a held call; the note is shown to the agent.',
-    body: answerBody,
-  },
-];
-
-/** The OpenAPI 3.1 document of the admin API, generated from `adminRoutes` and their schemas. */
-export function adminOpenApi(): Record<string, unknown> {
-  const paths: Record<string, Record<string, unknown>> = {};
-  for (const r of adminRoutes) {
-    const params = [...r.path.matchAll(/\{(\w+)\}/g)].map((m) => ({
-      name: m[1],
-      in: 'path',
-      required: true,
-      schema: { type: 'string' },
-    }));
-    const query = r.query
-      ? Object.entries(
-          (z.toJSONSchema(r.query, { io: 'input' }) as { properties?: Record<string, unknown> })
-            .properties ?? {},
-        ).map(([name, schema]) => ({ name, in: 'query', required: false, schema }))
-      : [];
-    paths[r.path] ??= {};
-    paths[r.path]![r.method] = {
-      summary: r.summary,
-      ...(params.length + query.length ? { parameters: [...params, ...query] } : {}),
-      ...(r.body
-        ? {
-            requestBody: {
-              required: true,
-              content: { 'application/json': { schema: z.toJSONSchema(r.body, { io: 'input' }) } },
-            },
-          }
-        : {}),
-      ...(r.open ? { security: [] } : {}),
-      responses: {
-        '200': { description: 'OK (JSON)' },
-        '400': { description: 'Invalid input, with the issues' },
-        '401': { description: 'No or wrong admin credential' },
-        '403': { description: 'Missing or wrong CSRF token (console sessions)' },
-      },
-    };
-  }
-  return {
-    openapi: '3.1.0',
-    info: {
-      title: 'Gatehouse admin API',
-      version: '0.1.0',
-      description:
-        'Agents, grants, the audit trail and the approval queue. Authenticate with `Authorization: Bearer <admin token>`, or log in (POST /admin/api/session) and send the session cookie plus `X-CSRF-Token` on every state-changing request.',
-    },
-    components: {
-      securitySchemes: {
-        bearer: { type: 'http', scheme: 'bearer' },
-        session: { type: 'apiKey', in: 'cookie', name: 'gh_session' },
-      },
-    },
-    security: [{ bearer: [] }, { session: [] }],
-    paths,
-  };
-}
-
-/** Sessions in this process's memory, at most `max` (the least recently used goes first). */
-export function memorySessions(now: () => number = Date.now, max = 100): SessionStore {
-  const map = new Map<string, { csrf: string; expiresAt: number }>();
-  return {
-    async create(id, csrf, idleMs) {
-      if (map.size >= max) map.delete(map.keys().next().value!);
-      map.set(id, { csrf, expiresAt: now() + idleMs });
-    },
-    async touch(id, idleMs) {
-      const s = map.get(id);
-      if (!s) return null;
-      map.delete(id);
-      if (now() >= s.expiresAt) return null;
-      map.set(id, { csrf: s.csrf, expiresAt: now() + idleMs });
-      return s.csrf;
-    },
-    async remove(id) {
-      map.delete(id);
-    },
-  };
 }
 
 /** The token of an `Authorization: Bearer <token>` header; undefined when there is none. */

@@ -2,7 +2,7 @@
 // removal, and the least recently used goes when the store is full.
 import { describe, expect, it } from 'vitest';
 
-import { memorySessions } from './routes.js';
+import { memorySessions } from './memory-sessions.js';
 
 describe('memory sessions', () => {
   it('ends a session after its idle time, each use restarting it', async () => {

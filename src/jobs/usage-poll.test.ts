@@ -7,7 +7,7 @@ import { createManualTime, createPacer } from '../pacing/index.js';
 import { createSandbox } from '../sandbox/index.js';
 import { createWorld } from '../sandbox/world/index.js';
 
-import { applyUsageStats } from './usage-poller.js';
+import { applyUsageStats } from './usage-poll.js';
 
 describe('applyUsageStats', () => {
   it("counts another client's calls against the pacer's windows", async () => {

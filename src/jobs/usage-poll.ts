@@ -45,17 +45,19 @@ export function applyUsageStats(pacer: Pacer, body: unknown, requestedAt: number
   return updated;
 }
 
-/** Polls usage stats now and every `intervalMs`; failures (a scoped key gets 403) are logged once. */
-export function startUsagePolling(options: {
+/**
+ * One poll of Apollo's usage stats, fed to the pacer; returns how many endpoints it updated.
+ * A failure (a scoped key gets 403) is logged once, not at every poll.
+ */
+export function createUsagePoll(options: {
   upstream: Upstream;
   credentials: CredentialSource;
   pacer: Pacer;
   logger: Logger;
   monotonic: () => number;
-  intervalMs?: number;
-}): { pollOnce(): Promise<number>; stop(): void } {
+}): () => Promise<number> {
   let warned = false;
-  const pollOnce = async (): Promise<number> => {
+  return async (): Promise<number> => {
     const credential = await options.credentials.current().catch(() => null);
     if (!credential) return 0;
     const requestedAt = options.monotonic();
@@ -74,10 +76,4 @@ export function startUsagePolling(options: {
     }
     return applyUsageStats(options.pacer, answer.value.body, requestedAt);
   };
-  const timer = setInterval(
-    () => void pollOnce().catch(() => 0),
-    options.intervalMs ?? usagePollIntervalMs,
-  );
-  timer.unref();
-  return { pollOnce, stop: () => clearInterval(timer) };
 }

@@ -8,9 +8,10 @@ import { afterEach, expect, it } from 'vitest';
 
 import { loadConfig } from '../config/config.js';
 
-import { createLogger } from './logger.js';
-import { startAuditRetention } from './retention.js';
-import { openStore, type StoreServices } from './services.js';
+import { createLogger } from '../app/logger.js';
+import { openStore, type StoreServices } from '../app/services.js';
+
+import { pruneAuditRecords } from './audit-retention.js';
 
 let store: StoreServices | undefined;
 let dir = '';
@@ -40,14 +41,13 @@ it('prunes records past the retention and keeps the rest', async () => {
     });
     expect(opened.ok).toBe(true);
   }
-  const retention = startAuditRetention({
+  const removed = await pruneAuditRecords({
     store,
     days: 30,
     logger: createLogger({ level: 'silent' }),
     now: () => now,
   });
-  expect(await retention.runOnce()).toBe(2);
-  retention.stop();
+  expect(removed).toBe(2);
   const left = (await store.audit.query({ limit: 10 })).records.map((r) => r.sentence);
   expect(left.sort()).toEqual(['1 days old', '29 days old']);
 });
@@ -56,12 +56,11 @@ it('logs a failed prune and carries on', async () => {
   const warnings: string[] = [];
   const logger = createLogger({ level: 'silent' });
   logger.warn = ((_obj: unknown, msg: string) => void warnings.push(msg)) as typeof logger.warn;
-  const retention = startAuditRetention({
+  const removed = await pruneAuditRecords({
     store: { audit: { prune: () => Promise.reject(new Error('disk gone')) } } as never,
     days: 30,
     logger,
   });
-  expect(await retention.runOnce()).toBe(0);
-  retention.stop();
+  expect(removed).toBe(0);
   expect(warnings).toContain('could not prune old audit records; will retry');
 });
