@@ -1,4 +1,4 @@
-// Human approvals end to end over the REST proxy (issue 7): a held call is bound to the exact
+// Human approvals end to end over the REST proxy: a held call is bound to the exact
 // input the agent sent, runs once when an admin approves it, and fails closed otherwise
 // (rejected, expired, agent revoked, grant lowered); the agent polls its own held call only, and
 // every transition completes the call's single audit record.
@@ -51,6 +51,29 @@ const contactsInSandbox = async (harness: Harness) => {
 };
 
 describe('approvals', () => {
+  it('is used once when answers race: of three at once, one wins and the call runs once', async () => {
+    const adminToken = 'admin-token-for-the-race-0123456789abcdef';
+    h = await createHarness({ config: { adminToken } });
+    const writer = await h.agent('writer', ['contacts=full'], true);
+    const held = await holdCreate(h, writer);
+    const answer = (verb: 'approve' | 'reject') =>
+      h!.request('POST', `/admin/api/approvals/${held.approval_id}/${verb}`, {
+        headers: { authorization: `Bearer ${adminToken}` },
+        body: {},
+      });
+    const answers = await Promise.all([answer('approve'), answer('approve'), answer('reject')]);
+    const statuses = answers.map((r) => r.status);
+    expect(statuses.filter((s) => s === 200)).toHaveLength(1);
+    expect(statuses.filter((s) => s === 409)).toHaveLength(2);
+    const won = answers[statuses.indexOf(200)]!;
+    const state = ((await won.json()) as { approval: { state: string } }).approval.state;
+    expect(await contactsInSandbox(h)).toBe(state === 'done' ? 1 : 0);
+    // The call's one record, completed once.
+    const records = (await h.store.audit.query({ limit: 10, action: 'contacts.create' })).records;
+    expect(records).toHaveLength(1);
+    expect(records[0]!.decision).toBe(state === 'done' ? 'approved' : 'rejected');
+  });
+
   it('holds the call, runs it once with the held input when approved, and gives the agent the result', async () => {
     const { h, writer } = await setup();
     const held = await holdCreate(h, writer);

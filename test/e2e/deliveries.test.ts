@@ -1,4 +1,4 @@
-// Asynchronous enrichment end to end (issue 6): an agent asks for a phone reveal through the REST
+// Asynchronous enrichment end to end: an agent asks for a phone reveal through the REST
 // proxy; Gatehouse gives Apollo its own unguessable webhook (never the agent's), receives the
 // delivery, keeps it for that agent only, completes an audit record with the credits, and falls
 // back to polling webhook_result when the webhook cannot reach it.

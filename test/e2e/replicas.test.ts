@@ -1,4 +1,4 @@
-// Three Gatehouse processes on one Postgres and one Redis, in front of one sandbox (issue 8):
+// Three Gatehouse processes on one Postgres and one Redis, in front of one sandbox:
 // five agents oversubscribe a free-plan endpoint and the replicas together send exactly what
 // Apollo's window allows (no overshoot, no upstream 429), every call audited once; an approval
 // given on replica A releases a call held on replica B; a grant removed on A is enforced on B
