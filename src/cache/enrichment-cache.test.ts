@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 
 import { creditsFromResponse, getAction } from '../catalog/index.js';
-import { call as callWorld, newWorld } from '../sandbox/world/testing.js';
+import { call as callWorld, newWorld } from '../../test/helpers/sandbox/world-call.js';
 import { openDatabase } from '../store/dialect.js';
 import { createEnrichmentCacheRepository } from '../store/enrichment-cache-repository.js';
 import { migrateToLatest } from '../store/migrate.js';

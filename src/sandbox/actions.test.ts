@@ -5,7 +5,11 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { actions, encodeQuery, fillPath, getAction, webhookResult } from '../catalog/index.js';
 
 import { createSandbox, type Sandbox } from './index.js';
-import { manualClock, recordingFetch, type RecordedRequest } from './testing.js';
+import {
+  manualClock,
+  recordingFetch,
+  type RecordedRequest,
+} from '../../test/helpers/sandbox/clock.js';
 
 type Body = Record<string, unknown>;
 type Row = Record<string, unknown>;

@@ -10,7 +10,12 @@ import {
 } from '../catalog/index.js';
 
 import { createSandbox } from './index.js';
-import { createStubWorld, issueTokens, manualClock, stubTeam } from './testing.js';
+import {
+  createStubWorld,
+  issueTokens,
+  manualClock,
+  stubTeam,
+} from '../../test/helpers/sandbox/clock.js';
 
 const path = (id: string) => getAction(id)!.path;
 const invalidKeyText =

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { getAction, planLimits } from '../catalog/index.js';
 
 import { createSandbox, type Sandbox } from './index.js';
-import { manualClock } from './testing.js';
+import { manualClock } from '../../test/helpers/sandbox/clock.js';
 
 type Body = Record<string, unknown>;
 

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { getAction } from '../catalog/index.js';
 
 import { createSandbox, type SandboxOptions } from './index.js';
-import { createStubWorld, manualClock } from './testing.js';
+import { createStubWorld, manualClock } from '../../test/helpers/sandbox/clock.js';
 
 const search = getAction('people.search')!;
 

@@ -8,7 +8,7 @@ import { apiProfile, oauthAuthorize, oauthToken } from '../catalog/index.js';
 
 import { createSandbox } from './index.js';
 import { redirectAllowed } from './oauth.js';
-import { createStubWorld, manualClock } from './testing.js';
+import { createStubWorld, manualClock } from '../../test/helpers/sandbox/clock.js';
 
 const redirectUri = 'https://agent.example.com/oauth/callback';
 const client = { clientId: 'client-1', clientSecret: 'secret-1', redirectUris: [redirectUri] };

@@ -9,7 +9,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { encodeQuery, fillPath, getAction } from '../catalog/index.js';
 
 import { createSandbox, type Sandbox } from './index.js';
-import { issueTokens, manualClock, type ManualClock } from './testing.js';
+import { issueTokens, manualClock, type ManualClock } from '../../test/helpers/sandbox/clock.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 let sb: Sandbox;

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { getAction, type WindowLimits } from '../catalog/index.js';
 
 import { createSandbox } from './index.js';
-import { createStubWorld, manualClock } from './testing.js';
+import { createStubWorld, manualClock } from '../../test/helpers/sandbox/clock.js';
 
 const path = (id: string) => getAction(id)!.path;
 

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { actions, getAction, usageKey } from '../catalog/index.js';
 
 import { createSandbox } from './index.js';
-import { createStubWorld, manualClock } from './testing.js';
+import { createStubWorld, manualClock } from '../../test/helpers/sandbox/clock.js';
 
 const usageStats = getAction('usage.stats')!;
 

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { encodeQuery, fillPath, getAction } from '../catalog/index.js';
 
 import { createSandbox } from './index.js';
-import { createStubWorld, manualClock } from './testing.js';
+import { createStubWorld, manualClock } from '../../test/helpers/sandbox/clock.js';
 
 const path = (id: string) => getAction(id)!.path;
 const id24 = '5f0c2b6e1a2b3c4d5e6f7a99';

@@ -12,7 +12,7 @@ import {
 
 import { createSandbox } from './index.js';
 import { RawNumber } from './json.js';
-import { createStubWorld, manualClock, recordingFetch } from './testing.js';
+import { createStubWorld, manualClock, recordingFetch } from '../../test/helpers/sandbox/clock.js';
 import type { WorldResult } from './types.js';
 
 const requestId = '-4611686018427387905'; // beyond 2^53: only exact int64 handling keeps it

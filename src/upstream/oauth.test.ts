@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 
 import { hashRoutedAuthorize, oauthAuthorize, oauthToken } from '../catalog/index.js';
 import { createSandbox } from '../sandbox/index.js';
-import { createStubWorld } from '../sandbox/testing.js';
+import { createStubWorld } from '../../test/helpers/sandbox/clock.js';
 
 import {
   buildAuthorizationUrl,

@@ -16,7 +16,7 @@ import type { CliIO } from '../../src/cli/io.js';
 import { runCli } from '../../src/cli/main.js';
 import { loadConfig } from '../../src/config/config.js';
 import { createSandbox, type Sandbox, type SandboxServer } from '../../src/sandbox/index.js';
-import { manualClock, type ManualClock } from '../../src/sandbox/testing.js';
+import { manualClock, type ManualClock } from '../helpers/sandbox/clock.js';
 import { createWorld } from '../../src/sandbox/world/index.js';
 
 const root = mkdtempSync(join(tmpdir(), 'gatehouse-oauth-cli-'));

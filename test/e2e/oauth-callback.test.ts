@@ -10,7 +10,7 @@ import {
   settingsPendingAuthorizations,
   startAuthorization,
 } from '../../src/app/oauth-connect.js';
-import { createStubWorld, manualClock } from '../../src/sandbox/testing.js';
+import { createStubWorld, manualClock } from '../helpers/sandbox/clock.js';
 import { createHarness, type Harness } from '../helpers/harness.js';
 
 const upstreamUrl = 'http://sandbox.gatehouse.internal';

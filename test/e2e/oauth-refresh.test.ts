@@ -21,7 +21,7 @@ import { openStore, type StoreServices } from '../../src/app/services.js';
 import { getAction, oauthToken } from '../../src/catalog/index.js';
 import { loadConfig } from '../../src/config/config.js';
 import { createSandbox } from '../../src/sandbox/index.js';
-import { issueTokens, manualClock } from '../../src/sandbox/testing.js';
+import { issueTokens, manualClock } from '../helpers/sandbox/clock.js';
 import { createWorld } from '../../src/sandbox/world/index.js';
 import { createRedisShared } from '../../src/store/index.js';
 import { redisUrl, requireRedis } from '../helpers/redis.js';

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { actions, type ActionSpec } from '../../src/catalog/index.js';
 import { createSandbox, type Sandbox } from '../../src/sandbox/index.js';
-import { manualClock } from '../../src/sandbox/testing.js';
+import { manualClock } from '../helpers/sandbox/clock.js';
 import { createWorld } from '../../src/sandbox/world/index.js';
 import { requestFor, sampleSet, type SampleSet } from '../helpers/fixtures.js';
 import { createHarness, type Harness } from '../helpers/harness.js';

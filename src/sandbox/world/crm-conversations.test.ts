@@ -5,7 +5,7 @@
 // Apollo's 404 and 422 bodies; the conversation scopes as the OpenAPI names them.
 import { describe, expect, it } from 'vitest';
 
-import { sandboxCaller } from './http-testing.js';
+import { sandboxCaller } from '../../../test/helpers/sandbox/world-http.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 const ghost = '0123456789abcdef01234567';

@@ -8,7 +8,7 @@ import { getAction } from '../../catalog/index.js';
 import { redactFields } from '../../core/redact.js';
 
 import type { World } from './index.js';
-import { call, newWorld, T0 } from './testing.js';
+import { call, newWorld, T0 } from '../../../test/helpers/sandbox/world-call.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 function world(): { w: World; advance: (ms: number) => void } {

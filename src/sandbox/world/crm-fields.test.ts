@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 
 import { getAction } from '../../catalog/index.js';
 
-import { sandboxCaller } from './http-testing.js';
+import { sandboxCaller } from '../../../test/helpers/sandbox/world-http.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 

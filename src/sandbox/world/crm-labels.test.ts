@@ -4,7 +4,7 @@
 // not; unknown ids are ignored; Apollo's 404 and 422 bodies; standard keys need the list scopes.
 import { describe, expect, it } from 'vitest';
 
-import { sandboxCaller } from './http-testing.js';
+import { sandboxCaller } from '../../../test/helpers/sandbox/world-http.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 const ghost = '0123456789abcdef01234567';

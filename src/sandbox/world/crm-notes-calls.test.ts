@@ -5,7 +5,7 @@
 // duration, direction, users, contacts and keywords; unknown references are 422s.
 import { describe, expect, it } from 'vitest';
 
-import { sandboxCaller } from './http-testing.js';
+import { sandboxCaller } from '../../../test/helpers/sandbox/world-http.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 const ghost = '0123456789abcdef01234567';

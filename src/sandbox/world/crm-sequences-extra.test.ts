@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { getAction } from '../../catalog/index.js';
 
 import type { World } from './index.js';
-import { call, newWorld, T0 } from './testing.js';
+import { call, newWorld, T0 } from '../../../test/helpers/sandbox/world-call.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 const HOUR = 3_600_000;

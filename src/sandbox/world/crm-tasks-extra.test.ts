@@ -6,7 +6,7 @@
 // the search has a definite pagination object and its task-type counts under faceting.
 import { describe, expect, it } from 'vitest';
 
-import { sandboxCaller } from './http-testing.js';
+import { sandboxCaller } from '../../../test/helpers/sandbox/world-http.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 const ghost = '0123456789abcdef01234567';

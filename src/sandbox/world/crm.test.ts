@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 
 import type { World } from './index.js';
-import { call, newWorld, T0 } from './testing.js';
+import { call, newWorld, T0 } from '../../../test/helpers/sandbox/world-call.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 function fresh(): World {

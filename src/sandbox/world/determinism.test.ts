@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 
 import { toJson } from '../json.js';
 import type { World } from './index.js';
-import { call, newWorld } from './testing.js';
+import { call, newWorld } from '../../../test/helpers/sandbox/world-call.js';
 
 const queryArb = fc.record(
   {

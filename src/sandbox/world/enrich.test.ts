@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 
 import { RawNumber } from '../json.js';
 import type { AsyncDelivery } from './index.js';
-import { call, newWorld } from './testing.js';
+import { call, newWorld } from '../../../test/helpers/sandbox/world-call.js';
 
 const world = newWorld(3);
 const hook = 'https://hooks.example.com/apollo';

@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 
-import { call, newWorld } from './testing.js';
+import { call, newWorld } from '../../../test/helpers/sandbox/world-call.js';
 
 const world = newWorld(5);
 const rows = call(world, 'people.search', { person_titles: ['manager'], per_page: 30, page: 3 })

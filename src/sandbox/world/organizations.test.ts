@@ -3,7 +3,7 @@
 // domain, website, name or LinkedIn URL (unknown ⇒ {} for free).
 import { describe, expect, it } from 'vitest';
 
-import { call, newWorld } from './testing.js';
+import { call, newWorld } from '../../../test/helpers/sandbox/world-call.js';
 
 const world = newWorld(9);
 

@@ -4,7 +4,7 @@
 // pagination object, reads its newline-joined domains and costs one credit per call.
 import { describe, expect, it } from 'vitest';
 
-import { call, newWorld, type Called } from './testing.js';
+import { call, newWorld, type Called } from '../../../test/helpers/sandbox/world-call.js';
 
 const creditsOf = (r: Called) => (r.ok ? r.credits : Number.NaN);
 

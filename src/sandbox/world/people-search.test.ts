@@ -3,7 +3,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 
-import { call, newWorld } from './testing.js';
+import { call, newWorld } from '../../../test/helpers/sandbox/world-call.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 

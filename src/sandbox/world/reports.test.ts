@@ -4,7 +4,7 @@
 // ranges.
 import { describe, expect, it } from 'vitest';
 
-import { call, newWorld, type Called } from './testing.js';
+import { call, newWorld, type Called } from '../../../test/helpers/sandbox/world-call.js';
 
 const creditsOf = (r: Called) => (r.ok ? r.credits : Number.NaN);
 

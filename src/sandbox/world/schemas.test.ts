@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 
 import { actions, getAction } from '../../catalog/index.js';
 import { toJson } from '../json.js';
-import { newWorld } from './testing.js';
+import { newWorld } from '../../../test/helpers/sandbox/world-call.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 const w = newWorld(13);

@@ -2,9 +2,9 @@
 // catalog's schema) and checks the 200 body against the catalog's output schema as it travels on
 // the wire (RawNumber request ids become JSON numbers).
 
-import { getAction } from '../../catalog/index.js';
-import { toJson } from '../json.js';
-import { createWorld, type World, type WorldResult } from './index.js';
+import { getAction } from '../../../src/catalog/index.js';
+import { toJson } from '../../../src/sandbox/json.js';
+import { createWorld, type World, type WorldResult } from '../../../src/sandbox/world/index.js';
 
 /** A fixed clock reading for tests: 2026-11-23T12:00:00Z. */
 export const T0 = Date.UTC(2026, 10, 23, 12);

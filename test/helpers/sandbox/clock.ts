@@ -1,10 +1,10 @@
 // Helpers for tests that drive a sandbox: a clock moved by hand, a fetch that records webhook
 // deliveries instead of sending them, and a minimal world for transport-only tests.
 
-import { oauthAuthorize, oauthToken } from '../catalog/index.js';
+import { oauthAuthorize, oauthToken } from '../../../src/catalog/index.js';
 
-import type { Sandbox } from './sandbox.js';
-import type { Clock, SandboxWorld, WorldResult } from './types.js';
+import type { Sandbox } from '../../../src/sandbox/sandbox.js';
+import type { Clock, SandboxWorld, WorldResult } from '../../../src/sandbox/types.js';
 
 /** A clock that only moves when told to. */
 export interface ManualClock extends Clock {

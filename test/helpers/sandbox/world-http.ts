@@ -2,9 +2,9 @@
 // parameters in the path, GET parameters in a bracketed query string, other bodies as JSON), and
 // checks every 200 against the action's output schema.
 
-import { encodeQuery, fillPath, getAction } from '../../catalog/index.js';
-import { createSandbox, type Sandbox } from '../index.js';
-import { manualClock, type ManualClock } from '../testing.js';
+import { encodeQuery, fillPath, getAction } from '../../../src/catalog/index.js';
+import { createSandbox, type Sandbox } from '../../../src/sandbox/index.js';
+import { manualClock, type ManualClock } from './clock.js';
 
 /** An answer: status and parsed JSON body. */
 export interface Answer {
