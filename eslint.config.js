@@ -144,7 +144,7 @@ export default tseslint.config(
         {
           patterns: [
             {
-              group: ['**/src/**', '!**/src/surfaces/admin/contracts*'],
+              regex: '(^|/)src/(?!surfaces/admin/contracts(\\.js)?$)',
               message: 'web/ talks to Gatehouse through the admin API only (see README.md).',
             },
           ],

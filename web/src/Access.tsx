@@ -3,6 +3,8 @@
 import { useState } from 'react';
 
 import { api } from './api';
+import type { GrantRequest } from '../../src/surfaces/admin/contracts';
+
 import { useLoad, type Run } from './hooks';
 
 interface Target {
@@ -16,7 +18,7 @@ interface Target {
 }
 
 interface Cell {
-  level: string;
+  level: GrantRequest['level'];
   approval: boolean;
   no_approval?: boolean;
 }
@@ -49,7 +51,7 @@ export function Access({ run }: { run: Run }) {
         level: cell.level,
         approval: cell.approval,
         no_approval: cell.no_approval ?? false,
-      }),
+      } satisfies GrantRequest),
     );
     await reload();
     setPending((p) => {
@@ -85,7 +87,9 @@ export function Access({ run }: { run: Run }) {
         <select
           aria-label={label}
           value={level}
-          onChange={(e) => void set(a.id, t.target, { ...cell, level: e.target.value })}
+          onChange={(e) =>
+            void set(a.id, t.target, { ...cell, level: e.target.value as Cell['level'] })
+          }
         >
           <option value="off">{t.kind === 'action' ? 'Group level' : 'Off'}</option>
           <option value="read">Read</option>

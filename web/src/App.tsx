@@ -3,6 +3,8 @@ import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react'
 
 import { Access } from './Access';
 import { api, ApiError } from './api';
+import type { CreateAgentRequest, LimitsRequest } from '../../src/surfaces/admin/contracts';
+
 import { useLoad, type Run } from './hooks';
 
 Chart.register(...registerables);
@@ -329,7 +331,7 @@ function LimitsEditor(props: { agent: AgentRow; run: Run; onSaved: () => void })
           .split(',')
           .map((f) => f.trim())
           .filter(Boolean),
-      }),
+      } satisfies LimitsRequest),
     );
     if (r) props.onSaved();
   };
@@ -374,7 +376,9 @@ function Agents({ run }: { run: Run }) {
   const create = async (e: FormEvent) => {
     e.preventDefault();
     const r = await run(() =>
-      api.post<{ token: string; agent: { name: string } }>('/admin/api/agents', { name }),
+      api.post<{ token: string; agent: { name: string } }>('/admin/api/agents', {
+        name,
+      } satisfies CreateAgentRequest),
     );
     if (r) {
       setIssued({ name: r.agent.name, token: r.token });

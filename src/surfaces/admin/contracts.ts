@@ -242,3 +242,10 @@ export function adminOpenApi(): Record<string, unknown> {
     paths,
   };
 }
+
+/** Request bodies as a client sends them (the console's types come from here). */
+export type CreateAgentRequest = z.input<typeof createAgentBody>;
+export type GrantRequest = z.input<typeof grantBody>;
+export type LimitsRequest = z.input<typeof limitsBody>;
+export type AnswerRequest = z.input<typeof answerBody>;
+export type OAuthRequest = z.input<typeof oauthBody>;
