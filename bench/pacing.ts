@@ -28,7 +28,6 @@ import {
   createManualTime,
   createPacedUpstream,
   createPacer,
-  pacedErrorCode,
   type ManualTime,
 } from '../src/pacing/index.js';
 import { createSandbox } from '../src/sandbox/index.js';
@@ -255,16 +254,13 @@ async function runGatehouse(): Promise<Outcome> {
       if (answer.ok) {
         outcome.delivered += 1;
         outcome.perAgent[agent]! += 1;
-      } else if (
-        answer.error.kind === 'rate_limited' &&
-        answer.error.errorCode === pacedErrorCode
-      ) {
+      } else if (answer.error.kind === 'not_sent') {
         if (closed) {
           outcome.waitingAtEnd += 1;
         } else {
           // An agent told to come back later does so.
           outcome.refusals += 1;
-          await sleep((answer.error.retryAfterSeconds ?? 1) * 1000);
+          await sleep(answer.error.retryAfterSeconds * 1000);
         }
       } else if (answer.error.kind !== 'rate_limited' && time.now() < end) {
         // Apollo's own 429s are counted where requests reach it.

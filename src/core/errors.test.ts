@@ -48,6 +48,19 @@ const examples: Record<ErrorCode, GatewayError> = {
     retryAfterSeconds: 3 * 3600,
   }),
   rate_limited: gatewayError.rateLimited({ scope: 'agent', retryAfterSeconds: 12 }),
+  gatehouse_busy: gatewayError.gatehouseBusy({
+    reason: 'wait_too_long',
+    retryAfterSeconds: 42,
+    window: 'minute',
+    waiting: 3,
+    endpoint: 'people.search',
+  }),
+  shared_state_unavailable: gatewayError.sharedStateUnavailable({
+    state: 'rate_windows',
+    retryAfterSeconds: 5,
+    cause: secret,
+  }),
+  gatehouse_shutting_down: gatewayError.shuttingDown({ retryAfterSeconds: 2 }),
   credential_missing: gatewayError.credentialMissing(),
   upstream_error: gatewayError.upstreamError({
     status: 403,
@@ -80,6 +93,9 @@ const statuses: Record<ErrorCode, number> = {
   budget_exhausted: 402,
   agent_rate_limited: 429,
   rate_limited: 429,
+  gatehouse_busy: 429,
+  shared_state_unavailable: 503,
+  gatehouse_shutting_down: 503,
   credential_missing: 503,
   upstream_error: 403,
   upstream_unreachable: 504,
@@ -98,6 +114,22 @@ describe('gatewayError constructors', () => {
 
   it.each(errorCodes)('maps %s to one HTTP status', (code) => {
     expect(httpStatusFor(examples[code])).toBe(statuses[code]);
+  });
+
+  it('says Gatehouse refused, not Apollo, when its own queue, shutdown or shared state did', () => {
+    for (const code of [
+      'gatehouse_busy',
+      'shared_state_unavailable',
+      'gatehouse_shutting_down',
+    ] as const) {
+      const said = examples[code].message;
+      expect(said, code).toMatch(/^Gatehouse /);
+      expect(said, code).not.toMatch(/Apollo's .*rate limit .*used up/);
+    }
+    expect(examples.gatehouse_busy.message).toMatch(/per-minute window for people\.search/);
+    expect(examples.shared_state_unavailable.message).toMatch(/Redis.*nothing was sent to Apollo/);
+    expect(toPublicError(examples.shared_state_unavailable)).not.toHaveProperty('cause');
+    expect(examples.gatehouse_shutting_down.message).toMatch(/shutting down.*Retry in 2 s/);
   });
 
   it('tells a missing, unknown and revoked token apart, each with a next step', () => {

@@ -1,143 +1,48 @@
 // Every way a Gatehouse call can fail, as values. Each surface (REST, MCP, CLI) maps these with
-// `httpStatusFor` and `toPublicError`, so an agent sees the same outcome whichever door it used.
+// `httpStatusFor`, `retryAfterFor` (error-status.ts) and `toPublicError`, so an agent sees the same
+// outcome whichever door it used. A refusal of Gatehouse's own (its queue, its shutdown, its shared
+// state) has a code of its own and never reads as Apollo's rate limit.
+import type { Window } from '../catalog/index.js';
+
+import {
+  errorCodes,
+  type BusyReason,
+  type BudgetDetails,
+  type BadRequestProblem,
+  type GatewayError,
+  type GatewayErrorOf,
+  type InputIssue,
+  type PublicGatewayError,
+  type RateLimitScope,
+  type SharedState,
+  type UnauthenticatedReason,
+  type UpstreamDetails,
+} from './error-codes.js';
 import { formatCredits, formatWait } from './format.js';
 
-/** Every error code, in the decision order of design.md. */
-export const errorCodes = [
-  'unauthenticated',
-  'bad_request',
-  'unsafe_input',
-  'unknown_action',
-  'invalid_input',
-  'unknown_parameter',
-  'not_granted',
-  'approval_pending',
-  'approval_rejected',
-  'approval_expired',
-  'budget_exhausted',
-  'agent_rate_limited',
-  'rate_limited',
-  'credential_missing',
-  'upstream_error',
-  'upstream_unreachable',
-  'write_outcome_unknown',
-  'internal',
-] as const;
-
-/** A snake_case error code. */
-export type ErrorCode = (typeof errorCodes)[number];
-
-/** Fields every error carries: `message` is safe for the agent, `cause` is for operators only. */
-interface ErrorBase<C extends ErrorCode> {
-  readonly code: C;
-  /** Plain English, safe to show the agent, and says what to do next. */
-  readonly message: string;
-  /** Internal detail (a thrown value, a library error). Never shown to agents. */
-  readonly cause?: unknown;
-}
-
-/** Requests that cannot be read as a call at all. */
-export type BadRequestProblem =
-  'invalid_json' | 'method_not_allowed' | 'body_too_large' | 'credential_in_url' | 'protocol';
-
-/** One problem with a request's input: where (`email`, `details.2.email`) and what. */
-export interface InputIssue {
-  readonly path: string;
-  readonly message: string;
-}
-
-/** A credit budget that a call would overrun. */
-export interface BudgetDetails {
-  readonly limit: number;
-  readonly spent: number;
-  /** The most this call could cost (the catalog's estimate). */
-  readonly needed: number;
-  readonly period: 'day' | 'month';
-}
-
-/** Why a token was refused. */
-export type UnauthenticatedReason = 'missing' | 'unknown' | 'revoked' | 'rotated';
-
-/** Whose limit was hit: the agent's own requests-per-minute, or Apollo's window for the team. */
-export type RateLimitScope = 'agent' | 'apollo' | 'gatehouse';
-
-/** What Apollo answered, kept so surfaces can pass Apollo's own status and body through. */
-export interface UpstreamDetails {
-  readonly status: number;
-  /** Apollo's `error_code`, e.g. `API_INACCESSIBLE`. */
-  readonly errorCode: string | null;
-  /** Apollo's body as it sent it. */
-  readonly body?: unknown;
-}
-
-/** A Gatehouse failure, discriminated on `code`. Details beyond `message` are optional extras. */
-export type GatewayError =
-  | (ErrorBase<'unauthenticated'> & { readonly reason?: UnauthenticatedReason })
-  | (ErrorBase<'bad_request'> & {
-      /** What was wrong with the request itself, before it could be read as a call. */
-      readonly problem: BadRequestProblem;
-    })
-  | (ErrorBase<'unsafe_input'> & {
-      /** What was wrong: a key that reaches a prototype, or nesting past the limit. */
-      readonly problem: 'forbidden_key' | 'too_deep' | 'too_many_values' | 'not_plain';
-      /** Where in the parameters (`details.0.__proto__`). */
-      readonly path: string;
-    })
-  | (ErrorBase<'unknown_action'> & { readonly actionId?: string; readonly route?: string })
-  | (ErrorBase<'invalid_input'> & { readonly issues: readonly InputIssue[] })
-  | (ErrorBase<'unknown_parameter'> & {
-      /** Each parameter Apollo does not document, with the closest documented names. */
-      readonly unknown: readonly {
-        readonly name: string;
-        readonly suggestions: readonly string[];
-      }[];
-    })
-  | (ErrorBase<'not_granted'> & { readonly rule: string })
-  | (ErrorBase<'approval_pending'> & {
-      readonly approvalId: string;
-      readonly rule?: string;
-      /** ISO time after which the held call expires unanswered. */
-      readonly expiresAt?: string;
-    })
-  | (ErrorBase<'approval_rejected'> & { readonly approvalId: string; readonly note?: string })
-  | (ErrorBase<'approval_expired'> & { readonly approvalId: string })
-  | (ErrorBase<'budget_exhausted'> & {
-      readonly budget: BudgetDetails;
-      readonly retryAfterSeconds?: number;
-    })
-  | (ErrorBase<'agent_rate_limited'> & {
-      readonly perMinute: number;
-      readonly retryAfterSeconds: number;
-    })
-  | (ErrorBase<'rate_limited'> & {
-      readonly retryAfterSeconds?: number | null;
-      readonly scope?: RateLimitScope;
-      /** Apollo's window (`minute`, `hour`, `day`) when Apollo's limit was hit. */
-      readonly window?: string;
-      readonly upstream?: UpstreamDetails;
-    })
-  | ErrorBase<'credential_missing'>
-  | (ErrorBase<'upstream_error'> & { readonly upstream: UpstreamDetails })
-  | (ErrorBase<'upstream_unreachable'> & { readonly timedOut?: boolean })
-  | (ErrorBase<'write_outcome_unknown'> & {
-      /** True when Apollo did not answer in time; false when its answer was cut off or unreadable. */
-      readonly timedOut: boolean;
-      /** The status Apollo started to answer with, when it got that far. */
-      readonly upstreamStatus: number | null;
-      /** How the agent can find out whether the write took effect. */
-      readonly check: string;
-    })
-  | ErrorBase<'internal'>;
-
-/** The variant of GatewayError with the given code. */
-export type GatewayErrorOf<C extends ErrorCode> = Extract<GatewayError, { code: C }>;
-
-/** A GatewayError without its internal `cause`: what agents and API clients may see. */
-export type PublicGatewayError = {
-  [C in ErrorCode]: Omit<GatewayErrorOf<C>, 'cause'>;
-}[ErrorCode];
+export { errorCodes };
+export type {
+  BadRequestProblem,
+  BudgetDetails,
+  BusyReason,
+  ErrorCode,
+  GatewayError,
+  GatewayErrorOf,
+  InputIssue,
+  PublicGatewayError,
+  RateLimitScope,
+  SharedState,
+  UnauthenticatedReason,
+  UpstreamDetails,
+} from './error-codes.js';
 
 const withCause = (cause: unknown) => (cause === undefined ? {} : { cause });
+
+const perWindow: Readonly<Record<Window, string>> = {
+  minute: 'per-minute',
+  hour: 'hourly',
+  day: 'daily',
+};
 
 function issueList(issues: readonly InputIssue[]): string {
   const shown = issues.slice(0, 5).map((i) => (i.path ? `${i.path}: ${i.message}` : i.message));
@@ -326,7 +231,7 @@ export const gatewayError = Object.freeze({
     };
   },
 
-  /** Too many requests: the agent's own limit or Apollo's window for the team. */
+  /** Too many requests: the agent's own limit, or Apollo's window for the team (Apollo said 429). */
   rateLimited(p: {
     scope: RateLimitScope;
     retryAfterSeconds: number | null;
@@ -340,9 +245,7 @@ export const gatewayError = Object.freeze({
     const what =
       p.scope === 'agent'
         ? 'This agent has reached its requests-per-minute limit set in Gatehouse.'
-        : p.scope === 'gatehouse'
-          ? "Gatehouse cannot reach the rate counters its replicas share (Redis), so it sends nothing to Apollo that could overrun the team's windows; nothing was sent."
-          : `Apollo's ${p.window ? `${p.window} ` : ''}rate limit for this endpoint is used up for the team.`;
+        : `Apollo's ${p.window ? `${p.window} ` : ''}rate limit for this endpoint is used up for the team.`;
     return {
       code: 'rate_limited',
       scope: p.scope,
@@ -350,6 +253,63 @@ export const gatewayError = Object.freeze({
       ...(p.window ? { window: p.window } : {}),
       ...(p.upstream ? { upstream: p.upstream } : {}),
       message: `${what} ${retry}`,
+    };
+  },
+
+  /**
+   * Gatehouse's pacer refused a call without sending it, to keep the team inside Apollo's windows:
+   * Apollo refused nothing. `endpoint` names the endpoint ("people search").
+   */
+  gatehouseBusy(p: {
+    reason: BusyReason;
+    retryAfterSeconds: number;
+    window?: Window | null;
+    waiting: number;
+    endpoint?: string;
+  }): GatewayErrorOf<'gatehouse_busy'> {
+    const endpoint = p.endpoint ?? 'this endpoint';
+    const waiting = `${p.waiting.toLocaleString('en-US')} call${p.waiting === 1 ? '' : 's'}`;
+    const why =
+      p.reason === 'queue_full'
+        ? `its queue for ${endpoint} is full (${waiting} already waiting for Apollo's rate windows)`
+        : p.window
+          ? `by its count the team's ${perWindow[p.window]} window for ${endpoint} is spent${p.waiting > 0 ? ` (${waiting} waiting ahead)` : ''}, and it reopens later than Gatehouse lets a call wait`
+          : `it is holding calls to ${endpoint} after Apollo answered an earlier one with 429${p.waiting > 0 ? ` (${waiting} waiting ahead)` : ''}, longer than Gatehouse lets a call wait`;
+    return {
+      code: 'gatehouse_busy',
+      reason: p.reason,
+      retryAfterSeconds: p.retryAfterSeconds,
+      ...(p.window ? { window: p.window } : {}),
+      waiting: p.waiting,
+      message: `Gatehouse did not send this call to Apollo: ${why}. Apollo itself refused nothing. Retry in ${formatWait(p.retryAfterSeconds)}.`,
+    };
+  },
+
+  /** The state replicas share (Redis) cannot be reached: Gatehouse fails closed and sends nothing. */
+  sharedStateUnavailable(p: {
+    state: SharedState;
+    retryAfterSeconds: number;
+    cause?: unknown;
+  }): GatewayErrorOf<'shared_state_unavailable'> {
+    const guards =
+      p.state === 'rate_windows'
+        ? "the team's Apollo rate windows"
+        : "this agent's credit budget (counted across replicas)";
+    return {
+      code: 'shared_state_unavailable',
+      state: p.state,
+      retryAfterSeconds: p.retryAfterSeconds,
+      message: `Gatehouse cannot reach the state its replicas share (Redis), so it refused this call rather than risk overrunning ${guards}; nothing was sent to Apollo, and Apollo refused nothing. Retry in ${formatWait(p.retryAfterSeconds)}; if it keeps failing, tell an admin (Gatehouse's readiness check reports redis_unreachable).`,
+      ...withCause(p.cause),
+    };
+  },
+
+  /** Gatehouse is draining before it stops: the call was not sent. */
+  shuttingDown(p: { retryAfterSeconds: number }): GatewayErrorOf<'gatehouse_shutting_down'> {
+    return {
+      code: 'gatehouse_shutting_down',
+      retryAfterSeconds: p.retryAfterSeconds,
+      message: `Gatehouse is shutting down, so it did not send this call to Apollo; nothing happened. Retry in ${formatWait(p.retryAfterSeconds)}: another Gatehouse replica, or this one once restarted, will take it.`,
     };
   },
 
@@ -437,53 +397,7 @@ export const gatewayError = Object.freeze({
   },
 });
 
-/**
- * The HTTP status every surface uses for an error. Apollo's own 400/404/422 pass through, since
- * they describe the agent's request; Apollo refusing the team's key (401/403) or failing is a
- * gateway problem, 502, so the agent never mistakes it for its own token or grant.
- */
-export function httpStatusFor(error: GatewayError | PublicGatewayError): number {
-  switch (error.code) {
-    case 'unauthenticated':
-      return 401;
-    case 'bad_request':
-      return { method_not_allowed: 405, body_too_large: 413 }[error.problem as string] ?? 400;
-    case 'unsafe_input':
-      return 400;
-    case 'unknown_action':
-      return 404;
-    case 'invalid_input':
-    case 'unknown_parameter':
-      return 422;
-    case 'not_granted':
-    case 'approval_rejected':
-      return 403;
-    case 'approval_pending':
-      return 202;
-    case 'approval_expired':
-      return 410;
-    // 402, not 429: clients retry 429 with backoff, which cannot help before the budget resets.
-    case 'budget_exhausted':
-      return 402;
-    case 'agent_rate_limited':
-    case 'rate_limited':
-      return 429;
-    case 'credential_missing':
-      return 503;
-    // Apollo's own refusals pass through with their status (the body says whose fault it is);
-    // a 401 becomes 502, or an Apollo client would blame its own key (the agent's Gatehouse token)
-    // for the team's Apollo credential; Apollo's 5xx become 502, the gateway's word for them.
-    case 'upstream_error':
-      return [400, 403, 404, 409, 410, 422].includes(error.upstream.status)
-        ? error.upstream.status
-        : 502;
-    case 'upstream_unreachable':
-    case 'write_outcome_unknown':
-      return error.timedOut === true ? 504 : 502;
-    case 'internal':
-      return 500;
-  }
-}
+export { httpStatusFor, retryAfterFor } from './error-status.js';
 
 /** The error as agents may see it: everything but `cause`. */
 export function toPublicError(error: GatewayError): PublicGatewayError {

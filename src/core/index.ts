@@ -24,22 +24,19 @@ export type {
   DescribeInput,
   Surface,
 } from './audit/index.js';
-export {
-  errorCodes,
-  gatewayError,
-  httpStatusFor,
-  isGatewayError,
-  toPublicError,
-} from './errors.js';
+export { errorCodes, gatewayError, isGatewayError, toPublicError } from './errors.js';
+export { httpStatusFor, retryAfterFor } from './error-status.js';
 export type {
   BadRequestProblem,
   BudgetDetails,
+  BusyReason,
   ErrorCode,
   GatewayError,
   GatewayErrorOf,
   InputIssue,
   PublicGatewayError,
   RateLimitScope,
+  SharedState,
   UnauthenticatedReason,
   UpstreamDetails,
 } from './errors.js';

@@ -97,7 +97,11 @@ export function createBudgets(deps: {
     } catch (e) {
       deps.logger.warn({ err: e }, 'shared credit counters unreachable: refusing the call');
       return {
-        error: gatewayError.rateLimited({ scope: 'gatehouse', retryAfterSeconds: 5 }),
+        error: gatewayError.sharedStateUnavailable({
+          state: 'credit_budgets',
+          retryAfterSeconds: 5,
+          cause: e,
+        }),
         rule: 'shared counters',
       };
     }

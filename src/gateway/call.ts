@@ -13,7 +13,6 @@ import {
 import { err, ok } from '../core/result.js';
 import type { AgentIdentity, CachedAnswer, Surface } from '../ports/index.js';
 import type { Credential } from '../ports/upstream.js';
-import { pacedErrorCode } from '../pacing/index.js';
 
 import type { Budgets, Held } from './budget.js';
 import type { GatewayDeps, GatewayOutcome, GatewaySuccess } from './types.js';
@@ -152,10 +151,9 @@ export function createCaller(deps: GatewayDeps, budgets: Budgets) {
       if (!result.ok) {
         const error = explainUpstreamError(result.error, action, sendInput);
         const e = result.error;
-        // Refused by Gatehouse's pacer: Apollo was never called.
-        const paced = e.kind === 'rate_limited' && e.errorCode === pacedErrorCode;
+        // A call Gatehouse's pacer refused (`not_sent`) has no status: Apollo was never called.
         await finish({
-          upstreamStatus: paced ? null : 'status' in e ? e.status : null,
+          upstreamStatus: 'status' in e ? e.status : null,
           upstreamErrorCode:
             error.code === 'upstream_error'
               ? error.upstream.errorCode

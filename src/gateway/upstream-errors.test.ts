@@ -120,3 +120,44 @@ describe("Apollo's out-of-credits answer", () => {
     );
   });
 });
+
+describe("Gatehouse's own refusals (the pacer did not send the call)", () => {
+  const notSent = (reason: 'queue_full' | 'wait_too_long' | 'closed' | 'shared_unavailable') =>
+    explainUpstreamError(
+      {
+        kind: 'not_sent',
+        reason,
+        message: 'not sent',
+        retryAfterSeconds: 7,
+        window: reason === 'wait_too_long' ? 'minute' : null,
+        waiting: 2,
+        durationMs: 0,
+      },
+      search,
+      {},
+    );
+
+  it('has its own code and status for each reason, never rate_limited', () => {
+    expect(
+      (['queue_full', 'wait_too_long', 'closed', 'shared_unavailable'] as const).map((r) => {
+        const e = notSent(r);
+        return [r, e.code, httpStatusFor(e)];
+      }),
+    ).toEqual([
+      ['queue_full', 'gatehouse_busy', 429],
+      ['wait_too_long', 'gatehouse_busy', 429],
+      ['closed', 'gatehouse_shutting_down', 503],
+      ['shared_unavailable', 'shared_state_unavailable', 503],
+    ]);
+  });
+
+  it('says Gatehouse refused and Apollo refused nothing', () => {
+    for (const r of ['queue_full', 'wait_too_long', 'closed', 'shared_unavailable'] as const) {
+      const said = notSent(r).message;
+      expect(said, r).toMatch(/^Gatehouse /);
+      expect(said, r).not.toMatch(/Apollo's .*rate limit .*used up/);
+      expect(said, r).toMatch(/Retry in 7 s/);
+    }
+    expect(notSent('queue_full').message).toMatch(/queue for search people is full \(2 calls/);
+  });
+});

@@ -1,7 +1,6 @@
 import type { ActionSpec } from '../catalog/index.js';
 import { gatewayError, type GatewayError } from '../core/index.js';
 import type { UpstreamError } from '../ports/index.js';
-import { pacedErrorCode, sharedUnavailableCode } from '../pacing/index.js';
 
 /**
  * True when the call may have reached Apollo but no answer says what Apollo did: it timed out, the
@@ -55,21 +54,15 @@ export function explainUpstreamError(
         cause: e.message,
       });
     case 'rate_limited':
-      if (e.errorCode === sharedUnavailableCode) {
-        return gatewayError.rateLimited({
-          scope: 'gatehouse',
-          retryAfterSeconds: e.retryAfterSeconds,
-        });
-      }
+      // Apollo's own 429 (the pacer's refusals are `not_sent`, below).
       return gatewayError.rateLimited({
         scope: 'apollo',
         retryAfterSeconds: e.retryAfterSeconds,
         ...(e.window ? { window: e.window } : {}),
-        // Gatehouse's own pacing refusal never reached Apollo: no upstream details to show.
-        ...(e.errorCode === pacedErrorCode
-          ? {}
-          : { upstream: { status: e.status, errorCode: e.errorCode, body: e.body } }),
+        upstream: { status: e.status, errorCode: e.errorCode, body: e.body },
       });
+    case 'not_sent':
+      return explainNotSent(e, action);
     default:
       return gatewayError.upstreamError({
         status: e.status,
@@ -78,6 +71,38 @@ export function explainUpstreamError(
         apolloMessage: e.message,
         body: e.body,
       });
+  }
+}
+
+/**
+ * Gatehouse's pacer refused the call, so Apollo never saw it: the agent is told it was Gatehouse,
+ * and why (its queue, its shutdown, its shared state), never that Apollo's limit is used up.
+ */
+function explainNotSent(
+  e: Extract<UpstreamError, { kind: 'not_sent' }>,
+  action?: Pick<ActionSpec, 'title'>,
+): GatewayError {
+  switch (e.reason) {
+    case 'queue_full':
+    case 'wait_too_long':
+      return gatewayError.gatehouseBusy({
+        reason: e.reason,
+        retryAfterSeconds: e.retryAfterSeconds,
+        window: e.window,
+        waiting: e.waiting,
+        ...(action ? { endpoint: action.title.toLowerCase() } : {}),
+      });
+    case 'closed':
+      return gatewayError.shuttingDown({ retryAfterSeconds: e.retryAfterSeconds });
+    case 'shared_unavailable':
+      return gatewayError.sharedStateUnavailable({
+        state: 'rate_windows',
+        retryAfterSeconds: e.retryAfterSeconds,
+        cause: e.message,
+      });
+    // The paced upstream passes no abort signal, so nothing cancels a wait: a bug if it happens.
+    case 'cancelled':
+      return gatewayError.internal(e.message);
   }
 }
 

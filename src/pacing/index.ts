@@ -3,12 +3,7 @@
 // upstream wrapper that paces every call where it leaves for Apollo.
 export { describeRefusal, describeWait } from './describe.js';
 export { createManualTime, type ManualTime } from './manual-time.js';
-export {
-  createPacedUpstream,
-  pacedErrorCode,
-  sharedUnavailableCode,
-  type PacedUpstreamOptions,
-} from './paced-upstream.js';
+export { createPacedUpstream, type PacedUpstreamOptions } from './paced-upstream.js';
 export { createPacer } from './pacer.js';
 export { createSharedPacer, type SharedPacerOptions } from './shared-pacer.js';
 export type {

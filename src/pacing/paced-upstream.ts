@@ -1,7 +1,8 @@
 // The pacer applied where requests actually leave for Apollo (below auto-batching, so a bulk call
 // is paced under bulk_match's windows): wait for room in every window, learn from each answer,
 // hold an endpoint after an unexpected 429 and retry reads once, and refuse with a retry-after
-// when the wait would be longer than an agent should wait.
+// when the wait would be longer than an agent should wait. A refusal is a value of its own kind,
+// `not_sent`, never a 429 made up in Apollo's name: Apollo was not called.
 import type { z } from 'zod';
 
 import type { ActionSpec } from '../catalog/index.js';
@@ -16,11 +17,6 @@ import type {
 
 import { describeRefusal } from './describe.js';
 import type { Pacer } from './types.js';
-
-/** Apollo was not called: Gatehouse refused for rate reasons (the error code says so). */
-export const pacedErrorCode = 'GATEHOUSE_PACED';
-/** Apollo was not called: the replicas' shared rate counters (Redis) could not be reached. */
-export const sharedUnavailableCode = 'GATEHOUSE_SHARED_UNAVAILABLE';
 
 /** Options for {@link createPacedUpstream}. */
 export interface PacedUpstreamOptions {
@@ -45,15 +41,13 @@ export function createPacedUpstream(
     const grant = await pacer.acquire(action.id, agentId, { maxWaitMs: options.maxWaitMs });
     if (!grant.ok) {
       return err({
-        kind: 'rate_limited',
-        status: 429,
+        kind: 'not_sent',
+        reason: grant.reason,
         message: describeRefusal(grant, action.title.toLowerCase()),
-        errorCode: grant.reason === 'shared_unavailable' ? sharedUnavailableCode : pacedErrorCode,
-        body: null,
-        rate: null,
-        durationMs: 0,
         retryAfterSeconds: grant.retryAfterSeconds,
         window: grant.window,
+        waiting: grant.ahead,
+        durationMs: 0,
       });
     }
     const answer = await upstream.call(action, input, credential);
@@ -89,11 +83,11 @@ export function createPacedUpstream(
       const retry =
         !first.ok &&
         first.error.kind === 'rate_limited' &&
-        first.error.errorCode !== pacedErrorCode &&
         (action.access === 'read' || action.retrySafe(input));
-      return (
-        retry ? await once(action as ActionSpec, input, credential, agentId) : first
-      ) as never;
+      if (!retry) return first as never;
+      const second = await once(action as ActionSpec, input, credential, agentId);
+      // A retry the hold keeps back was never sent: the call's answer is Apollo's own 429.
+      return (!second.ok && second.error.kind === 'not_sent' ? first : second) as never;
     },
   };
 }

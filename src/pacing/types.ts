@@ -2,7 +2,7 @@
 // values it answers with (a Grant or a Refusal, never an HTTP status). Both pacers implement
 // `Pacer`: the in-process one (`createPacer`) and the one shared by replicas (`createSharedPacer`).
 import type { Window, WindowLimits } from '../catalog/index.js';
-import type { RateLimitInfo } from '../ports/index.js';
+import type { NotSentReason, RateLimitInfo } from '../ports/index.js';
 
 /** The time source: milliseconds, monotonic in production (`Clock.monotonic`). */
 export interface PacerClock {
@@ -54,14 +54,12 @@ export interface Grant {
   readonly waitedFor: Window | null;
 }
 
-/** Why a call was not granted. */
-export type RefusalReason =
-  | 'queue_full'
-  | 'wait_too_long'
-  | 'cancelled'
-  | 'closed'
-  /** The rate counters shared by replicas (Redis) cannot be reached: fail closed. */
-  | 'shared_unavailable';
+/**
+ * Why a call was not granted: `queue_full`, `wait_too_long`, `cancelled`, `closed` (the pacer is
+ * closing with Gatehouse) or `shared_unavailable` (the rate counters replicas share cannot be
+ * reached: fail closed). Declared with the upstream port, which reports it as `not_sent`.
+ */
+export type RefusalReason = NotSentReason;
 
 /** A call that will not go. */
 export interface Refusal {

@@ -411,6 +411,7 @@ export interface Logger {
 
 export type {
   Credential,
+  NotSentReason,
   RateLimitInfo,
   UpstreamError,
   UpstreamErrorKind,

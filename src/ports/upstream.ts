@@ -41,6 +41,14 @@ interface HttpFailure<K extends string, S extends number> {
   readonly durationMs: number;
 }
 
+/**
+ * Why Gatehouse's pacer did not send a call: its queue for the endpoint is full, the wait for a
+ * window is longer than a call may wait, the caller gave up, Gatehouse is shutting down, or the
+ * rate windows replicas share (Redis) cannot be reached.
+ */
+export type NotSentReason =
+  'queue_full' | 'wait_too_long' | 'cancelled' | 'closed' | 'shared_unavailable';
+
 /** Every way a call to Apollo can fail, each a distinct value. */
 export type UpstreamError =
   | HttpFailure<'unauthorized', 401>
@@ -67,6 +75,20 @@ export type UpstreamError =
       readonly durationMs: number;
       /** False only when no connection was made, so Apollo cannot have received the request. */
       readonly sent: boolean;
+    }
+  | {
+      /** Gatehouse did not send the call: its pacer refused it, so Apollo never saw it. */
+      readonly kind: 'not_sent';
+      readonly reason: NotSentReason;
+      /** The refusal in words, for logs; what the agent reads is core's error for the reason. */
+      readonly message: string;
+      /** Whole seconds, at least 1: when a retry could go. */
+      readonly retryAfterSeconds: number;
+      /** The window that is spent by Gatehouse's count, when one blocks the call. */
+      readonly window: Window | null;
+      /** Calls that were waiting ahead of this one. */
+      readonly waiting: number;
+      readonly durationMs: number;
     }
   | {
       readonly kind: 'timeout';

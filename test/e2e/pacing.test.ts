@@ -19,7 +19,7 @@ describe('pacing under Apollo windows', () => {
     );
     limits['people.search'] = { minute: 3, hour: null, day: null };
     h = await createHarness({ sandbox: { limits }, config: { maxQueueWaitMs: 1000 } });
-    const token = await h.agent('eager', ['people=read']);
+    const token = await h.agent('eager', ['people=read', 'contacts=read']);
     const search = () =>
       h!.request('POST', getAction('people.search').path, { token, body: { per_page: 1 } });
     const statuses: number[] = [];
@@ -29,20 +29,23 @@ describe('pacing under Apollo windows', () => {
     const refused = await search();
     expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(1);
     const body = (await refused.json()) as { error_code: string; error: string };
-    expect(body.error_code).toBe('RATE_LIMITED');
-    expect(body.error).toMatch(
-      /Apollo's minute rate limit for this endpoint is used up for the team/,
-    );
+    // Gatehouse refused, and says so: not dressed as Apollo's 429.
+    expect(body.error_code).toBe('GATEHOUSE_BUSY');
+    expect(body.error).toMatch(/^Gatehouse /);
+    expect(body.error).toMatch(/the team's per-minute window for search people is spent/);
+    expect(body.error).not.toMatch(/Apollo's .*rate limit .*used up/);
 
     // Apollo counted exactly its limit: it never had to refuse anything.
     const counters = h.sandbox.state().counters as Record<string, { minute: { count: number } }>;
     expect(counters['people.search']?.minute.count).toBe(3);
     const [record] = (await h.store.audit.query({ limit: 1 })).records;
-    expect(record).toMatchObject({ errorCode: 'rate_limited', upstreamStatus: null });
+    expect(record).toMatchObject({ errorCode: 'gatehouse_busy', upstreamStatus: null });
     expect(record!.sentence).not.toMatch(/Apollo answered 429/);
 
-    // Other endpoints have their own windows.
+    // Other endpoints have their own windows: a contacts search goes through while people
+    // searches are still refused.
     const other = await h.request('POST', getAction('contacts.search').path, { token, body: {} });
-    expect(other.status).toBe(403); // no contacts grant: policy, not pacing
+    expect(other.status).toBe(200);
+    expect((await search()).status).toBe(429);
   });
 });

@@ -159,7 +159,7 @@ describe.runIf(run)('three replicas on Postgres and Redis', () => {
     // The free plan's search window is 50 a minute: all of it delivered, none beyond.
     expect(ok).toBe(50);
     expect(paced).toHaveLength(100);
-    expect(paced.every((a) => a.body.error_code === 'RATE_LIMITED')).toBe(true);
+    expect(paced.every((a) => a.body.error_code === 'GATEHOUSE_BUSY')).toBe(true);
     const audit = await withStore(async (store) => ({
       total: await store.audit.count({ action: 'people.search' }),
       records: (await store.audit.query({ action: 'people.search', limit: 1000 })).records,
@@ -265,10 +265,12 @@ describe.runIf(run)('three replicas on Postgres and Redis', () => {
     const res = await call(orphan, tokens[1]!, getAction('organizations.search')!.path, {
       q_organization_name: 'a',
     });
-    expect(res.status).toBe(429);
-    expect(((await res.json()) as { error: string }).error).toMatch(
-      /cannot reach the rate counters its replicas share \(Redis\)/,
-    );
+    // Gatehouse's own refusal (its shared state is gone), not a rate limit of Apollo's.
+    expect(res.status).toBe(503);
+    const refused = (await res.json()) as { error: string; error_code: string };
+    expect(refused.error_code).toBe('SHARED_STATE_UNAVAILABLE');
+    expect(refused.error).toMatch(/cannot reach the state its replicas share \(Redis\)/);
+    expect(refused.error).toMatch(/nothing was sent to Apollo/);
     const ready = await fetch(`${orphan}/readyz`);
     expect(ready.status).toBe(503);
     expect(await ready.json()).toEqual({ status: 'not_ready', reasons: ['redis_unreachable'] });

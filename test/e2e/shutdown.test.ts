@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 
 import { createLogger } from '../../src/app/logger.js';
 import { startGatehouse } from '../../src/app/start.js';
@@ -34,13 +34,12 @@ describe('graceful shutdown', () => {
       headers: { 'x-api-key': g.demoToken!, 'content-type': 'application/json' },
       body: JSON.stringify({ per_page: 1 }),
     });
-    await new Promise((r) => setTimeout(r, 100));
-    expect(g.app.gateway.inFlight()).toBe(1);
+    // Waits for the call to reach the gateway (it is slowed to 400 ms at the sandbox).
+    await vi.waitFor(() => expect(g.app.gateway.inFlight()).toBe(1), { interval: 5 });
     const closing = g.close();
     const ready = await g.app.app.request('/readyz');
     expect(ready.status).toBe(503);
     expect(((await ready.json()) as { status: string }).status).toBe('draining');
-
     const res = await inFlight;
     expect(res.status).toBe(200);
     await closing;

@@ -109,6 +109,9 @@ export function finishRow(
       case 'approval_expired':
         return blank(row, hash, reveal, 'denied', `denied: ${error.message}`, auditId);
       case 'rate_limited':
+      case 'gatehouse_busy':
+      case 'shared_state_unavailable':
+      case 'gatehouse_shutting_down':
       case 'upstream_unreachable':
       case 'internal':
         return failed(true);

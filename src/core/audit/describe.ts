@@ -106,8 +106,15 @@ function failureWords(code: string | null | undefined, durationMs: number | null
       return 'no Apollo credential is connected';
     case 'unsafe_input':
       return 'its parameters had a shape no parameters may have';
+    // Records written before Gatehouse's own refusals had codes of their own.
     case 'rate_limited':
       return "Apollo's rate windows had no room left";
+    case 'gatehouse_busy':
+      return "Gatehouse kept it back to stay within Apollo's rate windows (its queue was full or the wait too long), so Apollo was never called";
+    case 'shared_state_unavailable':
+      return 'Gatehouse could not reach the state its replicas share (Redis) and refused it, so Apollo was never called';
+    case 'gatehouse_shutting_down':
+      return 'Gatehouse was shutting down and refused it, so Apollo was never called';
     case 'budget_exhausted':
       return "the agent's credit budget ran out";
     case 'internal':

@@ -4,8 +4,14 @@ import { randomUUID } from 'node:crypto';
 
 import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
 import { Hono, type Context } from 'hono';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
 
-import { gatewayError, type BadRequestProblem } from '../../core/index.js';
+import {
+  gatewayError,
+  httpStatusFor,
+  type BadRequestProblem,
+  type GatewayError,
+} from '../../core/index.js';
 import { readBodyText } from '../http/body.js';
 import { credentialInUrl, credentialInUrlMessage, tokenFrom } from '../http/credentials.js';
 
@@ -49,13 +55,9 @@ function hostnameOf(hostHeader: string): string {
   return m?.[1] ?? '';
 }
 
-function rpcError(
-  c: Context,
-  status: 400 | 401 | 403 | 404 | 413,
-  message: string,
-  headers = {},
-  code = -32000,
-) {
+/** A JSON-RPC error answering a refused request, with the status core maps the refusal to. */
+function rpcError(c: Context, error: GatewayError, message: string, headers = {}, code = -32000) {
+  const status = httpStatusFor(error) as ContentfulStatusCode;
   return c.json({ jsonrpc: '2.0', error: { code, message }, id: null }, status, headers);
 }
 
@@ -96,28 +98,28 @@ export function createMcpRoutes(options: McpHttpOptions): McpHttp {
   /** Answers a refused request with a JSON-RPC error, after recording it (naming the agent). */
   const refused = async (
     c: Context,
-    status: 400 | 403 | 404 | 413,
+    problem: BadRequestProblem,
     message: string,
     rule: string,
-    problem: BadRequestProblem = 'protocol',
     code = -32000,
   ): Promise<Response> => {
+    const error = gatewayError.badRequest(problem, message);
     const failure = await options.gateway.refuseRequest({
       surface: 'mcp',
       token: tokenFrom(c.req.raw.headers),
       ip: options.clientIp(c),
       route: `${c.req.method.toUpperCase()} ${new URL(c.req.url).pathname}`,
       rule,
-      error: gatewayError.badRequest(problem, message),
+      error,
     });
-    return rpcError(c, status, `${message} (audit ${failure.auditId})`, {}, code);
+    return rpcError(c, error, `${message} (audit ${failure.auditId})`, {}, code);
   };
   app.all('/mcp', async (c) => {
     const origin = c.req.header('origin');
     if (origin && !originAllowed(origin)) {
       return refused(
         c,
-        403,
+        'origin_not_allowed',
         `Origin ${origin} may not use this MCP server. Browser clients must be listed in GATEHOUSE_MCP_ALLOWED_ORIGINS.`,
         'origin not allowed',
       );
@@ -126,7 +128,7 @@ export function createMcpRoutes(options: McpHttpOptions): McpHttp {
     if (options.loopbackOnly && !loopbackHosts.has(hostnameOf(host))) {
       return refused(
         c,
-        403,
+        'host_not_allowed',
         `Host ${host || '(none)'} is not this server's loopback address.`,
         'host not allowed',
       );
@@ -137,10 +139,9 @@ export function createMcpRoutes(options: McpHttpOptions): McpHttp {
     if (leaked) {
       return refused(
         c,
-        400,
+        'credential_in_url',
         credentialInUrlMessage(leaked, 'Send your token as Authorization: Bearer <token>.'),
         'credential in URL',
-        'credential_in_url',
       );
     }
     const ip = options.clientIp(c);
@@ -156,8 +157,8 @@ export function createMcpRoutes(options: McpHttpOptions): McpHttp {
         input: {},
       });
       // The gateway's message already says how to send the token.
-      const message = outcome.ok ? 'Unauthenticated.' : outcome.error.error.message;
-      return rpcError(c, 401, message, { 'www-authenticate': 'Bearer realm="gatehouse"' });
+      const error = outcome.ok ? gatewayError.unauthenticated('unknown') : outcome.error.error;
+      return rpcError(c, error, error.message, { 'www-authenticate': 'Bearer realm="gatehouse"' });
     }
     const authInfo = { token, clientId: agent.id, scopes: [] as string[] };
 
@@ -168,13 +169,13 @@ export function createMcpRoutes(options: McpHttpOptions): McpHttp {
       const read = await readBodyText(c, options.maxBodyBytes);
       if (!read.ok) {
         const message = `Request body too large: the limit is ${options.maxBodyBytes} bytes.`;
-        return refused(c, 413, message, 'body too large', 'body_too_large');
+        return refused(c, 'body_too_large', message, 'body too large');
       }
       try {
         parsedBody = JSON.parse(read.text);
       } catch {
         const message = 'Parse error: the request body is not valid JSON-RPC (JSON).';
-        return refused(c, 400, message, 'invalid JSON', 'invalid_json', -32700);
+        return refused(c, 'invalid_json', message, 'invalid JSON', -32700);
       }
     }
     const handled = (transport: WebStandardStreamableHTTPServerTransport) =>
@@ -190,7 +191,7 @@ export function createMcpRoutes(options: McpHttpOptions): McpHttp {
       if (!entry || entry.agentId !== agent.id) {
         return refused(
           c,
-          404,
+          'unknown_session',
           'Session not found: it expired or was closed. Initialize a new one.',
           'unknown session',
         );
@@ -199,7 +200,7 @@ export function createMcpRoutes(options: McpHttpOptions): McpHttp {
       return handled(entry.transport);
     }
     if (c.req.method !== 'POST') {
-      return refused(c, 400, 'No session: POST an initialize request first.', 'no session');
+      return refused(c, 'protocol', 'No session: POST an initialize request first.', 'no session');
     }
 
     const session = createMcpSession(options, { token, ip, agent });

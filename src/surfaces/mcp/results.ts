@@ -3,7 +3,7 @@
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 
 import type { ActionSpec } from '../../catalog/index.js';
-import type { GatewayError } from '../../core/index.js';
+import { httpStatusFor, retryAfterFor, type GatewayError } from '../../core/index.js';
 
 /** Deepest level of an answer shown to a model; what lies below is cut, never walked. */
 const maxDepth = 128;
@@ -204,13 +204,24 @@ export function textResult(text: string, isError = false): CallToolResult {
     : { content: [{ type: 'text', text }] };
 }
 
-/** A refused or failed call as a tool result the model can act on (`isError: true`). */
+/**
+ * A refused or failed call as a tool result the model can act on (`isError: true`). Its metadata
+ * carries the code, the HTTP status and the retry-after of core's one mapping, as REST sends them.
+ */
 export function failureResult(error: GatewayError, auditId: string): CallToolResult {
   const text = sentenceFor(error);
+  const retry = retryAfterFor(error);
   return {
     isError: true,
     content: [{ type: 'text', text: `${text} (audit ${auditId})` }],
-    _meta: { 'gatehouse/error': { code: error.code, audit_id: auditId } },
+    _meta: {
+      'gatehouse/error': {
+        code: error.code,
+        status: httpStatusFor(error),
+        ...(retry !== null ? { retry_after_seconds: retry } : {}),
+        audit_id: auditId,
+      },
+    },
   };
 }
 

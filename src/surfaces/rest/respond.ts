@@ -1,4 +1,4 @@
-import { httpStatusFor, type GatewayError } from '../../core/index.js';
+import { httpStatusFor, retryAfterFor, type GatewayError } from '../../core/index.js';
 import type { GatewayFailure, GatewaySuccess } from '../../gateway/pipeline.js';
 import { fillPath, rateLimitHeaders, webhookResult, windows } from '../../catalog/index.js';
 import type { RateLimitInfo } from '../../ports/index.js';
@@ -58,174 +58,156 @@ export function answerSuccess(s: GatewaySuccess): RestAnswer {
   };
 }
 
-/** The REST mapping of every gateway error: status and an Apollo-shaped JSON body. */
+/**
+ * The REST mapping of every gateway error: an Apollo-shaped JSON body. The status and Retry-After
+ * are core's one mapping (`httpStatusFor`, `retryAfterFor`), the same MCP and the admin API use.
+ */
 export function answerFailure(f: GatewayFailure): RestAnswer {
   const e: GatewayError = f.error;
-  const auditHeaders: Record<string, string> = f.auditId
-    ? { 'x-gatehouse-audit-id': f.auditId }
-    : {};
+  const retry = retryAfterFor(e);
+  const headers: Record<string, string> = {
+    ...(f.auditId ? { 'x-gatehouse-audit-id': f.auditId } : {}),
+    ...(retry !== null ? { 'retry-after': String(retry) } : {}),
+  };
+  const answer = (body: unknown, extra: Record<string, string> = {}): RestAnswer => ({
+    status: httpStatusFor(e),
+    headers: { ...headers, ...extra },
+    body,
+  });
   const audit = { audit_id: f.auditId };
   switch (e.code) {
     case 'unauthenticated':
-      return {
-        status: 401,
-        headers: { ...auditHeaders, 'www-authenticate': 'Bearer' },
-        body: { error: e.message, error_code: 'UNAUTHENTICATED', ...audit },
-      };
+      return answer(
+        { error: e.message, error_code: 'UNAUTHENTICATED', ...audit },
+        { 'www-authenticate': 'Bearer' },
+      );
     case 'bad_request':
-      return {
-        status: httpStatusFor(e),
-        headers: auditHeaders,
-        body: { error: e.message, error_code: e.problem.toUpperCase(), ...audit },
-      };
+      return answer({ error: e.message, error_code: e.problem.toUpperCase(), ...audit });
     case 'unsafe_input':
-      return {
-        status: httpStatusFor(e),
-        headers: auditHeaders,
-        body: {
-          error: e.message,
-          error_code: 'UNSAFE_INPUT',
-          problem: e.problem,
-          path: e.path,
-          ...audit,
-        },
-      };
+      return answer({
+        error: e.message,
+        error_code: 'UNSAFE_INPUT',
+        problem: e.problem,
+        path: e.path,
+        ...audit,
+      });
     case 'unknown_action':
-      return {
-        status: 404,
-        headers: auditHeaders,
-        body: { error: e.message, error_code: 'UNKNOWN_ACTION', ...audit },
-      };
+      return answer({ error: e.message, error_code: 'UNKNOWN_ACTION', ...audit });
     case 'invalid_input':
-      return {
-        status: 422,
-        headers: auditHeaders,
-        body: { error: e.message, error_code: 'INVALID_INPUT', issues: e.issues ?? [], ...audit },
-      };
+      return answer({
+        error: e.message,
+        error_code: 'INVALID_INPUT',
+        issues: e.issues ?? [],
+        ...audit,
+      });
     case 'unknown_parameter':
-      return {
-        status: httpStatusFor(e),
-        headers: auditHeaders,
-        body: { error: e.message, error_code: 'UNKNOWN_PARAMETER', unknown: e.unknown, ...audit },
-      };
+      return answer({
+        error: e.message,
+        error_code: 'UNKNOWN_PARAMETER',
+        unknown: e.unknown,
+        ...audit,
+      });
     case 'not_granted':
-      return {
-        status: 403,
-        headers: auditHeaders,
-        body: {
-          error: 'Denied by Gatehouse',
-          reason: e.message,
-          rule: e.rule ?? null,
-          action: f.action?.id ?? null,
-          ...audit,
-        },
-      };
+      return answer({
+        error: 'Denied by Gatehouse',
+        reason: e.message,
+        rule: e.rule ?? null,
+        action: f.action?.id ?? null,
+        ...audit,
+      });
     case 'approval_pending':
       // Not an error for the agent: the call waits for an admin; poll where the body says.
-      return {
-        status: 202,
-        headers: { ...auditHeaders, 'retry-after': '10' },
-        body: {
-          status: 'pending',
-          approval_id: e.approvalId,
-          poll: approvalStatusPath(e.approvalId),
-          expires_at: e.expiresAt ?? null,
-          message: e.message,
-          rule: e.rule ?? null,
-          ...audit,
-        },
-      };
+      return answer({
+        status: 'pending',
+        approval_id: e.approvalId,
+        poll: approvalStatusPath(e.approvalId),
+        expires_at: e.expiresAt ?? null,
+        message: e.message,
+        rule: e.rule ?? null,
+        ...audit,
+      });
     case 'approval_rejected':
     case 'approval_expired':
-      return {
-        status: httpStatusFor(e),
-        headers: auditHeaders,
-        body: {
-          error: e.message,
-          error_code: e.code.toUpperCase(),
-          approval_id: e.approvalId,
-          ...audit,
-        },
-      };
+      return answer({
+        error: e.message,
+        error_code: e.code.toUpperCase(),
+        approval_id: e.approvalId,
+        ...audit,
+      });
     case 'credential_missing':
-      return {
-        status: 503,
-        headers: auditHeaders,
-        body: { error: e.message, error_code: 'NOT_CONNECTED', ...audit },
-      };
+      return answer({ error: e.message, error_code: 'NOT_CONNECTED', ...audit });
     case 'agent_rate_limited':
-      return {
-        status: httpStatusFor(e),
-        headers: { ...auditHeaders, 'retry-after': String(Math.ceil(e.retryAfterSeconds)) },
-        body: {
-          error: e.message,
-          error_code: 'AGENT_RATE_LIMITED',
-          requests_per_minute: e.perMinute,
-          retry_after_seconds: e.retryAfterSeconds,
-          ...audit,
-        },
-      };
-    case 'rate_limited': {
-      const retry = e.retryAfterSeconds ?? null;
-      return {
-        status: 429,
-        headers: {
-          ...auditHeaders,
-          ...(retry !== null ? { 'retry-after': String(Math.ceil(retry)) } : {}),
-        },
-        body: {
-          message: e.message,
-          error: e.message,
-          error_code: 'RATE_LIMITED',
-          retry_after_seconds: retry,
-          ...audit,
-        },
-      };
-    }
-    case 'budget_exhausted': {
-      const retry = e.retryAfterSeconds;
-      return {
-        status: httpStatusFor(e),
-        headers: {
-          ...auditHeaders,
-          ...(retry !== undefined ? { 'retry-after': String(Math.ceil(retry)) } : {}),
-        },
-        body: {
-          error: e.message,
-          error_code: 'BUDGET_EXHAUSTED',
-          budget: e.budget,
-          ...(retry !== undefined ? { retry_after_seconds: retry } : {}),
-          ...audit,
-        },
-      };
-    }
+      return answer({
+        error: e.message,
+        error_code: 'AGENT_RATE_LIMITED',
+        requests_per_minute: e.perMinute,
+        retry_after_seconds: e.retryAfterSeconds,
+        ...audit,
+      });
+    // Apollo's own 429, as Apollo's clients expect it.
+    case 'rate_limited':
+      return answer({
+        message: e.message,
+        error: e.message,
+        error_code: 'RATE_LIMITED',
+        retry_after_seconds: e.retryAfterSeconds ?? null,
+        ...audit,
+      });
+    // Gatehouse's own refusals: Apollo was not called and refused nothing.
+    case 'gatehouse_busy':
+      return answer({
+        message: e.message,
+        error: e.message,
+        error_code: 'GATEHOUSE_BUSY',
+        reason: e.reason,
+        window: e.window ?? null,
+        waiting: e.waiting,
+        retry_after_seconds: e.retryAfterSeconds,
+        ...audit,
+      });
+    case 'shared_state_unavailable':
+      return answer({
+        error: e.message,
+        error_code: 'SHARED_STATE_UNAVAILABLE',
+        state: e.state,
+        retry_after_seconds: e.retryAfterSeconds,
+        ...audit,
+      });
+    case 'gatehouse_shutting_down':
+      return answer({
+        error: e.message,
+        error_code: 'GATEHOUSE_SHUTTING_DOWN',
+        retry_after_seconds: e.retryAfterSeconds,
+        ...audit,
+      });
+    case 'budget_exhausted':
+      return answer({
+        error: e.message,
+        error_code: 'BUDGET_EXHAUSTED',
+        budget: e.budget,
+        ...(e.retryAfterSeconds !== undefined ? { retry_after_seconds: e.retryAfterSeconds } : {}),
+        ...audit,
+      });
     case 'upstream_error': {
       const up = e.upstream;
-      const status = httpStatusFor(e);
       const apolloBody = up?.body;
       const note = { explanation: e.message, apollo_status: up?.status ?? null, ...audit };
-      const body =
+      return answer(
         apolloBody && typeof apolloBody === 'object' && !Array.isArray(apolloBody)
           ? { ...(apolloBody as Record<string, unknown>), gatehouse: note }
           : {
               error: typeof apolloBody === 'string' && apolloBody ? apolloBody : e.message,
               gatehouse: note,
-            };
-      return { status, headers: auditHeaders, body };
+            },
+      );
     }
     case 'upstream_unreachable':
-      return {
-        status: httpStatusFor(e),
-        headers: auditHeaders,
-        body: { error: e.message, error_code: 'UPSTREAM_UNREACHABLE', ...audit },
-      };
+      return answer({ error: e.message, error_code: 'UPSTREAM_UNREACHABLE', ...audit });
     case 'write_outcome_unknown':
       // Not a plain failure: the write may have happened. Clients that retry 502/504 on their own
       // see the header and the code; the body says how to check first.
-      return {
-        status: httpStatusFor(e),
-        headers: { ...auditHeaders, 'x-gatehouse-write-outcome': 'unknown' },
-        body: {
+      return answer(
+        {
           error: e.message,
           error_code: 'WRITE_OUTCOME_UNKNOWN',
           outcome: 'unknown',
@@ -233,12 +215,9 @@ export function answerFailure(f: GatewayFailure): RestAnswer {
           apollo_status: e.upstreamStatus,
           ...audit,
         },
-      };
-    default:
-      return {
-        status: 500,
-        headers: auditHeaders,
-        body: { error: e.message, error_code: e.code.toUpperCase(), ...audit },
-      };
+        { 'x-gatehouse-write-outcome': 'unknown' },
+      );
+    case 'internal':
+      return answer({ error: e.message, error_code: 'INTERNAL', ...audit });
   }
 }
