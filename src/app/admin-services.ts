@@ -2,10 +2,10 @@
 // store). Values are JSON-ready: times as ISO strings, no token except in the one answer that
 // issues it.
 import { actions, groups, oauthScopes, revealCapability } from '../catalog/index.js';
-import { approvalStates, effectiveLevels, utcDay } from '../core/index.js';
+import { approvalStates, effectiveLevels, httpStatusFor, utcDay } from '../core/index.js';
 import { err, ok } from '../core/result.js';
-import type { Alert, AlertDetector } from '../gateway/alerts.js';
 import type { Gateway } from '../gateway/pipeline.js';
+import type { StoredAlert } from '../ports/alerts.js';
 import type { StoredApproval } from '../ports/index.js';
 import {
   createAdminChanges,
@@ -36,8 +36,8 @@ import type { StoreServices } from './services.js';
 
 const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
 
-/** An alert as the admin API shows it. */
-export function publicAlert(a: Alert) {
+/** An alert as the admin API and `gatehouse alerts --json` show it. */
+export function publicAlert(a: StoredAlert) {
   return {
     id: a.id,
     kind: a.kind,
@@ -45,6 +45,9 @@ export function publicAlert(a: Alert) {
     agent: { id: a.agentId, name: a.agentName },
     message: a.message,
     audit_ids: a.auditIds,
+    acknowledged_at: iso(a.acknowledgedAt),
+    acknowledged_by: a.acknowledgedBy,
+    acknowledged_note: a.acknowledgedNote,
   };
 }
 
@@ -92,8 +95,6 @@ export const matrixTargets: readonly string[] = [
 export function createAdminServices(deps: {
   readonly store: StoreServices;
   readonly gateway: Gateway;
-  /** Anomaly alerts (absent: none are shown). */
-  readonly alerts?: Pick<AlertDetector, 'list'>;
   readonly upstreamLabel: string;
   /** Apollo's base URL (where the OAuth authorize and token endpoints are). */
   readonly upstreamUrl: string;
@@ -183,7 +184,7 @@ export function createAdminServices(deps: {
           ...[(await oauthRefreshWarning(store)).warning].filter((w): w is string => Boolean(w)),
           ...(await staleSecrets(store, deps.config, t)).warnings.map((w) => w.message),
         ],
-        alerts: (deps.alerts?.list() ?? []).slice(0, 10).map(publicAlert),
+        alerts: (await store.alerts.list({ limit: 10 })).map(publicAlert),
         headroom,
       };
     },
@@ -383,8 +384,14 @@ export function createAdminServices(deps: {
       return ok({ url: started.url, expiresAt: started.expiresAt });
     },
 
-    async alerts() {
-      return (deps.alerts?.list() ?? []).map(publicAlert);
+    async alerts(all) {
+      return (await store.alerts.list({ limit: 200, includeAcknowledged: all })).map(publicAlert);
+    },
+
+    async acknowledgeAlert(id, note, by) {
+      const done = await changes.acknowledgeAlert(id, note, by);
+      if (!done.ok) return err(problem(done.error));
+      return ok({ alert: publicAlert(done.value.alert), already_acknowledged: done.value.already });
     },
 
     async approvals(states) {
@@ -409,7 +416,13 @@ export function createAdminServices(deps: {
         ...(outcome
           ? outcome.ok
             ? { result: { status: outcome.value.status, audit_id: outcome.value.auditId } }
-            : { error: { code: outcome.error.error.code, message: outcome.error.error.message } }
+            : {
+                error: {
+                  code: outcome.error.error.code,
+                  status: httpStatusFor(outcome.error.error),
+                  message: outcome.error.error.message,
+                },
+              }
           : {}),
       });
     },

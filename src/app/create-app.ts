@@ -1,4 +1,6 @@
+import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -46,8 +48,14 @@ import type {
   SharedWindows,
   Upstream,
 } from '../ports/index.js';
-import { createAlertDetector, type Alert } from '../gateway/alerts.js';
-import { utcDay, type AuditRecord } from '../core/index.js';
+import type { StoredAlert } from '../ports/alerts.js';
+import {
+  createAddressWatch,
+  createAlertEvaluator,
+  type AlertEvaluator,
+  type EvaluatorOptions,
+} from '../alerts/index.js';
+import { dayMs, utcDay } from '../core/index.js';
 import { createOpsRoutes, type ReadinessCheck } from '../surfaces/ops/routes.js';
 import { createMcpRoutes, type McpHttp } from '../surfaces/mcp/http.js';
 import { createRestRoutes } from '../surfaces/rest/routes.js';
@@ -103,6 +111,11 @@ export interface AppOptions {
     readonly keyPrefix?: string;
     readonly limits?: Partial<AuthThrottleLimits>;
   };
+  /**
+   * How anomaly alerts are evaluated (tests shorten the interval and the settle time);
+   * `evaluate: false` leaves the evaluation to the other processes on the database.
+   */
+  readonly alerts?: EvaluatorOptions & { readonly evaluate?: boolean };
 }
 
 /** The assembled application. */
@@ -118,6 +131,8 @@ export interface GatehouseApp {
   readonly enrichment: EnrichmentCache;
   /** Asynchronous enrichment deliveries (polled by the server's timer). */
   readonly deliveries: Deliveries;
+  /** The anomaly-alert evaluator (runs on its own timer; tests may call it directly). */
+  readonly alerts: AlertEvaluator;
   /** Tells the app where the server listens (the webhook address when no public URL is set). */
   setListeningUrl(url: string): void;
   /** Stops accepting work, waits for calls in flight, flushes pending writes. */
@@ -185,44 +200,42 @@ export function createApp(options: AppOptions): GatehouseApp {
     namespace: cacheNamespace(options.upstream.baseUrl),
     logger,
   });
-  // Anomaly alerts watch every record the pipeline writes, and every use of a token.
-  const alerts = createAlertDetector();
-  const raised = (list: readonly Alert[]) => {
-    for (const a of list) {
-      logger.warn({ alert: a.kind, agent: a.agentName, audit_ids: a.auditIds }, a.message);
-      void notify(`Gatehouse alert: ${a.message}`);
-    }
+  // Anomaly alerts live in the database. The rules run over the shared audit table, evaluated by
+  // one replica at a time (the lease holder) on a timer; a token's new address is checked at each
+  // use. An alert is stored once, and logged and notified by the one process that stored it.
+  const raised = (a: StoredAlert) => {
+    logger.warn(
+      { alert: a.kind, alert_id: a.id, agent: a.agentName, audit_ids: a.auditIds },
+      a.message,
+    );
+    void notify(`Gatehouse alert: ${a.message}`);
   };
-  // The agents the pipeline authenticated (names for alerts, budgets for the credit-pace rule),
-  // so evaluating a record costs no store read unless the agent has a daily budget.
+  // The agents the pipeline authenticated, so a new-address alert can name the agent.
   const seen = new Map<string, AgentIdentity>();
   const ledger = createCreditLedger(store);
-  const observe = (r: AuditRecord & { id: string }) => {
-    const day = r.agentId ? (seen.get(r.agentId)?.creditBudgetDay ?? null) : null;
-    if (!day || !r.completed || !r.credits) return raised(alerts.observeRecord(r));
-    void ledger
-      .spent(r.agentId!, utcDay(r.time).start)
-      .then((spentToday) => raised(alerts.observeRecord(r, { day, spentToday })))
-      .catch((e: unknown) => logger.warn({ err: e }, 'alert evaluation failed'));
-  };
-  const sink = createAuditSink(store, clock.now);
-  const audit: AuditSink = {
-    async open(r) {
-      const id = await sink.open(r);
-      observe({ ...r, id });
-      return id;
+  const budgets = new Map<string, { day: number | null; at: number }>();
+  const alertEvaluator = createAlertEvaluator({
+    store: store.alerts,
+    holder: `${hostname()}:${process.pid}:${randomBytes(6).toString('hex')}`,
+    now: clock.now,
+    logger,
+    // An agent's daily budget is read once a minute at most; what it spent, at each paid call.
+    async budget(agentId, at) {
+      let known = budgets.get(agentId);
+      if (!known || clock.now() - known.at > 60_000) {
+        const agent = await store.agents.get(agentId);
+        known = { day: agent?.id === agentId ? agent.creditBudgetDay : null, at: clock.now() };
+        budgets.set(agentId, known);
+      }
+      if (!known.day) return null;
+      return { day: known.day, spentToday: await ledger.spent(agentId, utcDay(at).start) };
     },
-    async complete(id, r) {
-      await sink.complete(id, r);
-      observe({ ...r, id });
-    },
-  };
-  void store.agents
-    .list()
-    .then((list) => {
-      for (const a of list) if (a.lastUsedIp) alerts.knowIp(a.id, a.lastUsedIp);
-    })
-    .catch(() => undefined);
+    onRaised: raised,
+    options: { retentionMs: config.auditRetentionDays * dayMs, ...options.alerts },
+  });
+  if (options.alerts?.evaluate !== false) alertEvaluator.start();
+  const addresses = createAddressWatch({ store: store.alerts, logger, onRaised: raised });
+  const audit: AuditSink = createAuditSink(store, clock.now);
   const watchedAgents: AgentDirectory = {
     async authenticate(token) {
       const agent = await agents.authenticate(token);
@@ -233,7 +246,7 @@ export function createApp(options: AppOptions): GatehouseApp {
     retired: (token) => agents.retired?.(token) ?? Promise.resolve(null),
     noteUse(agentId, ip, at) {
       agents.noteUse(agentId, ip, at);
-      raised(alerts.observeUse(agentId, seen.get(agentId)?.name ?? agentId, ip, at));
+      addresses.noteUse({ id: agentId, name: seen.get(agentId)?.name ?? agentId }, ip, at);
     },
   };
 
@@ -387,7 +400,6 @@ export function createApp(options: AppOptions): GatehouseApp {
       services: createAdminServices({
         store,
         gateway,
-        alerts,
         upstreamLabel: options.upstream.label,
         upstreamUrl: options.upstream.baseUrl,
         publicUrl,
@@ -461,6 +473,7 @@ export function createApp(options: AppOptions): GatehouseApp {
     pacer,
     pacedUpstream: paced,
     deliveries,
+    alerts: alertEvaluator,
     setListeningUrl(url) {
       // A wildcard bind is not an address anyone can send to; loopback is, on this machine.
       listeningUrl = url.replace('//0.0.0.0:', '//127.0.0.1:').replace('//[::]:', '//[::1]:');
@@ -469,6 +482,8 @@ export function createApp(options: AppOptions): GatehouseApp {
       draining = true;
       await gateway.drain();
       await reach.settled();
+      await addresses.settled();
+      await alertEvaluator.stop();
       pacer.close();
       await shared?.close();
       await options.upstream.close?.();

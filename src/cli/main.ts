@@ -50,6 +50,11 @@ export const commands: readonly Command[] = [
     run: async (args, io) => (await import('./commands/agents.js')).explainCommand(args, io),
   },
   {
+    name: 'alerts',
+    summary: 'Anomaly alerts (stored, shared by replicas); acknowledge one with alerts ack <id>.',
+    run: async (args, io) => (await import('./commands/alerts.js')).alertsCommand(args, io),
+  },
+  {
     name: 'usage',
     summary: 'Credits each agent spent today and this month, beside its budgets.',
     run: async (args, io) => (await import('./commands/usage.js')).usageCommand(args, io),

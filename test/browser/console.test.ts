@@ -194,6 +194,27 @@ describe('the admin console', () => {
     );
   });
 
+  it('shows an alert on the overview and acknowledges it', async () => {
+    const made = await g.store.agents.create({
+      name: 'nosy',
+      grants: [{ target: 'contacts', level: 'read', requiresApproval: false }],
+    });
+    if (!made.ok) throw new Error(made.error.message);
+    const tried = await agentCall(made.value.token, getAction('contacts.create')!.path, {
+      first_name: 'Eve',
+    });
+    expect(tried.status).toBe(403);
+    await page.getByRole('link', { name: 'Overview' }).click();
+    const alerts = page.getByRole('list', { name: 'Alerts' });
+    const item = alerts.locator('li', { hasText: 'nosy' });
+    await item.waitFor({ timeout: 15_000 });
+    await shot('alerts');
+    await item.getByRole('button', { name: /^Acknowledge alert alr_/ }).click();
+    await expect.poll(() => alerts.locator('li', { hasText: 'nosy' }).count()).toBe(0);
+    const acked = await g.store.audit.query({ limit: 5, action: 'admin.alert_acknowledge' });
+    expect(acked.records.map((r) => [r.rule, r.agentName])).toEqual([['admin:console', 'nosy']]);
+  });
+
   it('refuses a state-changing call without the CSRF token', async () => {
     const status = await page.evaluate(async () => {
       const res = await fetch('/admin/api/agents', {

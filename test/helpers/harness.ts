@@ -52,6 +52,8 @@ export interface HarnessOptions {
   readonly notify?: (text: string) => Promise<void>;
   /** The admin-authentication throttle's key prefix and limits. */
   readonly adminThrottle?: AppOptions['adminThrottle'];
+  /** How alerts are evaluated (default: every 100 ms, records settled for 100 ms). */
+  readonly alerts?: AppOptions['alerts'];
 }
 
 /** Builds a harness; close it after the test. */
@@ -101,6 +103,7 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.notify ? { notify: options.notify } : {}),
     ...(options.adminThrottle ? { adminThrottle: options.adminThrottle } : {}),
+    alerts: { intervalMs: 100, settleMs: 100, ...options.alerts },
   });
   deliverTo = async (url, init) => app.app.request(url, init);
   const master = sandbox.keys.master[0]!;

@@ -3,7 +3,11 @@ import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react'
 
 import { Access } from './Access';
 import { api, ApiError } from './api';
-import type { CreateAgentRequest, LimitsRequest } from '../../src/surfaces/admin/contracts';
+import type {
+  AnswerRequest,
+  CreateAgentRequest,
+  LimitsRequest,
+} from '../../src/surfaces/admin/contracts';
 
 import { useLoad, type Run } from './hooks';
 
@@ -167,9 +171,15 @@ interface OverviewData {
 }
 
 function Overview({ run }: { run: Run }) {
-  const [data] = useLoad<OverviewData>(run, '/admin/api/overview', 5000);
+  const [data, reload] = useLoad<OverviewData>(run, '/admin/api/overview', 5000);
   if (!data) return <p>Loading…</p>;
   const c = data.connection;
+  const acknowledge = async (id: string) => {
+    const done = await run(() =>
+      api.post(`/admin/api/alerts/${id}/acknowledge`, {} satisfies AnswerRequest),
+    );
+    if (done) void reload();
+  };
   return (
     <>
       <div className="cards">
@@ -204,14 +214,21 @@ function Overview({ run }: { run: Run }) {
       <ConnectOAuth run={run} />
       <h3>Alerts</h3>
       {data.alerts.length === 0 ? (
-        <p>No alerts.</p>
+        <p>No unacknowledged alerts.</p>
       ) : (
         <ul aria-label="Alerts">
           {data.alerts.map((a) => (
             <li key={a.id}>
               <strong>{a.kind.replace(/_/g, ' ')}</strong> {new Date(a.time).toLocaleString()}:{' '}
               {a.message}
-              {a.audit_ids.length > 0 && <> (audit {a.audit_ids.join(', ')})</>}
+              {a.audit_ids.length > 0 && <> (audit {a.audit_ids.join(', ')})</>}{' '}
+              <button
+                type="button"
+                aria-label={`Acknowledge alert ${a.id}`}
+                onClick={() => void acknowledge(a.id)}
+              >
+                Acknowledge
+              </button>
             </li>
           ))}
         </ul>

@@ -3,6 +3,7 @@
 // who made it, so no surface can change an agent without leaving a record. Results are values: a
 // problem has a code the surface turns into an HTTP status or an exit code.
 import { err, ok, type Result } from '../../core/result.js';
+import type { StoredAlert } from '../../ports/alerts.js';
 import type { Agent, Grant, GrantLevel, Store } from '../../store/index.js';
 
 /**
@@ -63,6 +64,15 @@ export interface AdminChanges {
     limits: LimitsChange,
     by: AdminActor,
   ): Promise<Result<Agent, AdminChangeProblem>>;
+  /**
+   * Acknowledges an anomaly alert, once: a second acknowledgement changes nothing and says who
+   * acknowledged it first (`already` true), and writes no record.
+   */
+  acknowledgeAlert(
+    id: string,
+    note: string | null,
+    by: AdminActor,
+  ): Promise<Result<{ alert: StoredAlert; already: boolean }, AdminChangeProblem>>;
 }
 
 /** "people=read (with approval)": a grant in the words audit sentences use. */
@@ -99,7 +109,7 @@ export function limitsWords(l: LimitsChange): string {
 
 /** Creates the admin changes over the store. */
 export function createAdminChanges(deps: {
-  readonly store: Pick<Store, 'agents' | 'grants' | 'audit'>;
+  readonly store: Pick<Store, 'agents' | 'grants' | 'audit' | 'alerts'>;
   readonly now?: () => number;
 }): AdminChanges {
   const { store } = deps;
@@ -242,6 +252,29 @@ export function createAdminChanges(deps: {
         },
       );
       return ok(updated.value);
+    },
+
+    async acknowledgeAlert(id, note, by) {
+      if (note !== null && note.length > 1000) {
+        return err({ code: 'invalid', message: 'A note is limited to 1000 characters.' });
+      }
+      const done = await store.alerts.acknowledge(id, { by, at: now(), note });
+      if (done.status === 'not_found') {
+        return err({
+          code: 'not_found',
+          message: `No alert has the id ${id} (see gatehouse alerts, or GET /admin/api/alerts).`,
+        });
+      }
+      if (done.status === 'already_acknowledged') return ok({ alert: done.alert, already: true });
+      const a = done.alert;
+      await record(
+        by,
+        { id: a.agentId, name: a.agentName },
+        'alert_acknowledge',
+        `acknowledged the alert ${a.id} about ${a.agentName} ("${a.message}")${note ? `, noting: "${note}"` : ''}`,
+        { alert: a.id, kind: a.kind },
+      );
+      return ok({ alert: a, already: false });
     },
   };
 }

@@ -64,6 +64,10 @@ export const oauthBody = z.strictObject({
 export const usageQuery = z.strictObject({
   days: z.coerce.number().int().min(1).max(90).default(14),
 });
+export const alertsQuery = z.strictObject({
+  /** Also the acknowledged ones. */
+  all: z.enum(['true', 'false']).default('false'),
+});
 export const approvalsQuery = z.strictObject({
   state: z.enum([...approvalStates, 'all']).default('pending'),
 });
@@ -163,9 +167,18 @@ export const adminRoutes: readonly AdminRoute[] = [
     body: oauthBody,
   },
   {
+    method: 'post',
+    path: '/admin/api/alerts/{id}/acknowledge',
+    summary:
+      'Acknowledge an anomaly alert (once; a second acknowledgement answers the first, unchanged). Audited as admin.alert_acknowledge.',
+    body: answerBody,
+  },
+  {
     method: 'get',
     path: '/admin/api/alerts',
-    summary: 'Anomaly alerts, newest first, each with the audit records that triggered it.',
+    summary:
+      'Anomaly alerts, newest first, each with the audit records that triggered it; unacknowledged only unless all=true.',
+    query: alertsQuery,
   },
   {
     method: 'get',

@@ -21,6 +21,7 @@ import { sameSecret, type AdminAuth } from './admin-auth.js';
 import {
   adminOpenApi,
   adminRoutes,
+  alertsQuery,
   answerBody,
   approvalsQuery,
   auditQuery,
@@ -286,7 +287,21 @@ export function createAdminRoutes(options: AdminOptions): Hono {
       expires_at: new Date(started.value.expiresAt).toISOString(),
     });
   });
-  app.get('/admin/api/alerts', async (c) => c.json({ alerts: await services.alerts() }));
+  app.get('/admin/api/alerts', async (c) => {
+    const parsed = alertsQuery.safeParse(c.req.query());
+    if (!parsed.success) return invalid(c, parsed.error);
+    return c.json({ alerts: await services.alerts(parsed.data.all === 'true') });
+  });
+  app.post('/admin/api/alerts/:id/acknowledge', async (c) => {
+    const parsed = await body(c, answerBody);
+    if (!parsed.ok) return parsed.response;
+    const done = await services.acknowledgeAlert(
+      c.req.param('id'),
+      parsed.value.note ?? null,
+      by(c),
+    );
+    return done.ok ? c.json(done.value) : problem(c, done.error);
+  });
   app.get('/admin/api/approvals', async (c) => {
     const parsed = approvalsQuery.safeParse(c.req.query());
     if (!parsed.success) return invalid(c, parsed.error);

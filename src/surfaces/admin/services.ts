@@ -81,7 +81,13 @@ export interface AdminServices {
     binding: string,
   ): Promise<Result<{ url: string; expiresAt: number }, AdminProblem>>;
   /** Anomaly alerts, newest first, each with the audit records that triggered it. */
-  alerts(): Promise<Array<Record<string, unknown>>>;
+  alerts(all: boolean): Promise<Array<Record<string, unknown>>>;
+  /** Acknowledges an alert once; a second time answers the first acknowledgement, unchanged. */
+  acknowledgeAlert(
+    id: string,
+    note: string | null,
+    by: AdminBy,
+  ): Promise<Result<Record<string, unknown>, AdminProblem>>;
   answerApproval(
     id: string,
     approve: boolean,
