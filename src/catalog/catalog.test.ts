@@ -69,10 +69,14 @@ describe('catalog', () => {
     }
   });
 
-  it('gives every write an explicit credit rule and a non-read-only hint', () => {
+  it('charges credits exactly for spend actions, and hints writes as not read-only', () => {
+    for (const a of actions) {
+      expect(a.credits.kind !== 'none', `${a.id} (${a.effect}, ${a.credits.kind})`).toBe(
+        a.effect === 'spend',
+      );
+    }
     for (const a of actions.filter((x) => x.access === 'write')) {
-      expect(a.credits.kind).toBeDefined();
-      expect(a.hints.readOnly).toBe(false);
+      expect(a.hints.readOnly, a.id).toBe(false);
     }
     for (const a of actions.filter((x) => x.access === 'read')) {
       expect(a.hints.readOnly).toBe(true);

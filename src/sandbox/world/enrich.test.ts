@@ -3,7 +3,7 @@
 // waterfall's fractional charge, and bulk_match's counters in both response shapes.
 import { describe, expect, it } from 'vitest';
 
-import { RawNumber } from '../json.js';
+import { RawNumber, toJson } from '../json.js';
 import type { AsyncDelivery } from './index.js';
 import { call, newWorld } from '../../../test/helpers/sandbox/world-call.js';
 
@@ -203,7 +203,11 @@ describe('people.bulk_match', () => {
     expect(r.json.phone_enrichment.status).toBe('pending');
     expect(r.async).toHaveLength(1);
     expect(r.async![0]!.credits).toBe(16);
-    expect(String(r.json.phone_enrichment.request_id)).toBeDefined();
+    // The answer's request_id (a 64-bit integer on the wire, written exactly) names the delivery
+    // that was queued. (r.json went through JSON.parse, which rounds it; the wire text does not.)
+    const requestId = r.async![0]!.requestId;
+    expect(requestId).toMatch(/^-?\d+$/);
+    expect(toJson(r.body)).toContain(`"request_id":${requestId}`);
     const skipped = ok(
       call(world, 'people.bulk_match', {
         details: [{ id: noPhone[0]!.id }],
