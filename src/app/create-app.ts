@@ -1,11 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 
 import { getConnInfo } from '@hono/node-server/conninfo';
-import { serveStatic } from '@hono/node-server/serve-static';
 import { Hono, type Context } from 'hono';
 import { secureHeaders } from 'hono/secure-headers';
 
@@ -28,11 +24,7 @@ import {
   createAuthThrottle,
   type AuthThrottleLimits,
 } from '../store/index.js';
-import {
-  createDeliveries,
-  webhookReceiverPath,
-  type Deliveries,
-} from '../deliveries/deliveries.js';
+import { createDeliveries, type Deliveries } from '../deliveries/deliveries.js';
 import { createGateway, type Gateway } from '../gateway/pipeline.js';
 import { loggablePath } from '../deliveries/receiver-path.js';
 import { createWebhookRoutes } from '../surfaces/webhooks/routes.js';
@@ -43,9 +35,7 @@ import type {
   AgentIdentity,
   AuditSink,
   Clock,
-  CredentialSource,
   Logger,
-  SharedWindows,
   Upstream,
 } from '../ports/index.js';
 import type { StoredAlert } from '../ports/alerts.js';
@@ -56,7 +46,7 @@ import {
   type EvaluatorOptions,
 } from '../alerts/index.js';
 import { dayMs, utcDay } from '../core/index.js';
-import { createOpsRoutes, type ReadinessCheck } from '../surfaces/ops/routes.js';
+import { createOpsRoutes } from '../surfaces/ops/routes.js';
 import { createMcpRoutes, type McpHttp } from '../surfaces/mcp/http.js';
 import { createRestRoutes } from '../surfaces/rest/routes.js';
 import { createApolloClient } from '../upstream/index.js';
@@ -70,25 +60,16 @@ import {
   createReachRecorder,
   enrichmentCachePort,
 } from './adapters.js';
-import { createAdminServices, describeConnection } from './admin-services.js';
+import { createAdminServices } from './admin-services.js';
 import { createDeliveryPoll } from './delivery-poll.js';
 import { createNotifier, type Notify } from './notify.js';
 import { createOAuthCallbackRoutes } from './oauth-connect.js';
-import { oauthRefreshWarning } from './oauth-credential.js';
-import { staleSecrets } from './secret-ages.js';
 import type { StoreServices } from './services.js';
+import { serveConsole } from './console.js';
+import { readiness, sharedCheck } from './readiness.js';
+import type { UpstreamWiring } from './upstream-wiring.js';
 
-/** Where Apollo is and how to reach it. */
-export interface UpstreamWiring {
-  readonly baseUrl: string;
-  /** Injected fetch (the embedded sandbox answers in process). */
-  readonly fetch?: typeof fetch;
-  readonly credential: CredentialSource;
-  /** Says what the upstream is, for /readyz ("embedded sandbox", "api.apollo.io"). */
-  readonly label: string;
-  /** Releases what the credential holds (a shared lock's connection), on drain. */
-  readonly close?: () => Promise<void>;
-}
+export { embeddedSandboxLabel, type UpstreamWiring } from './upstream-wiring.js';
 
 /** Everything createApp needs. */
 export interface AppOptions {
@@ -140,10 +121,6 @@ export interface GatehouseApp {
 }
 
 /** Where the built console lives (the same path from src/ under tsx and from dist/). */
-const consoleDir = fileURLToPath(new URL('../../web/dist/', import.meta.url));
-
-/** The label of the in-process sandbox upstream. */
-export const embeddedSandboxLabel = 'the embedded sandbox';
 
 /** HSTS for a year, subdomains included (Apollo's Marketplace bar). */
 export const hstsValue = 'max-age=31536000; includeSubDomains';
@@ -424,30 +401,7 @@ export function createApp(options: AppOptions): GatehouseApp {
     ...(options.mcpRefreshMs ? { refreshMs: options.mcpRefreshMs } : {}),
   });
   app.route('/', mcp.app);
-  // The console: static files built by Vite (npm run build), a hash-routed single page.
-  if (existsSync(join(consoleDir, 'index.html'))) {
-    app.use(
-      '/assets/*',
-      async (c, next) => {
-        await next();
-        // File names carry a content hash: cache them for good.
-        if (c.res.ok) c.header('cache-control', 'public, max-age=31536000, immutable');
-      },
-      serveStatic({ root: consoleDir }),
-    );
-    app.get(
-      '/',
-      async (c, next) => {
-        await next();
-        c.header('cache-control', 'no-store');
-      },
-      serveStatic({ root: consoleDir, path: 'index.html' }),
-    );
-  } else {
-    app.get('/', (c) =>
-      c.text('The console is not built here: run `npm run build`, then reload.', 503),
-    );
-  }
+  serveConsole(app);
   app.notFound((c) =>
     c.json(
       { error: `Nothing at ${new URL(c.req.url).pathname}. Apollo's API is under /api/v1.` },
@@ -506,90 +460,7 @@ export function cacheNamespace(baseUrl: string): string {
   return host.replace(/[^A-Za-z0-9_.-]/g, '_').slice(0, 64) || 'upstream';
 }
 
-/** Readiness of the rate counters replicas share: without them calls are refused (fail closed). */
-async function sharedCheck(shared: SharedWindows): Promise<ReadinessCheck> {
-  try {
-    await shared.ping();
-    return {
-      name: 'redis',
-      code: 'redis_unreachable',
-      ok: true,
-      detail: 'shared rate windows reachable',
-    };
-  } catch (e) {
-    return {
-      name: 'redis',
-      code: 'redis_unreachable',
-      ok: false,
-      detail: `shared rate windows unreachable (${(e as Error).message}): calls to Apollo are refused until Redis is back`,
-    };
-  }
-}
-
 /** True for addresses only this machine can reach. */
 export function isLoopback(host: string): boolean {
   return ['127.0.0.1', 'localhost', '::1', '[::1]'].includes(host.toLowerCase());
-}
-
-async function readiness(
-  store: StoreServices,
-  upstream: UpstreamWiring,
-  config: Config,
-  now: number,
-  publicUrl: string,
-): Promise<ReadinessCheck[]> {
-  const checks: ReadinessCheck[] = [];
-  try {
-    await store.settings.get('readiness-probe');
-    checks.push({
-      name: 'store',
-      code: 'store_unreachable',
-      ok: true,
-      detail: `${store.handle.dialect} reachable`,
-    });
-  } catch (e) {
-    checks.push({
-      name: 'store',
-      code: 'store_unreachable',
-      ok: false,
-      detail: `store unreachable: ${(e as Error).message}`,
-    });
-  }
-  const credential = await upstream.credential.current().catch(() => null);
-  const info = await store.connection.info().catch(() => undefined);
-  checks.push({
-    name: 'upstream',
-    code: 'credential_missing',
-    ok: credential !== null,
-    detail: credential
-      ? `connected to ${upstream.label} with ${credential.kind === 'apikey' ? 'an API key' : 'OAuth'}${info ? describeConnection(info.metadata) : ''}`
-      : 'Apollo is not connected (gatehouse connect)',
-    ...(await oauthRefreshWarning(store)),
-  });
-  // Apollo POSTs phone and waterfall results only to a public HTTPS address.
-  const sandboxed =
-    upstream.label === embeddedSandboxLabel || /^http:\/\/(127\.|localhost)/.test(upstream.baseUrl);
-  checks.push({
-    name: 'webhooks',
-    code: 'webhooks_unavailable',
-    ok: true,
-    detail: `asynchronous enrichments are received at ${publicUrl}${webhookReceiverPath}/<secret>, with webhook_result polling as the fallback`,
-    ...(!sandboxed && !publicUrl.startsWith('https://')
-      ? {
-          warning:
-            'Apollo delivers webhooks only to a public HTTPS address: set GATEHOUSE_PUBLIC_URL. Until then phone and waterfall results arrive by polling, tens of seconds later.',
-        }
-      : {}),
-  });
-  const ages = await staleSecrets(store, config, now).catch(() => null);
-  if (ages) {
-    checks.push({
-      name: 'secrets',
-      code: 'secrets_unchecked',
-      ok: true,
-      detail: `${ages.checked} credential${ages.checked === 1 ? '' : 's'} checked against a ${config.maxSecretAgeDays}-day rotation period`,
-      ...(ages.warnings.length ? { warning: ages.warnings.map((w) => w.message).join(' ') } : {}),
-    });
-  }
-  return checks;
 }

@@ -1,0 +1,17 @@
+// How Gatehouse reaches Apollo (or the sandbox standing in for it).
+import type { CredentialSource } from '../ports/index.js';
+
+/** The label of the in-process sandbox upstream. */
+export const embeddedSandboxLabel = 'the embedded sandbox';
+
+/** Where Apollo is and how to reach it. */
+export interface UpstreamWiring {
+  readonly baseUrl: string;
+  /** Injected fetch (the embedded sandbox answers in process). */
+  readonly fetch?: typeof fetch;
+  readonly credential: CredentialSource;
+  /** Says what the upstream is, for /readyz ("embedded sandbox", "api.apollo.io"). */
+  readonly label: string;
+  /** Releases what the credential holds (a shared lock's connection), on drain. */
+  readonly close?: () => Promise<void>;
+}
