@@ -16,6 +16,7 @@
 // allow in the span, the 429s Apollo answered (counted where requests reach the sandbox, so the
 // paced upstream's one retry after a 429 cannot hide any), Gatehouse's own refusals, and how
 // evenly the agents shared what was delivered.
+import { createManualTime, type ManualTime } from '../test/helpers/manual-time.js';
 import {
   getAction,
   planLimits,
@@ -24,12 +25,7 @@ import {
   type Window,
   type WindowLimits,
 } from '../src/catalog/index.js';
-import {
-  createManualTime,
-  createPacedUpstream,
-  createPacer,
-  type ManualTime,
-} from '../src/pacing/index.js';
+import { createPacedUpstream, createPacer } from '../src/pacing/index.js';
 import { createSandbox } from '../src/sandbox/index.js';
 import { seededRandom } from '../src/sandbox/random.js';
 import { createApolloClient } from '../src/upstream/index.js';

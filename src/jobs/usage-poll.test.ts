@@ -1,9 +1,10 @@
 // Apollo's usage stats count calls other clients of the account made: fed to the pacer, they
 // shrink what Gatehouse may still send in the current windows.
+import { createManualTime } from '../../test/helpers/manual-time.js';
 import { describe, expect, it } from 'vitest';
 
 import { actions, getAction } from '../catalog/index.js';
-import { createManualTime, createPacer } from '../pacing/index.js';
+import { createPacer } from '../pacing/index.js';
 import { createSandbox } from '../sandbox/index.js';
 import { createWorld } from '../sandbox/world/index.js';
 

@@ -2,7 +2,6 @@
 // in-process pacer (one replica), the shared pacer (several replicas, counted in Redis), and the
 // upstream wrapper that paces every call where it leaves for Apollo.
 export { describeRefusal, describeWait } from './describe.js';
-export { createManualTime, type ManualTime } from './manual-time.js';
 export { createPacedUpstream, type PacedUpstreamOptions } from './paced-upstream.js';
 export { createPacer } from './pacer.js';
 export { createSharedPacer, type SharedPacerOptions } from './shared-pacer.js';

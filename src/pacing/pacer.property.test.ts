@@ -2,6 +2,7 @@
 // 429 (grants replayed through the sandbox's own fixed-window limiter, which opens a window at the
 // first request and keeps it for the window's length), and every caller is answered once time
 // moves on: granted, or refused for a stated reason, with no timer left behind.
+import { createManualTime, type ManualTime } from '../../test/helpers/manual-time.js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 
@@ -9,13 +10,7 @@ import type { WindowLimits } from '../catalog/index.js';
 import { createRateLimiter } from '../sandbox/rate-limiter.js';
 import { parseRateLimitHeaders } from '../upstream/headers.js';
 
-import {
-  createManualTime,
-  createPacer,
-  type Grant,
-  type ManualTime,
-  type Refusal,
-} from './index.js';
+import { createPacer, type Grant, type Refusal } from './index.js';
 
 const bucket = 'contacts.search';
 

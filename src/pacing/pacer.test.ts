@@ -1,18 +1,17 @@
 // Pins the pacer's rules: a call goes only while every Apollo window has room, waits (fairly,
 // round robin between agents) for the window that blocks it, is refused at once when that wait is
 // too long, and Apollo's headers and 429s correct the counts. Time and timers are driven by hand.
+import { createManualTime, type ManualTime } from '../../test/helpers/manual-time.js';
 import { describe, expect, it } from 'vitest';
 
 import type { WindowLimits } from '../catalog/index.js';
 import type { RateLimitInfo } from '../ports/index.js';
 
 import {
-  createManualTime,
   createPacer,
   describeRefusal,
   describeWait,
   type Grant,
-  type ManualTime,
   type PacerOptions,
   type Refusal,
 } from './index.js';

@@ -1,6 +1,6 @@
 // Time driven by hand, for the pacer's tests and benchmarks: a clock and a scheduler in one, so a
 // day of windows runs in milliseconds and every timer fires at its own time, in order.
-import type { PacerClock, SetTimer } from './types.js';
+import type { PacerClock, SetTimer } from '../../src/pacing/types.js';
 
 /** Time driven by hand, for tests and benchmarks: a clock and a scheduler in one. */
 export interface ManualTime extends PacerClock {
