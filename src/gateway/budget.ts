@@ -57,7 +57,9 @@ export function createBudgets(deps: {
     now: number,
   ): Promise<OverBudget | null> {
     for (const p of periodsOf(agent, now)) {
-      const spent = (await deps.ledger!.spent(agent.id, p.start)) + (inFlight.get(agent.id) ?? 0);
+      // This call's own estimate is already counted in flight (see reserve): the others' are not.
+      const others = (inFlight.get(agent.id) ?? 0) - needed;
+      const spent = (await deps.ledger!.spent(agent.id, p.start)) + Math.max(0, others);
       if (spent + needed > p.limit + 1e-9) {
         const error = gatewayError.budgetExhausted({
           limit: p.limit,
@@ -107,32 +109,44 @@ export function createBudgets(deps: {
     }
   }
 
+  /** Gives back what `held` reserved. */
+  function release(held: Held): void {
+    if (!held.agentId || !held.credits) return;
+    const left = (inFlight.get(held.agentId) ?? 0) - held.credits;
+    if (left > 1e-9) inFlight.set(held.agentId, left);
+    else inFlight.delete(held.agentId);
+    if (held.shared) {
+      void deps.reservations
+        ?.releaseCredits(held.agentId, held.credits)
+        .catch((e: unknown) => deps.logger.warn({ err: e }, 'could not release shared credits'));
+    }
+  }
+
   return {
     async reserve(agent, estimate, now, held) {
       if (!deps.ledger || estimate <= 0) return null;
-      const over = await local(agent, estimate, now);
-      if (over) return over;
-      if (deps.reservations && hasBudget(agent)) {
-        const refused = await shared(agent, estimate, now);
-        if (refused) return refused;
-        held.shared = true;
-      }
+      // Counted in flight before the ledger is read, so calls checking at the same moment see
+      // each other: no gap between the check and the reservation for a concurrent call to slip
+      // through (on a slower store that gap let a fourth call past a budget of three).
       inFlight.set(agent.id, (inFlight.get(agent.id) ?? 0) + estimate);
       held.agentId = agent.id;
       held.credits = estimate;
+      const refuse = (over: OverBudget): OverBudget => {
+        release(held);
+        held.agentId = null;
+        held.credits = 0;
+        return over;
+      };
+      const over = await local(agent, estimate, now);
+      if (over) return refuse(over);
+      if (deps.reservations && hasBudget(agent)) {
+        const refused = await shared(agent, estimate, now);
+        if (refused) return refuse(refused);
+        held.shared = true;
+      }
       return null;
     },
-    release(held) {
-      if (!held.agentId || !held.credits) return;
-      const left = (inFlight.get(held.agentId) ?? 0) - held.credits;
-      if (left > 1e-9) inFlight.set(held.agentId, left);
-      else inFlight.delete(held.agentId);
-      if (held.shared) {
-        void deps.reservations
-          ?.releaseCredits(held.agentId, held.credits)
-          .catch((e: unknown) => deps.logger.warn({ err: e }, 'could not release shared credits'));
-      }
-    },
+    release,
     async spent(agentId, now) {
       if (!deps.ledger) return null;
       const pending = inFlight.get(agentId) ?? 0;

@@ -174,7 +174,9 @@ export function createCaller(deps: GatewayDeps, budgets: Budgets) {
         : result.value.body;
       if (deps.cache?.handles(action.id)) {
         const paid = creditsFromResponse(action, answer);
-        void deps.cache
+        // Stored before the agent hears back, so a repeat right after this answer is served from
+        // the cache and never pays twice; a failed write is logged and the answer still goes out.
+        await deps.cache
           .remember(action.id, sendInput, answer, paid, c.now)
           .catch((e: unknown) => deps.logger.warn({ err: e }, 'enrichment cache write failed'));
       }
