@@ -480,6 +480,21 @@ group('describe: what Apollo answered', () => {
     ['upstream_unreachable', 30000, 'Apollo could not be reached (gave up after 30.0 s)'],
     ['credential_missing', null, 'no Apollo credential is connected'],
     ['rate_limited', 5, "Apollo's rate windows had no room left"],
+    [
+      'gatehouse_busy',
+      5,
+      "Gatehouse kept it back to stay within Apollo's rate windows (its queue was full or the wait too long), so Apollo was never called",
+    ],
+    [
+      'shared_state_unavailable',
+      5,
+      'Gatehouse could not reach the state its replicas share (Redis) and refused it, so Apollo was never called',
+    ],
+    [
+      'gatehouse_shutting_down',
+      5,
+      'Gatehouse was shutting down and refused it, so Apollo was never called',
+    ],
     ['budget_exhausted', 5, "the agent's credit budget ran out"],
     ['internal', 5, 'Gatehouse failed internally'],
   ] as const)('words a call that got no answer because of %s', (errorCode, durationMs, words) => {
