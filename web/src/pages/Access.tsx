@@ -2,10 +2,10 @@
 // opens every group holding a match. About eighty actions stay readable this way.
 import { useState } from 'react';
 
-import { api } from './api';
-import type { GrantRequest } from '../../src/surfaces/admin/contracts';
+import { api } from '../api';
+import type { GrantRequest } from '../../../src/surfaces/admin/contracts';
 
-import { useLoad, type Run } from './hooks';
+import { useLoad, type Run } from '../hooks';
 
 interface Target {
   target: string;

@@ -1,0 +1,167 @@
+// The overview page: the Apollo connection, today's calls, warnings, alerts (acknowledge),
+// rate headroom, and connecting Apollo over OAuth.
+import { useState, type FormEvent } from 'react';
+
+import type { AnswerRequest } from '../../../src/surfaces/admin/contracts';
+
+import { api } from '../api';
+import { useLoad, type Run } from '../hooks';
+
+interface OverviewData {
+  connection: { kind: string | null; upstream: string; detail: string | null; age_days?: number };
+  today: { calls: number; denials: number; credits: number };
+  pending_approvals: number;
+  warnings: string[];
+  alerts: Array<{ id: string; kind: string; time: string; message: string; audit_ids: string[] }>;
+  headroom: Array<{
+    action: string;
+    snapshot: {
+      windows: Record<string, { limit: number | null; sent: number; left: number | null }>;
+      queued: number;
+    } | null;
+  }>;
+}
+
+export function Overview({ run }: { run: Run }) {
+  const [data, reload] = useLoad<OverviewData>(run, '/admin/api/overview', 5000);
+  if (!data) return <p>Loading…</p>;
+  const c = data.connection;
+  const acknowledge = async (id: string) => {
+    const done = await run(() =>
+      api.post(`/admin/api/alerts/${id}/acknowledge`, {} satisfies AnswerRequest),
+    );
+    if (done) void reload();
+  };
+  return (
+    <>
+      <div className="cards">
+        <div className="card">
+          Connection
+          <strong>
+            {c.kind === 'oauth' ? 'OAuth' : c.kind === 'apikey' ? 'API key' : 'Sandbox'}
+          </strong>
+          {c.upstream}
+          {c.detail ? ` ${c.detail}` : ''}
+          {c.age_days !== undefined ? `, ${c.age_days} days old` : ''}
+        </div>
+        <div className="card">
+          Calls today<strong data-testid="calls-today">{data.today.calls}</strong>
+        </div>
+        <div className="card">
+          Denials today<strong>{data.today.denials}</strong>
+        </div>
+        <div className="card">
+          Credits today<strong>{data.today.credits}</strong>
+        </div>
+        <div className="card">
+          Pending approvals<strong>{data.pending_approvals}</strong>
+          {data.pending_approvals > 0 && <a href="#/approvals">Review</a>}
+        </div>
+      </div>
+      {data.warnings.map((w) => (
+        <p key={w} className="notice" role="note">
+          {w}
+        </p>
+      ))}
+      <ConnectOAuth run={run} />
+      <h3>Alerts</h3>
+      {data.alerts.length === 0 ? (
+        <p>No unacknowledged alerts.</p>
+      ) : (
+        <ul aria-label="Alerts">
+          {data.alerts.map((a) => (
+            <li key={a.id}>
+              <strong>{a.kind.replace(/_/g, ' ')}</strong> {new Date(a.time).toLocaleString()}:{' '}
+              {a.message}
+              {a.audit_ids.length > 0 && <> (audit {a.audit_ids.join(', ')})</>}{' '}
+              <button
+                type="button"
+                aria-label={`Acknowledge alert ${a.id}`}
+                onClick={() => void acknowledge(a.id)}
+              >
+                Acknowledge
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+      <h3>Rate headroom</h3>
+      {data.headroom.length === 0 ? (
+        <p>No calls to Apollo yet in this process.</p>
+      ) : (
+        <table>
+          <thead>
+            <tr>
+              <th>Action</th>
+              <th>Left this minute</th>
+              <th>Left this hour</th>
+              <th>Left today</th>
+              <th>Queued</th>
+            </tr>
+          </thead>
+          <tbody>
+            {data.headroom.map((h) => {
+              const w = h.snapshot?.windows ?? {};
+              const left = (k: string) => {
+                const x = w[k];
+                return !x || x.limit === null ? 'no limit' : `${x.left ?? x.limit} of ${x.limit}`;
+              };
+              return (
+                <tr key={h.action}>
+                  <td>{h.action}</td>
+                  <td>{left('minute')}</td>
+                  <td>{left('hour')}</td>
+                  <td>{left('day')}</td>
+                  <td>{h.snapshot?.queued ?? 0}</td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      )}
+    </>
+  );
+}
+
+/** Connect Apollo over OAuth: Apollo's consent page, then back to Gatehouse's /oauth/callback. */
+function ConnectOAuth({ run }: { run: Run }) {
+  const [clientId, setClientId] = useState('');
+  const [secret, setSecret] = useState('');
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    const r = await run(() =>
+      api.post<{ url: string }>('/admin/api/connection/oauth', {
+        client_id: clientId,
+        client_secret: secret,
+      }),
+    );
+    setSecret('');
+    if (r) window.location.assign(r.url);
+  };
+  return (
+    <details>
+      <summary>Connect Apollo with OAuth</summary>
+      <p>
+        Register Gatehouse&apos;s <code>{window.location.origin}/oauth/callback</code> as the
+        redirect URL of your Apollo OAuth app, then continue to Apollo to allow access.
+      </p>
+      <form className="inline" onSubmit={(e) => void submit(e)}>
+        <label>
+          Client id
+          <input value={clientId} onChange={(e) => setClientId(e.target.value)} required />
+        </label>
+        <label>
+          Client secret
+          <input
+            type="password"
+            autoComplete="off"
+            value={secret}
+            onChange={(e) => setSecret(e.target.value)}
+            required
+          />
+        </label>
+        <button type="submit">Continue to Apollo</button>
+      </form>
+    </details>
+  );
+}
