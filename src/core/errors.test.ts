@@ -1,15 +1,8 @@
 // Pins every error code's constructor, agent-safe message, HTTP status and hidden cause.
 import { describe, expect, it } from 'vitest';
 
-import {
-  errorCodes,
-  gatewayError,
-  httpStatusFor,
-  isGatewayError,
-  toPublicError,
-  type ErrorCode,
-  type GatewayError,
-} from './errors.js';
+import { gatewayError, httpStatusFor, isGatewayError, toPublicError } from './errors.js';
+import { errorCodes, type ErrorCode, type GatewayError } from './error-codes.js';
 
 const secret = new Error('connect ECONNREFUSED 10.0.0.5:5432 password=hunter2');
 

@@ -20,22 +20,6 @@ import {
 } from './error-codes.js';
 import { formatCredits, formatWait } from './format.js';
 
-export { errorCodes };
-export type {
-  BadRequestProblem,
-  BudgetDetails,
-  BusyReason,
-  ErrorCode,
-  GatewayError,
-  GatewayErrorOf,
-  InputIssue,
-  PublicGatewayError,
-  RateLimitScope,
-  SharedState,
-  UnauthenticatedReason,
-  UpstreamDetails,
-} from './error-codes.js';
-
 const withCause = (cause: unknown) => (cause === undefined ? {} : { cause });
 
 const perWindow: Readonly<Record<Window, string>> = {

@@ -24,7 +24,8 @@ export type {
   DescribeInput,
   Surface,
 } from './audit/index.js';
-export { errorCodes, gatewayError, isGatewayError, toPublicError } from './errors.js';
+export { errorCodes } from './error-codes.js';
+export { gatewayError, isGatewayError, toPublicError } from './errors.js';
 export { httpStatusFor, retryAfterFor } from './error-status.js';
 export type {
   BadRequestProblem,
@@ -39,7 +40,7 @@ export type {
   SharedState,
   UnauthenticatedReason,
   UpstreamDetails,
-} from './errors.js';
+} from './error-codes.js';
 export { formatCredits, formatDuration, formatWait } from './format.js';
 export { closestNames } from './suggest.js';
 export {

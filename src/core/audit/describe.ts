@@ -1,6 +1,6 @@
 import { getAction } from '../../catalog/index.js';
 import type { ActionSpec, Window } from '../../catalog/index.js';
-import { errorCodes } from '../errors.js';
+import { errorCodes } from '../error-codes.js';
 import { formatCredits, formatDuration } from '../format.js';
 
 /** The fields `describe` reads; an `AuditRecord` is one, and so is a record still being built. */

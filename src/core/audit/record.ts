@@ -1,6 +1,6 @@
 import { getAction } from '../../catalog/index.js';
 import type { Window } from '../../catalog/index.js';
-import type { ErrorCode } from '../errors.js';
+import type { ErrorCode } from '../error-codes.js';
 import { maskInput } from '../redact.js';
 
 import { describe, targetOf } from './describe.js';
