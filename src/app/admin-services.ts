@@ -36,7 +36,7 @@ import type { StoreServices } from './services.js';
 
 const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
 
-/** An alert as the admin API and `gatehouse alerts --json` show it. */
+/** An alert as the admin API and `gatehouse alerts --json` show it (one shape for both). */
 export function publicAlert(a: StoredAlert) {
   return {
     id: a.id,

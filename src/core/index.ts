@@ -64,7 +64,14 @@ export type {
   PolicyQuery,
   ResolvedGrant,
 } from './policy/index.js';
-export { maskInput, maskPersonal, personalKindOf, redactFields } from './redact.js';
+export {
+  maskInput,
+  maskPersonal,
+  maxRedactedFields,
+  personalKindOf,
+  redactableField,
+  redactFields,
+} from './redact.js';
 export type { MaskOptions, PersonalKind, Redacted } from './redact.js';
 export { err, ok } from './result.js';
 export { ageInDays, secretAgeWarnings } from './secret-age.js';

@@ -168,6 +168,11 @@ export interface Redacted<T> {
   readonly removed: number;
 }
 
+/** A field name an agent's answers can be redacted of (`email`, `phone_numbers`, `organization.phone`). */
+export const redactableField = /^[A-Za-z0-9_.]{1,100}$/;
+/** At most this many redacted fields per agent. */
+export const maxRedactedFields = 100;
+
 /**
  * A deep copy of a response with every listed field name removed at any depth (per-agent
  * redaction such as `email`, `phone_numbers`); the input is not changed.

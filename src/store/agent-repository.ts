@@ -2,6 +2,7 @@ import { createHash, randomBytes as nodeRandomBytes, timingSafeEqual } from 'nod
 
 import type { Kysely, Selectable } from 'kysely';
 
+import { maxRedactedFields, redactableField } from '../core/redact.js';
 import { ok } from '../core/result.js';
 import type { Result } from '../core/result.js';
 
@@ -403,8 +404,8 @@ function validateLimits(limits: AgentLimits): Result<LimitColumns, StoreError> {
     const fields = limits.redactedFields;
     if (
       !Array.isArray(fields) ||
-      fields.length > 100 ||
-      !fields.every((f) => typeof f === 'string' && /^[A-Za-z0-9_.]{1,100}$/.test(f))
+      fields.length > maxRedactedFields ||
+      !fields.every((f) => typeof f === 'string' && redactableField.test(f))
     ) {
       return storeError(
         'invalid_input',

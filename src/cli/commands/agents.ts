@@ -7,6 +7,7 @@ import {
   levels,
   reachNote,
   reachOf,
+  redactableField,
   type KeyReach,
   type Level,
 } from '../../core/index.js';
@@ -67,7 +68,7 @@ function redactFlag(text: string | undefined): string[] | undefined {
   if (text === undefined) return undefined;
   if (text.trim().toLowerCase() === 'none') return [];
   const fields = text.split(',').map((f) => f.trim());
-  const bad = fields.find((f) => !/^[A-Za-z0-9_.]{1,100}$/.test(f));
+  const bad = fields.find((f) => !redactableField.test(f));
   if (bad !== undefined) {
     throw new CliError(
       `--redact ${text}: '${bad}' is not a field name; give names such as email,phone_numbers (letters, digits, _ and .), or none`,

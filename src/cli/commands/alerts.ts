@@ -1,4 +1,4 @@
-import type { StoredAlert } from '../../ports/alerts.js';
+import { publicAlert } from '../../app/admin-services.js';
 import { cliActor, createAdminChanges } from '../../services/admin/changes.js';
 import { ago, CliError, parse, table, type CliIO } from '../io.js';
 import { storeOptions, withStore } from '../with-store.js';
@@ -15,21 +15,6 @@ database, so every replica and the console see the same ones.
                     cli:<your user name>); a second ack changes nothing and says who acked it
 
 Options: --all  --note  --db  --json  --help`;
-
-function alertJson(a: StoredAlert) {
-  const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
-  return {
-    id: a.id,
-    kind: a.kind,
-    time: iso(a.time),
-    agent: { id: a.agentId, name: a.agentName },
-    message: a.message,
-    audit_ids: a.auditIds,
-    acknowledged_at: iso(a.acknowledgedAt),
-    acknowledged_by: a.acknowledgedBy,
-    acknowledged_note: a.acknowledgedNote,
-  };
-}
 
 /** `gatehouse alerts …` */
 export async function alertsCommand(args: string[], io: CliIO): Promise<number> {
@@ -61,7 +46,7 @@ export async function alertsCommand(args: string[], io: CliIO): Promise<number> 
       if (!done.ok) throw new CliError(done.error.message);
       const { alert, already } = done.value;
       if (values.json)
-        io.out(JSON.stringify({ alert: alertJson(alert), already_acknowledged: already }));
+        io.out(JSON.stringify({ alert: publicAlert(alert), already_acknowledged: already }));
       else if (already)
         io.out(
           `Alert ${alert.id} was already acknowledged by ${alert.acknowledgedBy} ${ago(alert.acknowledgedAt)}; nothing changed.`,
@@ -72,7 +57,7 @@ export async function alertsCommand(args: string[], io: CliIO): Promise<number> 
   }
   return withStore(io, values, async (store) => {
     const alerts = await store.alerts.list({ limit: 200, includeAcknowledged: values.all });
-    if (values.json) io.out(JSON.stringify({ alerts: alerts.map(alertJson) }));
+    if (values.json) io.out(JSON.stringify({ alerts: alerts.map(publicAlert) }));
     else if (!alerts.length)
       io.out(values.all ? 'No alerts.' : 'No unacknowledged alerts (see --all for the others).');
     else

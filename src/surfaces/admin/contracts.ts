@@ -3,7 +3,12 @@
 // them, and a test checks that every route the admin API registers is listed here.
 import { z } from 'zod';
 
-import { approvalStates, auditDecisions } from '../../core/index.js';
+import {
+  approvalStates,
+  auditDecisions,
+  maxRedactedFields,
+  redactableField,
+} from '../../core/index.js';
 
 const levels = ['off', 'read', 'full'] as const;
 export const grantBody = z.strictObject({
@@ -25,8 +30,8 @@ export const limitsBody = z
     credits_per_month: budget.optional(),
     requests_per_minute: z.number().int().min(1).max(100_000).nullable().optional(),
     redact: z
-      .array(z.string().regex(/^[A-Za-z0-9_.]{1,100}$/, 'a field name: letters, digits, _ and .'))
-      .max(100)
+      .array(z.string().regex(redactableField, 'a field name: letters, digits, _ and .'))
+      .max(maxRedactedFields)
       .optional(),
   })
   .refine((l) => Object.keys(l).length > 0, {
