@@ -7,6 +7,7 @@ import type { Kysely, Selectable } from 'kysely';
 
 import type { AlertStore, AuditEvent, StoredAlert } from '../ports/alerts.js';
 
+import { pruneInBatches } from './prune.js';
 import { parseJsonArray, stringifyJson } from './codec.js';
 import type { AlertsTable, Database } from './db.js';
 import { createUlidFactory } from './ids.js';
@@ -29,7 +30,6 @@ const maxAuditIds = 100;
 const maxKeyLength = 300;
 const maxByLength = 200;
 const maxIpLength = 100;
-const pruneBatchSize = 5000;
 
 /** Creates the alert repository. */
 export function createAlertRepository(
@@ -123,22 +123,15 @@ export function createAlertRepository(
     },
 
     async prune({ olderThan }) {
-      let total = 0;
-      for (;;) {
+      return pruneInBatches(async (limit) => {
         const result = await db
           .deleteFrom('alerts')
           .where('id', 'in', (eb) =>
-            eb
-              .selectFrom('alerts')
-              .select('id')
-              .where('time', '<', olderThan)
-              .limit(pruneBatchSize),
+            eb.selectFrom('alerts').select('id').where('time', '<', olderThan).limit(limit),
           )
           .executeTakeFirst();
-        const deleted = Number(result.numDeletedRows);
-        total += deleted;
-        if (deleted < pruneBatchSize) return total;
-      }
+        return result.numDeletedRows;
+      });
     },
 
     async noteIp(agentId, ip, at) {

@@ -6,6 +6,7 @@ import type { AuditDecision, Surface as AuditSurface } from '../core/index.js';
 import { ok } from '../core/result.js';
 import type { Result } from '../core/result.js';
 
+import { pruneInBatches } from './prune.js';
 import { parseJson, stringifyJson } from './codec.js';
 import type { AuditRecordsTable, Database } from './db.js';
 import { storeError } from './errors.js';
@@ -165,7 +166,6 @@ const decisionSet: ReadonlySet<string> = new Set(auditDecisions);
 const maxActionLength = 200;
 const maxTargetLength = 2000;
 const maxPageSize = 1000;
-const pruneBatchSize = 5000;
 
 /** Creates the audit repository. */
 export function createAuditRepository(
@@ -341,23 +341,15 @@ export function createAuditRepository(
     },
 
     async prune({ olderThan }) {
-      let total = 0;
-      // Batched so a large prune never holds the write lock long enough to stall live calls.
-      for (;;) {
+      return pruneInBatches(async (limit) => {
         const result = await db
           .deleteFrom('audit_records')
           .where('id', 'in', (eb) =>
-            eb
-              .selectFrom('audit_records')
-              .select('id')
-              .where('time', '<', olderThan)
-              .limit(pruneBatchSize),
+            eb.selectFrom('audit_records').select('id').where('time', '<', olderThan).limit(limit),
           )
           .executeTakeFirst();
-        const deleted = Number(result.numDeletedRows);
-        total += deleted;
-        if (deleted < pruneBatchSize) return total;
-      }
+        return result.numDeletedRows;
+      });
     },
   };
 }

@@ -8,6 +8,7 @@ import type { Kysely, Selectable } from 'kysely';
 
 import type { DeliveryState, DeliveryStore, DeliveryVia, StoredDelivery } from '../ports/index.js';
 
+import { pruneBatchSize } from './prune.js';
 import type { Database, DeliveriesTable } from './db.js';
 import { sealedAad } from './personal-data.js';
 import type { Sealer } from './sealer.js';
@@ -19,7 +20,6 @@ const states: ReadonlySet<string> = new Set<DeliveryState>([
   'failed',
 ]);
 const vias: ReadonlySet<string> = new Set<DeliveryVia>(['webhook', 'poll']);
-const pruneBatchSize = 5000;
 
 /** The largest payload kept (a bulk delivery of 10 people is a few tens of kilobytes). */
 export const maxDeliveryPayloadBytes = 1_000_000;

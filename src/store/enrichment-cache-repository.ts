@@ -13,6 +13,7 @@ import type { Kysely, Selectable } from 'kysely';
 import { ok } from '../core/result.js';
 import type { Result } from '../core/result.js';
 
+import { pruneInBatches } from './prune.js';
 import { parseJson, stringifyJson } from './codec.js';
 import type { Database, EnrichmentCacheTable } from './db.js';
 import { createKeyHasher } from './enrichment-lookup-key.js';
@@ -99,7 +100,6 @@ export interface EnrichmentCacheRepository {
 export const maxEnrichmentKeys = 50;
 /** The longest key accepted; Postgres b-tree entries must stay well under 2.7 kB. */
 export const maxEnrichmentKeyLength = 1024;
-const pruneBatchSize = 5000;
 
 const kindSet: ReadonlySet<string> = new Set(enrichmentCacheKinds);
 
@@ -236,9 +236,7 @@ export function createEnrichmentCacheRepository(
     },
 
     async prune(now) {
-      let total = 0;
-      // Batched so a large prune never holds the write lock long enough to stall live calls.
-      for (;;) {
+      return pruneInBatches(async (limit) => {
         const result = await db
           .deleteFrom('enrichment_cache')
           .where('key', 'in', (eb) =>
@@ -246,13 +244,11 @@ export function createEnrichmentCacheRepository(
               .selectFrom('enrichment_cache')
               .select('key')
               .where('expires_at', '<=', now)
-              .limit(pruneBatchSize),
+              .limit(limit),
           )
           .executeTakeFirst();
-        const deleted = Number(result.numDeletedRows);
-        total += deleted;
-        if (deleted < pruneBatchSize) return total;
-      }
+        return result.numDeletedRows;
+      });
     },
 
     async remove(keys) {
