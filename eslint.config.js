@@ -5,11 +5,33 @@ import tseslint from 'typescript-eslint';
 
 /** Folders each layer must not import from (relative imports are matched by folder name). */
 // Domain folders above the store: what the pipeline and the admin service are made of.
-const domain = ['gateway', 'approvals', 'deliveries', 'alerts', 'pacing', 'services', 'jobs'];
+// `auth` is the MCP authorization server (oidc-provider over the store), beside the services.
+const domain = [
+  'gateway',
+  'approvals',
+  'deliveries',
+  'alerts',
+  'pacing',
+  'services',
+  'jobs',
+  'auth',
+];
 // Composition and the outermost layers.
 const outer = ['surfaces', 'app', 'cli', 'web'];
+// Tracing (docs/tracing.md): any layer may trace through src/telemetry's helpers over the
+// OpenTelemetry API, a no-op until an SDK is registered; only src/telemetry/sdk.ts touches the SDK,
+// and only the composition starts it, so the pipeline and the Apollo client never depend on it.
+const otelSdk = {
+  group: ['@opentelemetry/*', '!@opentelemetry/api'],
+  message: 'Only src/telemetry/sdk.ts uses the OpenTelemetry SDK; trace through src/telemetry.',
+};
+const telemetrySdk = {
+  group: ['**/telemetry/sdk', '**/telemetry/sdk.js'],
+  message: 'The tracing SDK is started by the composition (src/app/start.ts) only.',
+};
 const boundaries = {
   'src/catalog': [
+    'telemetry',
     'core',
     'upstream',
     'store',
@@ -21,10 +43,60 @@ const boundaries = {
     ...outer,
   ],
   // Pure logic: nothing with I/O, not even the port types.
-  'src/core': ['upstream', 'store', 'cache', 'sandbox', 'config', 'ports', ...domain, ...outer],
-  'src/config': ['upstream', 'store', 'cache', 'sandbox', 'ports', ...domain, ...outer],
-  'src/sandbox': ['core', 'upstream', 'store', 'cache', 'config', 'ports', ...domain, ...outer],
-  'src/ports': ['upstream', 'store', 'cache', 'sandbox', 'config', ...domain, ...outer],
+  'src/core': [
+    'upstream',
+    'store',
+    'cache',
+    'sandbox',
+    'config',
+    'ports',
+    'telemetry',
+    ...domain,
+    ...outer,
+  ],
+  'src/config': [
+    'upstream',
+    'store',
+    'cache',
+    'sandbox',
+    'ports',
+    'telemetry',
+    ...domain,
+    ...outer,
+  ],
+  'src/sandbox': [
+    'core',
+    'upstream',
+    'store',
+    'cache',
+    'config',
+    'ports',
+    'telemetry',
+    ...domain,
+    ...outer,
+  ],
+  'src/ports': [
+    'upstream',
+    'store',
+    'cache',
+    'sandbox',
+    'config',
+    'telemetry',
+    ...domain,
+    ...outer,
+  ],
+  // The span helpers read nothing of Gatehouse; the SDK setup reads the configuration's types.
+  // (src/core is not listed: the pattern would also match @opentelemetry/core, which sdk.ts uses.)
+  'src/telemetry': [
+    'catalog',
+    'upstream',
+    'store',
+    'cache',
+    'sandbox',
+    'metrics',
+    ...domain,
+    ...outer,
+  ],
   'src/upstream': ['store', 'cache', 'sandbox', ...domain, ...outer],
   'src/store': ['upstream', 'sandbox', ...domain, ...outer],
   'src/cache': ['upstream', 'store', 'sandbox', ...domain, ...outer],
@@ -65,7 +137,10 @@ const boundaries = {
     'jobs',
     ...outer,
   ],
-  'src/gateway': ['upstream', 'store', 'cache', 'sandbox', 'services', 'jobs', ...outer],
+  // The pipeline reports to the observer port; the metrics behind it (prom-client) stay outside.
+  'src/gateway': ['upstream', 'store', 'cache', 'sandbox', 'services', 'jobs', 'metrics', ...outer],
+  // Metrics implement the observer port and read the pacer's types; the composition wires them.
+  'src/metrics': ['gateway', ...outer],
   'src/alerts': [
     'upstream',
     'sandbox',
@@ -76,7 +151,10 @@ const boundaries = {
     'jobs',
     ...outer,
   ],
-  'src/services': ['upstream', 'sandbox', 'config', 'jobs', ...outer],
+  // Services orchestrate: they may read the configuration's types and call Apollo (OAuth connect).
+  'src/services': ['sandbox', 'jobs', ...outer],
+  // The authorization server reads the store, the configuration and the ports; surfaces mount it.
+  'src/auth': ['sandbox', 'jobs', 'gateway', 'services', ...outer],
   'src/surfaces': ['store', 'sandbox', 'app', 'cli', 'web', 'jobs'],
   'src/jobs': ['sandbox', ...outer],
   'src/app': ['cli', 'web'],
@@ -159,10 +237,14 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
-          patterns: banned.map((name) => ({
-            group: [`**/${name}/**`, `**/${name}`],
-            message: `${folder} must not depend on src/${name} (see the architecture in README.md).`,
-          })),
+          patterns: [
+            ...banned.map((name) => ({
+              group: [`**/${name}/**`, `**/${name}`],
+              message: `${folder} must not depend on src/${name} (see the architecture in README.md).`,
+            })),
+            ...(folder === 'src/telemetry' ? [] : [otelSdk]),
+            ...(folder === 'src/app' ? [] : [telemetrySdk]),
+          ],
         },
       ],
     },

@@ -14,7 +14,9 @@ export default defineConfig({
         test: {
           name: 'e2e-postgres',
           include: ['test/e2e/**/*.test.ts'],
-          env: { GATEHOUSE_TEST_E2E_DB: 'postgres' },
+          // Each test's Gatehouse is the only replica on its schema unless the test says otherwise
+          // (the replica suites set GATEHOUSE_REDIS_URL): see src/app/replica-safety.ts.
+          env: { GATEHOUSE_TEST_E2E_DB: 'postgres', GATEHOUSE_SINGLE_REPLICA: 'true' },
         },
       },
     ],

@@ -4,7 +4,7 @@ import http from 'node:http';
 import { join } from 'node:path';
 
 import { createLogger } from '../src/app/logger.js';
-import { openStore } from '../src/app/services.js';
+import { openStore } from '../src/store/open-store.js';
 import { loadConfig } from '../src/config/config.js';
 
 /** Starts `node --import tsx <script>` (or `node <nodeArgs> <script>`) and resolves with the first stdout line matching `pattern`. */

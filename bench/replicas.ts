@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 
 import { createLogger } from '../src/app/logger.js';
-import { openStore } from '../src/app/services.js';
+import { openStore } from '../src/store/open-store.js';
 import { getAction } from '../src/catalog/index.js';
 import { loadConfig } from '../src/config/config.js';
 

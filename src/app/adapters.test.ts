@@ -10,7 +10,7 @@ import { loadConfig } from '../config/config.js';
 
 import { storedCredential } from './adapters.js';
 import { createLogger } from './logger.js';
-import { openStore, type StoreServices } from './services.js';
+import { openStore, type StoreServices } from '../store/open-store.js';
 
 let store: StoreServices | undefined;
 let dir = '';

@@ -2,7 +2,7 @@
 // root, so neither the store nor the gateway knows about the other.
 import { cacheableActionIds, mergeBulk, splitBulk, type EnrichmentCache } from '../cache/index.js';
 import { learnReach, type AuditRecord, type KeyReach } from '../core/index.js';
-import { createAuditWriter, type Agent, type Connection } from '../store/index.js';
+import { createAuditWriter, type Agent } from '../store/index.js';
 import type {
   AgentDirectory,
   AgentIdentity,
@@ -17,7 +17,9 @@ import type {
   Logger,
 } from '../ports/index.js';
 
-import type { StoreServices } from './services.js';
+import { loadConnection, type StoreServices } from '../store/open-store.js';
+
+export { loadConnection };
 
 /** Agents by token; last-used time and IP are written in the background, once a second at most. */
 export function createAgentDirectory(
@@ -105,8 +107,15 @@ export function createAuditReader(store: StoreServices): AuditReader {
   };
 }
 
-/** The audit sink over the append-only audit repository, with group commit. */
-export function createAuditSink(store: StoreServices, now: () => number): AuditSink {
+/**
+ * The audit sink over the append-only audit repository, with group commit. `requestId` names the
+ * HTTP request running when a record is first written, if any.
+ */
+export function createAuditSink(
+  store: StoreServices,
+  now: () => number,
+  options: { readonly requestId?: () => string | undefined } = {},
+): AuditSink {
   const writer = createAuditWriter(store.audit);
   const fields = (r: AuditRecord) => ({
     rule: r.rule,
@@ -130,6 +139,7 @@ export function createAuditSink(store: StoreServices, now: () => number): AuditS
         decision: r.decision,
         ...fields(r),
         completedAt: r.completed ? now() : null,
+        requestId: options.requestId?.() ?? null,
       });
       if (!result.ok) throw new Error(`audit record not written: ${result.error.message}`);
       return result.value.id;
@@ -149,24 +159,6 @@ export function createAuditSink(store: StoreServices, now: () => number): AuditS
 /** A fixed credential (the embedded sandbox's key). */
 export function fixedCredential(credential: Credential): CredentialSource {
   return { current: async () => credential };
-}
-
-/**
- * The stored connection with its credential unsealed (undefined when Apollo is not connected);
- * throws when it cannot be opened, which only an operator can fix.
- */
-export async function loadConnection(
-  store: Pick<StoreServices, 'connection' | 'reloadKeys'>,
-): Promise<Connection | undefined> {
-  let loaded = await store.connection.load();
-  if (!loaded.ok && loaded.error.code === 'vault_unknown_key') {
-    // Sealed by a `gatehouse secrets rotate` since this process loaded its keys.
-    await store.reloadKeys();
-    loaded = await store.connection.load();
-  }
-  if (!loaded.ok)
-    throw new Error(`cannot open the stored Apollo credential: ${loaded.error.message}`);
-  return loaded.value;
 }
 
 /**

@@ -9,6 +9,8 @@ import type { Config } from '../config/config.js';
 import { alignMatches, createEnrichmentCache, type EnrichmentCache } from '../cache/index.js';
 import { getAction, planLimits } from '../catalog/index.js';
 import { createMatchBatcher } from '../gateway/match-batcher.js';
+import { observeAuditSink, observePacer, observeUpstream } from '../gateway/observe.js';
+import { createMetrics, type Metrics } from '../metrics/index.js';
 import {
   createPacedUpstream,
   createPacer,
@@ -19,6 +21,8 @@ import {
   createApprovalRepository,
   createDeliveryRepository,
   createEnrichmentCacheRepository,
+  createMcpSessionRepository,
+  createRedisMcpSessions,
   createRedisShared,
   createAgentRateLimiter,
   createAuthThrottle,
@@ -29,6 +33,16 @@ import { createGateway, type Gateway } from '../gateway/pipeline.js';
 import { loggablePath } from '../deliveries/receiver-path.js';
 import { createWebhookRoutes } from '../surfaces/webhooks/routes.js';
 import { createAdminAuth } from '../surfaces/admin/admin-auth.js';
+import { memorySessions } from '../surfaces/admin/memory-sessions.js';
+import { createOAuthServerRoutes } from '../surfaces/oauth-server/routes.js';
+import { createCredentialNotes } from '../auth/credential-notes.js';
+import { createMcpAuthorization } from '../auth/mcp-authorization.js';
+import {
+  explainOAuthRefusal,
+  refuseOAuthTokenOnRest,
+  withOAuthAccessTokens,
+  type OAuthTokenSource,
+} from '../auth/oauth-agents.js';
 import { bearerToken, createAdminRoutes } from '../surfaces/admin/routes.js';
 import type {
   AgentDirectory,
@@ -45,8 +59,9 @@ import {
   type AlertEvaluator,
   type EvaluatorOptions,
 } from '../alerts/index.js';
-import { dayMs, utcDay } from '../core/index.js';
-import { createOpsRoutes } from '../surfaces/ops/routes.js';
+import { dayMs, gatewayError, utcDay } from '../core/index.js';
+import { createMetricsRoutes, createOpsRoutes } from '../surfaces/ops/routes.js';
+import { createRequestIds } from '../surfaces/http/request-id.js';
 import { createMcpRoutes, type McpHttp } from '../surfaces/mcp/http.js';
 import { createRestRoutes } from '../surfaces/rest/routes.js';
 import { createApolloClient } from '../upstream/index.js';
@@ -60,11 +75,11 @@ import {
   createReachRecorder,
   enrichmentCachePort,
 } from './adapters.js';
-import { createAdminServices } from './admin-services.js';
-import { createDeliveryPoll } from './delivery-poll.js';
+import { createAdminServices } from '../services/admin/views.js';
+import { createDeliveryPoll } from '../jobs/delivery-poll.js';
 import { createNotifier, type Notify } from './notify.js';
-import { createOAuthCallbackRoutes } from './oauth-connect.js';
-import type { StoreServices } from './services.js';
+import { createOAuthCallbackRoutes } from './oauth-callback.js';
+import type { StoreServices } from '../store/open-store.js';
 import { serveConsole } from './console.js';
 import { readiness, sharedCheck } from './readiness.js';
 import type { UpstreamWiring } from './upstream-wiring.js';
@@ -114,9 +129,24 @@ export interface GatehouseApp {
   readonly deliveries: Deliveries;
   /** The anomaly-alert evaluator (runs on its own timer; tests may call it directly). */
   readonly alerts: AlertEvaluator;
+  /** The Prometheus metrics; null with GATEHOUSE_METRICS=false. */
+  readonly metrics: Metrics | null;
+  /**
+   * With GATEHOUSE_METRICS_PORT: the app serving /metrics alone, which the server listens with on
+   * 127.0.0.1 at `port` (the main app then has no /metrics).
+   */
+  readonly metricsListener: { readonly app: Hono; readonly port: number } | null;
   /** Tells the app where the server listens (the webhook address when no public URL is set). */
   setListeningUrl(url: string): void;
-  /** Stops accepting work, waits for calls in flight, flushes pending writes. */
+  /**
+   * The first step of a graceful stop: /readyz answers 503 `draining` (a load balancer stops
+   * sending here) while calls are still served.
+   */
+  beginDrain(): void;
+  /**
+   * Refuses new calls (503 GATEHOUSE_SHUTTING_DOWN, recorded), waits for calls in flight, flushes
+   * pending writes.
+   */
   drain(): Promise<void>;
 }
 
@@ -129,8 +159,15 @@ const systemClock: Clock = { now: () => Date.now(), monotonic: () => performance
 
 /** Wires the pipeline and the surfaces. The only place that knows every concrete piece. */
 export function createApp(options: AppOptions): GatehouseApp {
-  const { config, logger, store } = options;
+  const { config, store } = options;
+  // Every line logged while a request runs names it (request_id), whatever module writes it.
+  const requestIds = createRequestIds();
+  const logger = requestIds.logger(options.logger);
   const clock = options.clock ?? systemClock;
+  const metrics = config.metrics ? createMetrics({ replicaId: config.replicaId }) : null;
+  const observer = metrics?.observer;
+  // Metric timings are real elapsed time, whatever clock the app is given.
+  const elapsedClock = () => performance.now();
   const notify = options.notify ?? createNotifier(config.notifyWebhookUrl, logger);
   const agents = createAgentDirectory(store, logger);
   const client = createApolloClient({
@@ -147,7 +184,7 @@ export function createApp(options: AppOptions): GatehouseApp {
   const shared = config.redisUrl
     ? createRedisShared(config.redisUrl, { namespace: cacheNamespace(options.upstream.baseUrl) })
     : null;
-  const pacer = shared
+  const unobservedPacer = shared
     ? createSharedPacer({ shared, defaults, logger })
     : createPacer({
         clock: { now: () => clock.monotonic() },
@@ -158,8 +195,14 @@ export function createApp(options: AppOptions): GatehouseApp {
         },
         defaults,
       });
+  const observedPacer = observer ? observePacer(unobservedPacer, observer) : null;
+  const pacer: Pacer = observedPacer ?? unobservedPacer;
+  const apollo: Upstream = {
+    call: (action, input, credential) => client.call(action, input, credential),
+  };
   const paced = createPacedUpstream(
-    { call: (action, input, credential) => client.call(action, input, credential) },
+    // Observed below the pacer, so Apollo's latency does not include the queue's wait.
+    observer ? observeUpstream(apollo, observer) : apollo,
     pacer,
     { maxWaitMs: config.maxQueueWaitMs },
   );
@@ -212,7 +255,20 @@ export function createApp(options: AppOptions): GatehouseApp {
   });
   if (options.alerts?.evaluate !== false) alertEvaluator.start();
   const addresses = createAddressWatch({ store: store.alerts, logger, onRaised: raised });
-  const audit: AuditSink = createAuditSink(store, clock.now);
+  const storedAudit: AuditSink = createAuditSink(store, clock.now, {
+    requestId: requestIds.current,
+  });
+  // The pipeline's writes count requests (one record each); the deliveries' follow a counted call.
+  const audit: AuditSink = observer
+    ? observeAuditSink(storedAudit, observer, { monotonic: elapsedClock, countRequests: false })
+    : storedAudit;
+  // A call made with an MCP OAuth access token says so in its record's sentence.
+  const credentialNotes = createCredentialNotes();
+  const gatewayAudit: AuditSink = credentialNotes.sink(
+    observer
+      ? observeAuditSink(storedAudit, observer, { monotonic: elapsedClock, countRequests: true })
+      : storedAudit,
+  );
   const watchedAgents: AgentDirectory = {
     async authenticate(token) {
       const agent = await agents.authenticate(token);
@@ -230,6 +286,33 @@ export function createApp(options: AppOptions): GatehouseApp {
   // Until the server listens, the configured port stands in for the listening address.
   let listeningUrl: string | null = null;
   const publicUrl = () => config.publicUrl ?? listeningUrl ?? `http://127.0.0.1:${config.port}`;
+  // MCP authorization (docs/mcp-oauth.md): OAuth access tokens become agents where static agent
+  // tokens do, so every surface gets them from the one directory.
+  const oauthAgent = async (id: string) => {
+    const found = await store.agents.get(id);
+    return found && found.id === id
+      ? { id: found.id, name: found.name, active: found.revokedAt === null }
+      : null;
+  };
+  const oauthServer = config.mcpOauth
+    ? createMcpAuthorization({
+        config,
+        store,
+        publicUrl,
+        logger,
+        now: clock.now,
+        agent: oauthAgent,
+      })
+    : null;
+  const oauthTokens: OAuthTokenSource | null = oauthServer
+    ? { resolve: (token) => oauthServer.resolveAccessToken(token), agent: oauthAgent }
+    : null;
+  const gatewayAgents = oauthTokens
+    ? withOAuthAccessTokens(watchedAgents, oauthTokens, (agent) => {
+        seen.set(agent.id, agent);
+        credentialNotes.noteOAuth();
+      })
+    : watchedAgents;
   const deliveries = createDeliveries({
     store: createDeliveryRepository(store.handle.db, { sealer: store.sealer }),
     audit,
@@ -244,9 +327,9 @@ export function createApp(options: AppOptions): GatehouseApp {
     }),
   });
   const gateway = createGateway({
-    agents: watchedAgents,
+    agents: gatewayAgents,
     grants: createGrantSource(store),
-    audit,
+    audit: gatewayAudit,
     credentials: options.upstream.credential,
     upstream,
     clock,
@@ -310,6 +393,8 @@ export function createApp(options: AppOptions): GatehouseApp {
   };
 
   const app = new Hono();
+  app.use('*', requestIds.middleware());
+  app.use('*', credentialNotes.middleware());
   app.use(
     '*',
     secureHeaders({
@@ -334,11 +419,14 @@ export function createApp(options: AppOptions): GatehouseApp {
     const started = performance.now();
     await next();
     // Path only: a query string may carry what a careless client put there. A webhook receiver's
-    // path is its secret, so that part is logged as a hash prefix.
-    logger.info(
+    // path is its secret, so that part is logged as a hash prefix. Probes are polled every few
+    // seconds: their lines are debug, so they do not drown the calls at info.
+    const path = new URL(c.req.url).pathname;
+    const line = probePaths.has(path) ? logger.debug : logger.info;
+    line(
       {
         method: c.req.method,
-        path: loggablePath(new URL(c.req.url).pathname),
+        path: loggablePath(path),
         status: c.res.status,
         ms: Math.round((performance.now() - started) * 100) / 100,
         audit_id: c.res.headers.get('x-gatehouse-audit-id') ?? undefined,
@@ -346,21 +434,53 @@ export function createApp(options: AppOptions): GatehouseApp {
       'request',
     );
   });
+  const readinessChecks = async () => [
+    ...(await readiness(store, options.upstream, config, clock.now(), publicUrl())),
+    ...(shared ? [await sharedCheck(shared)] : []),
+  ];
+  const metricsRoute = metrics
+    ? {
+        render: () => metrics.render(),
+        ...(config.metricsToken ? { token: config.metricsToken } : {}),
+      }
+    : null;
   app.route(
     '/',
     createOpsRoutes({
+      ...(metricsRoute && config.metricsPort === undefined ? { metrics: metricsRoute } : {}),
       draining: () => draining,
       // A wrong token here counts toward the address's lockout: the fuller answer would
       // otherwise tell a guesser, unthrottled, which guess was right.
       isAdmin: (c) =>
         adminAuth.isAdmin(c, bearerToken(c.req.header('authorization')), 'admin:readyz'),
-      checks: async () => [
-        ...(await readiness(store, options.upstream, config, clock.now(), publicUrl())),
-        ...(shared ? [await sharedCheck(shared)] : []),
-      ],
+      checks: readinessChecks,
     }),
   );
-  app.route('/', createRestRoutes({ gateway, maxBodyBytes: config.maxBodyBytes, clientIp }));
+  app.route(
+    '/',
+    createRestRoutes({
+      gateway,
+      maxBodyBytes: config.maxBodyBytes,
+      clientIp,
+      ...(oauthServer && oauthTokens
+        ? {
+            async refuseToken(token: string) {
+              const refused = await refuseOAuthTokenOnRest(
+                token,
+                oauthTokens,
+                oauthServer.resourceUrl(),
+              );
+              return refused
+                ? {
+                    error: { ...gatewayError.unauthenticated('unknown'), message: refused.message },
+                    rule: 'OAuth token outside /mcp',
+                  }
+                : null;
+            },
+          }
+        : {}),
+    }),
+  );
   app.route(
     '/',
     createOAuthCallbackRoutes({
@@ -371,6 +491,21 @@ export function createApp(options: AppOptions): GatehouseApp {
     }),
   );
   app.route('/', createWebhookRoutes({ deliveries, maxBodyBytes: config.maxBodyBytes }));
+  // One store of console sessions for the admin API and the MCP connection consent.
+  const consoleSessions = shared ?? memorySessions();
+  if (oauthServer) {
+    app.route(
+      '/',
+      createOAuthServerRoutes({
+        server: oauthServer,
+        sessions: consoleSessions,
+        isHttps,
+        clientIp,
+        adminEnabled: Boolean(options.adminToken ?? config.adminToken),
+        logger,
+      }),
+    );
+  }
   app.route(
     '/',
     createAdminRoutes({
@@ -385,7 +520,7 @@ export function createApp(options: AppOptions): GatehouseApp {
       }),
       adminToken: options.adminToken ?? config.adminToken,
       // Replicas share console sessions through Redis, so no sticky sessions are needed.
-      ...(shared ? { sessions: shared } : {}),
+      sessions: consoleSessions,
       isHttps,
       auth: adminAuth,
     }),
@@ -398,9 +533,36 @@ export function createApp(options: AppOptions): GatehouseApp {
     allowedOrigins: config.mcpAllowedOrigins,
     loopbackOnly: isLoopback(config.host),
     maxBodyBytes: config.maxBodyBytes,
+    // Any replica serves any session: the records are in Redis, else in the database.
+    sessionStore: shared
+      ? createRedisMcpSessions(shared)
+      : createMcpSessionRepository(store.handle.db),
     ...(options.mcpRefreshMs ? { refreshMs: options.mcpRefreshMs } : {}),
+    ...(oauthServer && oauthTokens
+      ? {
+          oauth: {
+            resourceMetadataUrl: () => oauthServer.resourceMetadataUrl(),
+            explain: (token: string) =>
+              explainOAuthRefusal(token, oauthTokens, config.mcpOauthAccessTokenTtlSeconds),
+          },
+        }
+      : {}),
   });
   app.route('/', mcp.app);
+  metrics?.attach({
+    ...(observedPacer ? { pacer: observedPacer } : {}),
+    mcpSessions: () => mcp.sessionCount(),
+    // As the console's overview counts them.
+    pendingApprovals: async () =>
+      (await gateway.listApprovals({ states: ['pending'], limit: 1000 })).length,
+    health: async () =>
+      (await readinessChecks())
+        .filter((check) => check.name === 'store' || check.name === 'redis')
+        .map((check) => ({
+          dependency: check.name === 'store' ? store.handle.dialect : 'redis',
+          up: check.ok,
+        })),
+  });
   serveConsole(app);
   app.notFound((c) =>
     c.json(
@@ -428,12 +590,21 @@ export function createApp(options: AppOptions): GatehouseApp {
     pacedUpstream: paced,
     deliveries,
     alerts: alertEvaluator,
+    metrics,
+    metricsListener:
+      metricsRoute && config.metricsPort !== undefined
+        ? { app: createMetricsRoutes(metricsRoute), port: config.metricsPort }
+        : null,
     setListeningUrl(url) {
       // A wildcard bind is not an address anyone can send to; loopback is, on this machine.
       listeningUrl = url.replace('//0.0.0.0:', '//127.0.0.1:').replace('//[::]:', '//[::1]:');
     },
+    beginDrain() {
+      draining = true;
+    },
     async drain() {
       draining = true;
+      gateway.stopAccepting();
       await gateway.drain();
       await reach.settled();
       await addresses.settled();
@@ -459,6 +630,9 @@ export function cacheNamespace(baseUrl: string): string {
   }
   return host.replace(/[^A-Za-z0-9_.-]/g, '_').slice(0, 64) || 'upstream';
 }
+
+/** Health probes and scrapes, logged at debug. */
+const probePaths: ReadonlySet<string> = new Set(['/healthz', '/readyz', '/metrics']);
 
 /** True for addresses only this machine can reach. */
 export function isLoopback(host: string): boolean {

@@ -1,6 +1,9 @@
+import { hostname } from 'node:os';
+
 import { pino, type DestinationStream, type Logger as Pino } from 'pino';
 
 import type { Logger } from '../ports/index.js';
+import { activeSpanIds } from '../telemetry/index.js';
 
 /**
  * Every path that could hold a secret, censored by pino before a line is written. Gatehouse never
@@ -45,6 +48,11 @@ export interface LoggerOptions {
   readonly level: string;
   /** Where lines go; stdout by default. Tests pass a stream to capture them. */
   readonly destination?: DestinationStream;
+  /**
+   * Names this process among replicas on every line (`replica`); GATEHOUSE_REPLICA_ID, by default
+   * the host name and process id, as the configuration's default.
+   */
+  readonly replicaId?: string;
 }
 
 /** The pino logger behind the Logger port, JSON lines with secrets censored. */
@@ -54,9 +62,12 @@ export function createLogger(
   const raw = pino(
     {
       level: options.level,
-      base: { service: 'gatehouse' },
+      base: { service: 'gatehouse', replica: options.replicaId ?? `${hostname()}:${process.pid}` },
       redact: { paths: redactPaths, censor: '[redacted]' },
       timestamp: pino.stdTimeFunctions.isoTime,
+      // Inside a traced request, each line names its trace and span (docs/tracing.md). A fresh
+      // object each time: pino merges the line's fields into what the mixin returns.
+      mixin: () => activeSpanIds() ?? {},
     },
     options.destination,
   );

@@ -9,7 +9,7 @@ import { createSandbox } from '../sandbox/index.js';
 import { createWorld } from '../sandbox/world/index.js';
 
 import { createLogger } from './logger.js';
-import { openStore } from './services.js';
+import { openStore } from '../store/open-store.js';
 import {
   findSharedSandbox,
   noSandboxMessage,

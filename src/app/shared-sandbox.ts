@@ -9,7 +9,7 @@ import { serve, type ServerType } from '@hono/node-server';
 import { authHealth } from '../catalog/index.js';
 import type { Logger } from '../ports/index.js';
 import type { Sandbox } from '../sandbox/index.js';
-import type { StoreServices } from './services.js';
+import type { StoreServices } from '../store/open-store.js';
 
 /** Where the running server's sandbox is recorded. */
 export const sandboxSettingKey = 'sandbox.endpoint';

@@ -1,15 +1,16 @@
 import { randomBytes } from 'node:crypto';
+import { resolve } from 'node:path';
 import { findSharedSandbox, noSandboxMessage, publishSandbox } from './shared-sandbox.js';
 import { getAction } from '../catalog/index.js';
-import { loadConfig, type Config } from '../config/config.js';
+import { configSchema, loadConfig, type Config } from '../config/config.js';
 import type { Logger } from '../ports/index.js';
 import { createSandbox, type Sandbox, type SandboxOptions } from '../sandbox/index.js';
 import { createWorld } from '../sandbox/world/index.js';
 
 import { fixedCredential, storedCredential } from './adapters.js';
-import { createOAuthCredentialSource } from './oauth-credential.js';
+import { createOAuthCredentialSource } from '../services/oauth/credential.js';
 import { createLogger } from './logger.js';
-import { createRedisShared } from '../store/index.js';
+import { createRedisShared, isPostgresUrl } from '../store/index.js';
 import {
   cacheNamespace,
   createApp,
@@ -18,9 +19,16 @@ import {
   type UpstreamWiring,
 } from './create-app.js';
 import { backgroundJobs, createUsagePoll, startScheduler } from '../jobs/index.js';
-import { recordAdminToken, staleSecrets } from './secret-ages.js';
+import { recordAdminToken, staleSecrets } from '../services/secret-ages.js';
+import { checkReplicaSafety } from './replica-safety.js';
 import { listen, type RunningServer } from './server.js';
-import { openStore, type StoreServices } from './services.js';
+import { startTelemetry } from '../telemetry/sdk.js';
+import {
+  CredentialUnreadable,
+  loadConnection,
+  openStore,
+  type StoreServices,
+} from '../store/open-store.js';
 
 /** The demo agent `gatehouse start` creates once when it runs on the embedded sandbox. */
 export const demoAgent = { name: 'demo', grants: ['people', 'organizations'] } as const;
@@ -66,12 +74,33 @@ export function sandboxUpstream(sandbox: Sandbox): UpstreamWiring {
   };
 }
 
+/** The database a first `npm start` creates when GATEHOUSE_DB is not set. */
+const zeroSetupDb = resolve(String(configSchema.shape.db.parse(undefined)));
+
 /**
- * The upstream Gatehouse calls: the sandbox when no Apollo connection is stored (or the
- * configuration asks for it), otherwise the configured Apollo host with the stored credential.
- * There is one sandbox per deployment: the one a running server serves (see shared-sandbox.ts).
- * A server finding none creates it (`published` is then the embedded one to serve); a command
- * finding none refuses with the fix.
+ * True when Gatehouse may stand in its sandbox for a missing Apollo connection: asked for
+ * explicitly (`--sandbox`, GATEHOUSE_SANDBOX=true), or the zero-setup start on the default SQLite
+ * file. Anywhere else (Postgres, a SQLite file an operator chose) a missing connection is reported
+ * as such: fake data served as "ready", and a demo agent in a production database, are worse.
+ */
+export function sandboxFallback(config: Config): boolean {
+  return config.sandbox || (!isPostgresUrl(config.db) && resolve(config.db) === zeroSetupDb);
+}
+
+/** What an operator reads when Gatehouse starts with no Apollo connection and no sandbox. */
+export const notConnectedMessage =
+  "Apollo is not connected, so agents' calls are refused (503 NOT_CONNECTED) and /readyz reports credential_missing. " +
+  'Connect it with: echo "$APOLLO_KEY" | gatehouse connect apikey (or gatehouse connect oauth --client-id <id> --client-secret-file <path>), on this same database. ' +
+  'The embedded sandbox stands in for Apollo only when asked for (gatehouse start --sandbox, GATEHOUSE_SANDBOX=true) or on the zero-setup SQLite start.';
+
+/**
+ * The upstream Gatehouse calls: the configured Apollo host with the stored credential; the
+ * sandbox when the configuration asks for it, or when no connection is stored and
+ * {@link sandboxFallback} allows it. With neither, Apollo's host with the stored credential
+ * anyway: every call is refused as not connected until `gatehouse connect` stores one (seen on
+ * the next call, no restart). There is one sandbox per deployment: the one a running server
+ * serves (see shared-sandbox.ts). A server finding none creates it (`published` is then the
+ * embedded one to serve); a command finding none refuses with the fix.
  */
 export async function chooseUpstream(
   config: Config,
@@ -81,7 +110,10 @@ export async function chooseUpstream(
   role: 'server' | 'command' = 'command',
 ): Promise<{ upstream: UpstreamWiring; sandbox: Sandbox | null }> {
   const connection = await store.connection.info();
-  if (config.sandbox || !connection) {
+  const onSandbox = config.sandbox || (!connection && sandboxFallback(config));
+  // A command on a SQLite file without a connection still uses the sandbox its server serves.
+  const commandOnSandbox = role === 'command' && !connection && !isPostgresUrl(config.db);
+  if (onSandbox || commandOnSandbox) {
     const shared = await findSharedSandbox(store);
     if (shared.ok) {
       return {
@@ -96,6 +128,17 @@ export async function chooseUpstream(
     if (role === 'command') throw new Error(noSandboxMessage(shared.error));
     const sandbox = createSandbox({ seed: config.sandboxSeed, createWorld, ...sandboxOptions });
     return { upstream: sandboxUpstream(sandbox), sandbox };
+  }
+  if (!connection) {
+    if (role === 'command') throw new Error(notConnectedMessage);
+    return {
+      upstream: {
+        baseUrl: config.upstreamUrl,
+        label: new URL(config.upstreamUrl).host,
+        credential: storedCredential(store),
+      },
+      sandbox: null,
+    };
   }
   // Replicas share one OAuth refresh through a Redis lock.
   const lock =
@@ -153,18 +196,28 @@ export async function openGateway(config: Config, logger: Logger): Promise<OpenG
 }
 
 /**
- * Starts Gatehouse. With no Apollo connection stored (or with `sandbox` set) it runs against an
- * embedded sandbox and creates a demo agent once; otherwise it proxies to the configured upstream
- * with the stored, sealed credential.
+ * Starts Gatehouse. With `sandbox` set, or with no Apollo connection on the zero-setup SQLite
+ * file, it runs against an embedded sandbox and creates a demo agent once; otherwise it proxies
+ * to the configured upstream with the stored, sealed credential, and without one it starts
+ * anyway, refusing calls as not connected and saying in the log how to connect.
  */
 export async function startGatehouse(
   config: Config,
   options: StartOptions,
 ): Promise<StartedGatehouse> {
   const { logger } = options;
-  const store = await openStore(config, logger);
+  const replicaLock = await checkReplicaSafety(config, logger);
+  let store: StoreServices;
+  try {
+    store = await openStore(config, logger);
+  } catch (e) {
+    await replicaLock?.release();
+    throw e;
+  }
   let sandbox: Sandbox | null = null;
   let published: { close(): Promise<void> } | null = null;
+  // Traces, when configured (docs/tracing.md); flushed last on close.
+  const telemetry = startTelemetry(config, logger);
   try {
     const chosen = await chooseUpstream(config, store, options.sandboxOptions, logger, 'server');
     sandbox = chosen.sandbox;
@@ -173,6 +226,7 @@ export async function startGatehouse(
     const upstream = chosen.upstream;
     let demoToken: string | null = null;
     const onSandbox = upstream.label === embeddedSandboxLabel;
+    if (!onSandbox) await reportConnection(store, logger);
     if (
       onSandbox &&
       options.createDemoAgent !== false &&
@@ -203,12 +257,14 @@ export async function startGatehouse(
     });
     const tls =
       config.tlsCert && config.tlsKey ? { cert: config.tlsCert, key: config.tlsKey } : undefined;
-    const server = await listen(app, config.port, config.host, logger, tls);
+    const server = await listen(app, config.port, config.host, logger, tls, config.shutdownDelayMs);
     app.setListeningUrl(server.url);
     const jobs = startScheduler(
       backgroundJobs({
         store,
         auditRetentionDays: config.auditRetentionDays,
+        // A call waits for room, then may take three upstream timeouts: Apollo, an OAuth refresh, the retry.
+        longestCallMs: config.maxQueueWaitMs + 3 * config.upstreamTimeoutMs,
         enrichment: app.enrichment,
         deliveries: app.deliveries,
         approvals: app.gateway,
@@ -245,6 +301,8 @@ export async function startGatehouse(
           await published?.close();
           sandbox?.close();
           await store.close();
+          await replicaLock?.release();
+          await telemetry?.shutdown();
         })();
         return closing;
       },
@@ -253,7 +311,27 @@ export async function startGatehouse(
     await published?.close();
     sandbox?.close();
     await store.close();
+    await replicaLock?.release();
+    await telemetry?.shutdown();
     throw e;
+  }
+}
+
+/**
+ * Says in the log, at start, what stands between Gatehouse and Apollo: no connection (and how to
+ * make one), or a stored connection this process cannot open (the data key is wrong). Neither
+ * stops the start: /readyz and every agent's call say the same until an operator fixes it.
+ */
+async function reportConnection(store: StoreServices, logger: Logger): Promise<void> {
+  try {
+    if (!(await loadConnection(store)))
+      logger.warn({ reason: 'not_connected' }, notConnectedMessage);
+  } catch (e) {
+    if (!(e instanceof CredentialUnreadable)) throw e;
+    logger.error(
+      { reason: 'credential_unreadable' },
+      `Apollo cannot be called: ${e.operatorMessage} Until then agents' calls are refused (503 CREDENTIAL_UNREADABLE) and /readyz is not ready.`,
+    );
   }
 }
 

@@ -85,6 +85,11 @@ export const commands: readonly Command[] = [
     run: async (args, io) => (await import('./commands/secrets.js')).secretsCommand(args, io),
   },
   {
+    name: 'backup',
+    summary: 'Copy the SQLite database online, checked (Postgres: the pg_dump commands).',
+    run: async (args, io) => (await import('./commands/backup.js')).backupCommand(args, io),
+  },
+  {
     name: 'migrate',
     summary: 'Bring the database schema up to date.',
     run: async (args, io) => (await import('./commands/server.js')).migrateCommand(args, io),

@@ -1,7 +1,7 @@
 // Store-backed commands load configuration and open the database through here; kept apart from
 // io.ts so commands that need no database (sandbox) never load it.
 import { createLogger } from '../app/logger.js';
-import { openStore, type StoreServices } from '../app/services.js';
+import { openStore, type StoreServices } from '../store/open-store.js';
 import type { Logger } from '../ports/index.js';
 import { loadConfig, type Config } from '../config/config.js';
 

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 
 import { z } from 'zod';
 
@@ -27,6 +28,20 @@ export const configSchema = z.object({
     .min(1)
     .default('./gatehouse.db')
     .describe('GATEHOUSE_DB: a SQLite file path or a postgres:// URL'),
+  pgPoolSize: positiveInt
+    .max(1000)
+    .default(10)
+    .describe('GATEHOUSE_PG_POOL_SIZE: Postgres only: connections each Gatehouse process keeps'),
+  pgConnectTimeoutMs: positiveInt
+    .default(3000)
+    .describe(
+      'GATEHOUSE_PG_CONNECT_TIMEOUT_MS: Postgres only: how long a request waits for a database connection before it is answered 503 STORE_UNAVAILABLE',
+    ),
+  pgStatementTimeoutMs: positiveInt
+    .default(5000)
+    .describe(
+      'GATEHOUSE_PG_STATEMENT_TIMEOUT_MS: Postgres only: the longest one statement may run (a frozen or unanswering database is given up on one second later) before the request is answered 503 STORE_UNAVAILABLE',
+    ),
   upstreamUrl: z
     .url({ protocol: /^https?$/ })
     .default('https://api.apollo.io')
@@ -187,6 +202,99 @@ export const configSchema = z.object({
     .describe(
       "GATEHOUSE_PUBLIC_URL: Gatehouse's address as Apollo reaches it, for asynchronous enrichment webhooks (default: the listening address; real Apollo needs public HTTPS, otherwise results are polled)",
     ),
+  metrics: bool
+    .default(true)
+    .describe('GATEHOUSE_METRICS: serve Prometheus metrics at /metrics (false: no /metrics)'),
+  metricsToken: z
+    .string()
+    .min(16)
+    .optional()
+    .describe(
+      'GATEHOUSE_METRICS_TOKEN: when set, /metrics answers only `Authorization: Bearer <this token>`',
+    ),
+  metricsPort: port
+    .optional()
+    .describe(
+      'GATEHOUSE_METRICS_PORT: serve /metrics on this port of 127.0.0.1 instead of the main port',
+    ),
+  replicaId: z
+    .string()
+    .regex(/^[A-Za-z0-9._:-]{1,128}$/, 'must be 1-128 of A-Z a-z 0-9 . _ : -')
+    .default(() => `${hostname()}:${process.pid}`)
+    .describe('GATEHOUSE_REPLICA_ID: names this process in every log line and in gatehouse_info'),
+  singleReplica: bool
+    .default(false)
+    .describe(
+      "GATEHOUSE_SINGLE_REPLICA: on Postgres without GATEHOUSE_REDIS_URL, start anyway: the operator promises this is the only replica (Apollo's windows, credit budgets and login throttles are then counted in this process alone)",
+    ),
+  shutdownDelayMs: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(120_000)
+    .default(0)
+    .describe(
+      "GATEHOUSE_SHUTDOWN_DELAY_MS: on SIGTERM, how long /readyz answers 503 while calls are still served, so a load balancer stops sending here before new calls are refused (set it above the balancer's health-check interval × its fall count)",
+    ),
+  mcpOauth: bool
+    .default(true)
+    .describe(
+      'GATEHOUSE_MCP_OAUTH: MCP authorization (OAuth 2.1) for connector apps at /oauth/* and /.well-known/*: an app gets a token only when an admin approves it in the console and chooses the agent it acts as (false: /mcp takes static agent tokens only)',
+    ),
+  mcpOauthAccessTokenTtlSeconds: positiveInt
+    .max(86_400)
+    .default(600)
+    .describe(
+      'GATEHOUSE_MCP_OAUTH_ACCESS_TOKEN_TTL_SECONDS: how long an MCP OAuth access token lives; the app refreshes it with its rotating refresh token',
+    ),
+  mcpOauthRefreshTokenTtlDays: positiveInt
+    .max(365)
+    .default(14)
+    .describe(
+      'GATEHOUSE_MCP_OAUTH_REFRESH_TOKEN_TTL_DAYS: how long an approved MCP connection lasts without a new approval (each refresh rotates the refresh token)',
+    ),
+  // Traces (docs/tracing.md): the standard OTEL_* names, so a collector's usual settings work.
+  traces: bool
+    .optional()
+    .describe(
+      'GATEHOUSE_TRACES: export OpenTelemetry traces (default: on when an OTLP endpoint is set; true without one sends to http://localhost:4318)',
+    ),
+  otlpEndpoint: z
+    .url({ protocol: /^https?$/ })
+    .optional()
+    .describe('OTEL_EXPORTER_OTLP_ENDPOINT: the OTLP/HTTP collector; traces go to <it>/v1/traces'),
+  otlpTracesEndpoint: z
+    .url({ protocol: /^https?$/ })
+    .optional()
+    .describe(
+      'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: the full OTLP/HTTP traces URL (beats the above)',
+    ),
+  otlpHeaders: z
+    .string()
+    .optional()
+    .describe('OTEL_EXPORTER_OTLP_HEADERS: key=value,… headers sent to the collector (its auth)'),
+  otelServiceName: z
+    .string()
+    .min(1)
+    .default('gatehouse')
+    .describe('OTEL_SERVICE_NAME: service.name on every span'),
+  tracesSampler: z
+    .enum([
+      'always_on',
+      'always_off',
+      'traceidratio',
+      'parentbased_always_on',
+      'parentbased_always_off',
+      'parentbased_traceidratio',
+    ])
+    .default('parentbased_always_on')
+    .describe('OTEL_TRACES_SAMPLER: which traces are recorded'),
+  tracesSamplerArg: z.coerce
+    .number()
+    .min(0)
+    .max(1)
+    .default(1)
+    .describe('OTEL_TRACES_SAMPLER_ARG: the ratio for the traceidratio samplers'),
 });
 
 /** The parsed, frozen configuration. */
@@ -197,6 +305,9 @@ export const envNames: Readonly<Record<keyof Config, string>> = Object.freeze({
   port: 'GATEHOUSE_PORT',
   host: 'GATEHOUSE_HOST',
   db: 'GATEHOUSE_DB',
+  pgPoolSize: 'GATEHOUSE_PG_POOL_SIZE',
+  pgConnectTimeoutMs: 'GATEHOUSE_PG_CONNECT_TIMEOUT_MS',
+  pgStatementTimeoutMs: 'GATEHOUSE_PG_STATEMENT_TIMEOUT_MS',
   upstreamUrl: 'GATEHOUSE_UPSTREAM_URL',
   upstreamTimeoutMs: 'GATEHOUSE_UPSTREAM_TIMEOUT_MS',
   sandbox: 'GATEHOUSE_SANDBOX',
@@ -223,6 +334,22 @@ export const envNames: Readonly<Record<keyof Config, string>> = Object.freeze({
   publicUrl: 'GATEHOUSE_PUBLIC_URL',
   approvalTtlMinutes: 'GATEHOUSE_APPROVAL_TTL_MINUTES',
   notifyWebhookUrl: 'GATEHOUSE_NOTIFY_WEBHOOK_URL',
+  metrics: 'GATEHOUSE_METRICS',
+  metricsToken: 'GATEHOUSE_METRICS_TOKEN',
+  metricsPort: 'GATEHOUSE_METRICS_PORT',
+  replicaId: 'GATEHOUSE_REPLICA_ID',
+  singleReplica: 'GATEHOUSE_SINGLE_REPLICA',
+  shutdownDelayMs: 'GATEHOUSE_SHUTDOWN_DELAY_MS',
+  mcpOauth: 'GATEHOUSE_MCP_OAUTH',
+  mcpOauthAccessTokenTtlSeconds: 'GATEHOUSE_MCP_OAUTH_ACCESS_TOKEN_TTL_SECONDS',
+  mcpOauthRefreshTokenTtlDays: 'GATEHOUSE_MCP_OAUTH_REFRESH_TOKEN_TTL_DAYS',
+  traces: 'GATEHOUSE_TRACES',
+  otlpEndpoint: 'OTEL_EXPORTER_OTLP_ENDPOINT',
+  otlpTracesEndpoint: 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT',
+  otlpHeaders: 'OTEL_EXPORTER_OTLP_HEADERS',
+  otelServiceName: 'OTEL_SERVICE_NAME',
+  tracesSampler: 'OTEL_TRACES_SAMPLER',
+  tracesSamplerArg: 'OTEL_TRACES_SAMPLER_ARG',
 });
 
 /** Where configuration comes from; all optional so tests pass exactly what they need. */
@@ -297,9 +424,9 @@ function readConfigFile(path: string | undefined): Record<string, unknown> {
   const unknownKeys = Object.keys(data).filter((k) => !Object.hasOwn(envNames, k));
   if (unknownKeys.length)
     throw new ConfigError(`${path}: unknown setting ${unknownKeys.join(', ')}`);
-  if ('secretKey' in data || 'adminToken' in data) {
+  if ('secretKey' in data || 'adminToken' in data || 'otlpHeaders' in data) {
     throw new ConfigError(
-      `${path}: keep secrets out of the config file; use GATEHOUSE_SECRET_KEY / GATEHOUSE_ADMIN_TOKEN`,
+      `${path}: keep secrets out of the config file; use GATEHOUSE_SECRET_KEY / GATEHOUSE_ADMIN_TOKEN / OTEL_EXPORTER_OTLP_HEADERS`,
     );
   }
   return data as Record<string, unknown>;

@@ -20,7 +20,9 @@ export const errorCodes = [
   'gatehouse_busy',
   'shared_state_unavailable',
   'gatehouse_shutting_down',
+  'store_unavailable',
   'credential_missing',
+  'credential_unreadable',
   'upstream_error',
   'upstream_unreachable',
   'write_outcome_unknown',
@@ -150,7 +152,11 @@ export type GatewayError =
       readonly retryAfterSeconds: number;
     })
   | (ErrorBase<'gatehouse_shutting_down'> & { readonly retryAfterSeconds: number })
+  /** Gatehouse's own database did not answer in time or refused the connection. */
+  | (ErrorBase<'store_unavailable'> & { readonly retryAfterSeconds: number })
   | ErrorBase<'credential_missing'>
+  /** A connection is stored, but this Gatehouse cannot open it (sealed with another data key). */
+  | ErrorBase<'credential_unreadable'>
   | (ErrorBase<'upstream_error'> & { readonly upstream: UpstreamDetails })
   | (ErrorBase<'upstream_unreachable'> & { readonly timedOut?: boolean })
   | (ErrorBase<'write_outcome_unknown'> & {

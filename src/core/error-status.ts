@@ -49,7 +49,9 @@ export function httpStatusFor(error: GatewayError | PublicGatewayError): number 
       return 429;
     case 'shared_state_unavailable':
     case 'gatehouse_shutting_down':
+    case 'store_unavailable':
     case 'credential_missing':
+    case 'credential_unreadable':
       return 503;
     // Apollo's own refusals pass through with their status (the body says whose fault it is);
     // a 401 becomes 502, or an Apollo client would blame its own key (the agent's Gatehouse token)
@@ -84,6 +86,7 @@ export function retryAfterFor(error: GatewayError | PublicGatewayError): number 
     case 'gatehouse_busy':
     case 'shared_state_unavailable':
     case 'gatehouse_shutting_down':
+    case 'store_unavailable':
       return seconds(error.retryAfterSeconds);
     default:
       return null;

@@ -297,6 +297,35 @@ export const gatewayError = Object.freeze({
     };
   },
 
+  /**
+   * Gatehouse's own database (audit trail, agents, grants) did not answer within its timeouts or
+   * refused the connection: nothing was done, and nothing was sent to Apollo.
+   */
+  storeUnavailable(p: {
+    retryAfterSeconds: number;
+    cause?: unknown;
+  }): GatewayErrorOf<'store_unavailable'> {
+    return {
+      code: 'store_unavailable',
+      retryAfterSeconds: p.retryAfterSeconds,
+      message: `Gatehouse cannot reach its own database right now, so it did not carry out this request; nothing was sent to Apollo. Retry in ${formatWait(p.retryAfterSeconds)}; if it keeps failing, tell an admin (Gatehouse's readiness check reports store_unreachable).`,
+      ...withCause(p.cause),
+    };
+  },
+
+  /**
+   * A connection is stored but this Gatehouse cannot open it: sealed with a data key it was not
+   * given (or altered). Only an operator can fix it, so no Retry-After.
+   */
+  credentialUnreadable(cause?: unknown): GatewayErrorOf<'credential_unreadable'> {
+    return {
+      code: 'credential_unreadable',
+      message:
+        "Gatehouse cannot open the team's stored Apollo credential: it was sealed with a data key this Gatehouse was not started with, so the call was not made. This is not your token; ask an admin to start Gatehouse with the data key that sealed it (GATEHOUSE_SECRET_KEY, GATEHOUSE_PREVIOUS_SECRET_KEYS or the key file) or to connect Apollo again (gatehouse connect).",
+      ...withCause(cause),
+    };
+  },
+
   /** Gatehouse has no Apollo credential to call with. */
   credentialMissing(): GatewayErrorOf<'credential_missing'> {
     return {
@@ -387,6 +416,22 @@ export { httpStatusFor, retryAfterFor } from './error-status.js';
 export function toPublicError(error: GatewayError): PublicGatewayError {
   const { cause: _cause, ...visible } = error;
   return visible;
+}
+
+/**
+ * Thrown by an adapter at an I/O edge (the store's driver, the credential vault) for a failure the
+ * gateway and the surfaces answer as the error value it carries, instead of as a bug (500).
+ */
+export class GatewayFault extends Error {
+  override readonly name = 'GatewayFault';
+  constructor(readonly error: GatewayError) {
+    super(error.message, error.cause === undefined ? undefined : { cause: error.cause });
+  }
+}
+
+/** The error a thrown value carries when it is a {@link GatewayFault}; null for anything else. */
+export function faultOf(thrown: unknown): GatewayError | null {
+  return thrown instanceof GatewayFault ? thrown.error : null;
 }
 
 /** True for a value shaped like a GatewayError (a known code and a message). */

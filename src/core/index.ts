@@ -11,6 +11,7 @@ export {
   openAuditRecord,
   retiredTokenRules,
   settleApproval,
+  stoppedBeforeAnswer,
   surfaces,
   targetOf,
 } from './audit/index.js';
@@ -25,7 +26,7 @@ export type {
   Surface,
 } from './audit/index.js';
 export { errorCodes } from './error-codes.js';
-export { gatewayError, isGatewayError, toPublicError } from './errors.js';
+export { faultOf, GatewayFault, gatewayError, isGatewayError, toPublicError } from './errors.js';
 export { httpStatusFor, retryAfterFor } from './error-status.js';
 export type {
   BadRequestProblem,

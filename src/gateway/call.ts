@@ -4,6 +4,7 @@
 import { creditsFromResponse, estimateCredits, type ActionSpec } from '../catalog/index.js';
 import {
   completeAuditRecord,
+  faultOf,
   gatewayError,
   redactFields,
   type AuditOutcome,
@@ -17,6 +18,7 @@ import type { Credential } from '../ports/upstream.js';
 import type { Budgets, Held } from './budget.js';
 import type { GatewayDeps, GatewayOutcome, GatewaySuccess } from './types.js';
 import { explainUpstreamError } from './upstream-errors.js';
+import { step } from '../telemetry/index.js';
 import type { Receiver } from './validate.js';
 
 /** How a call's audit record is opened, and how a late refusal is recorded. */
@@ -49,10 +51,15 @@ export function createCaller(deps: GatewayDeps, budgets: Budgets) {
   /** Step 5: what Gatehouse already knows costs nothing and never reaches Apollo. */
   async function fromCache(c: AllowedCall): Promise<CachedAnswer> {
     // Most actions are never cached: they skip the lookup (and its await) entirely.
-    if (!deps.cache?.handles(c.action.id)) return { kind: 'miss' };
-    return deps.cache.lookup(c.action.id, c.input, c.now).catch((e: unknown) => {
-      deps.logger.warn({ err: e, action: c.action.id }, 'enrichment cache lookup failed');
-      return { kind: 'miss' } as const;
+    const cache = deps.cache;
+    if (!cache?.handles(c.action.id)) return { kind: 'miss' };
+    return step('gatehouse.cache', async (span) => {
+      const found = await cache.lookup(c.action.id, c.input, c.now).catch((e: unknown) => {
+        deps.logger.warn({ err: e, action: c.action.id }, 'enrichment cache lookup failed');
+        return { kind: 'miss' } as const;
+      });
+      span?.setAttribute('gatehouse.cache.result', found.kind);
+      return found;
     });
   }
 
@@ -108,6 +115,34 @@ export function createCaller(deps: GatewayDeps, budgets: Budgets) {
     }
   }
 
+  /**
+   * Completes an open record once the answer is known. The answer is the agent's whatever happens
+   * here: a completion that fails (Gatehouse's database went away after Apollo answered) is logged
+   * as an error naming the record, which stays open (the record written before the call says what
+   * was asked), and the agent still gets Apollo's answer rather than a failure for a call that ran.
+   */
+  async function complete(auditId: string, opened: AuditRecord, outcome: AuditOutcome) {
+    try {
+      await deps.audit.complete(auditId, completeAuditRecord({ ...opened, id: auditId }, outcome));
+    } catch (e) {
+      deps.logger.error(
+        { err: e, auditId, action: opened.action, upstreamStatus: outcome.upstreamStatus ?? null },
+        'AUDIT RECORD NOT COMPLETED: the call ran and its answer went to the agent, but its audit record stays open without the outcome',
+      );
+    }
+  }
+
+  /** Step 7: the credential; one the store holds but cannot open is a refusal saying so. */
+  async function credentialFor(c: AllowedCall) {
+    try {
+      return { credential: await deps.credentials.current() };
+    } catch (e) {
+      const fault = faultOf(e);
+      if (!fault) throw e;
+      return { refused: await c.record.refuse(fault, c.rule) };
+    }
+  }
+
   return async function proceed(c: AllowedCall): Promise<GatewayOutcome> {
     const { agent, action, elapsed } = c;
     const cached = await fromCache(c);
@@ -119,7 +154,7 @@ export function createCaller(deps: GatewayDeps, budgets: Budgets) {
         cacheHit: true,
         savedCredits: cached.savedCredits,
       };
-      await deps.audit.complete(auditId, completeAuditRecord({ ...opened, id: auditId }, outcome));
+      await complete(auditId, opened, outcome);
       const redacted = redactFor(agent, cached.body, action.secretFields);
       return ok({
         status: 200,
@@ -136,16 +171,20 @@ export function createCaller(deps: GatewayDeps, budgets: Budgets) {
     const sendInput = cached.kind === 'partial' ? cached.sendInput : c.input;
 
     // Step 6: the credit budget, before anything reaches Apollo.
-    const over = await budgets.reserve(agent, estimateCredits(action, sendInput), c.now, c.held);
+    const over = await step('gatehouse.budget', () =>
+      budgets.reserve(agent, estimateCredits(action, sendInput), c.now, c.held),
+    );
     if (over) return c.record.refuse(over.error, over.rule);
     // Step 7: a credential (checked before the record opens, so a refusal is one record).
-    const credential = await deps.credentials.current();
+    const found = await step('gatehouse.credential', () => credentialFor(c));
+    if (found.refused) return found.refused;
+    const { credential } = found;
     if (!credential) return c.record.refuse(gatewayError.credentialMissing(), c.rule);
 
-    // Step 8: the record is open before anything reaches Apollo.
+    // Step 8: the record is open before anything reaches Apollo; if it cannot be written the call
+    // stops here (the fault becomes STORE_UNAVAILABLE in the pipeline) and Apollo is not called.
     const { auditId, opened } = await c.record.open();
-    const finish = (outcome: AuditOutcome) =>
-      deps.audit.complete(auditId, completeAuditRecord({ ...opened, id: auditId }, outcome));
+    const finish = (outcome: AuditOutcome) => complete(auditId, opened, outcome);
     try {
       const result = await callApollo(c, sendInput, credential);
       if (!result.ok) {
@@ -214,7 +253,7 @@ export function createCaller(deps: GatewayDeps, budgets: Budgets) {
         { err: e, auditId, action: action.id },
         'pipeline failed after the audit record opened',
       );
-      await finish({ durationMs: elapsed(), errorCode: 'internal' }).catch(() => undefined);
+      await finish({ durationMs: elapsed(), errorCode: 'internal' });
       return err({ error: gatewayError.internal(e), auditId, action });
     }
   };

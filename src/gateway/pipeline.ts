@@ -3,7 +3,7 @@
 // function in its own file; this file only puts them in order. Every path writes exactly one
 // audit record.
 import type { ActionSpec } from '../catalog/index.js';
-import { decide, gatewayError, type GatewayError } from '../core/index.js';
+import { decide, faultOf, gatewayError, type GatewayError } from '../core/index.js';
 import { err, ok, type Result } from '../core/result.js';
 import type { AgentIdentity, Surface } from '../ports/index.js';
 
@@ -11,8 +11,10 @@ import { createApprovalLifecycle } from '../approvals/lifecycle.js';
 import { approvalView, unknownApproval, unknownApprovalError } from '../approvals/status.js';
 import { authenticate, withinAgentRate, type Turned } from './authenticate.js';
 import { createBudgets, type Held } from './budget.js';
+import { createInFlight } from './in-flight.js';
 import { createCaller, type CallRecord } from './call.js';
 import { createAuditRecorder } from './recorder.js';
+import { traceAuditSink, traceGatewayCall } from './trace.js';
 import type {
   ApprovalAnswer,
   Gateway,
@@ -22,6 +24,7 @@ import type {
   GatewayRequest,
 } from './types.js';
 import { validate } from './validate.js';
+import { attr, step } from '../telemetry/index.js';
 
 export type {
   AdminAnswer,
@@ -41,7 +44,9 @@ export type {
 } from './types.js';
 
 /** Creates the pipeline over its collaborators (passed explicitly: no singletons). */
-export function createGateway(deps: GatewayDeps): Gateway {
+export function createGateway(given: GatewayDeps): Gateway {
+  // Each audit write is a step of the call's trace (a no-op when the call is not traced).
+  const deps: GatewayDeps = { ...given, audit: traceAuditSink(given.audit) };
   const recorder = createAuditRecorder({
     audit: deps.audit,
     clock: deps.clock,
@@ -49,26 +54,20 @@ export function createGateway(deps: GatewayDeps): Gateway {
   });
   const budgets = createBudgets(deps);
   const proceed = createCaller(deps, budgets);
-  let active = 0;
-  let idle: Array<() => void> = [];
-
-  /** Counts a call in flight (for drain) and releases its budget reservation at the end. */
-  async function tracked<T>(work: (held: Held) => Promise<T>): Promise<T> {
-    active += 1;
-    const held: Held = { agentId: null, credits: 0 };
-    try {
-      return await work(held);
-    } finally {
-      budgets.release(held);
-      active -= 1;
-      if (active === 0) {
-        const waiting = idle;
-        idle = [];
-        for (const resolve of waiting) resolve();
-      }
-    }
-  }
+  const calls = createInFlight((held) => budgets.release(held));
+  const tracked = calls.tracked;
   const approvals = createApprovalLifecycle({ deps, recorder, proceed, tracked });
+
+  /**
+   * A fault an adapter threw (Gatehouse's database did not answer) as the request's refusal. No
+   * record could be written, so none is named; anything else thrown is a bug and stays thrown.
+   */
+  function unrecorded(thrown: unknown): GatewayFailure {
+    const error = faultOf(thrown);
+    if (!error) throw thrown;
+    deps.logger.warn({ err: error.cause ?? thrown, code: error.code }, error.message);
+    return { error, auditId: '', action: null };
+  }
 
   /** Records a refusal of something asked by route (not a catalog action). */
   async function refuseRoute(surface: Surface, route: string, t: Turned): Promise<GatewayFailure> {
@@ -124,29 +123,45 @@ export function createGateway(deps: GatewayDeps): Gateway {
     };
 
     // 1. Who is calling, and may it call this often.
-    const found = await authenticate(deps.agents, req, now);
+    const found = await step('gatehouse.authenticate', () => authenticate(deps.agents, req, now));
     if (!found.ok)
       return refuse(found.error.error, found.error.agent, found.error.rule, null, null);
     const agent = found.value;
-    const limited = await withinAgentRate(deps.agentRate, agent, deps.logger);
+    const limited =
+      deps.agentRate && typeof agent.requestsPerMinute === 'number'
+        ? await step('gatehouse.agent_rate', () =>
+            withinAgentRate(deps.agentRate, agent, deps.logger),
+          )
+        : null;
     if (limited) return refuse(limited.error, agent, limited.rule, null, null);
 
     // 2–4. The input's shape, the action, the parameters and the schema.
-    const valid = validate(req, {
-      unknownParams: deps.unknownParams ?? 'refuse',
-      deliveries: deps.deliveries,
-    });
+    const valid = step('gatehouse.validate', () =>
+      validate(req, {
+        unknownParams: deps.unknownParams ?? 'refuse',
+        deliveries: deps.deliveries,
+      }),
+    );
     if (!valid.ok) {
       const v = valid.error;
       return refuse(v.error, agent, v.rule, v.action, v.input);
     }
     const { action, input, receiver, forwarded } = valid.value;
+    // Shutting down: a clear refusal another replica can take over, before anything is decided.
+    if (!calls.accepting()) {
+      const error = gatewayError.shuttingDown({ retryAfterSeconds: 1 });
+      return refuse(error, agent, 'gatehouse shutting down', action, input);
+    }
 
     // 5. Decide.
-    const decision = decide({
-      grants: await deps.grants.grantsFor(agent.id),
-      actionId: action.id,
-      input,
+    const decision = await step('gatehouse.decide', async (span) => {
+      const decided = decide({
+        grants: await deps.grants.grantsFor(agent.id),
+        actionId: action.id,
+        input,
+      });
+      span?.setAttributes({ [attr.decision]: decided.kind, [attr.rule]: decided.rule });
+      return decided;
     });
     if (decision.kind === 'deny') {
       const error = gatewayError.notGranted({ rule: decision.rule, reason: decision.reason });
@@ -161,16 +176,18 @@ export function createGateway(deps: GatewayDeps): Gateway {
         });
         return refuse(error, agent, decision.rule, action, input);
       }
-      return approvals.hold({
-        surface: req.surface,
-        agent,
-        action,
-        input,
-        rule: decision.rule,
-        reason: req.reason,
-        now,
-        durationMs: elapsed(),
-      });
+      return step('gatehouse.hold', () =>
+        approvals.hold({
+          surface: req.surface,
+          agent,
+          action,
+          input,
+          rule: decision.rule,
+          reason: req.reason,
+          now,
+          durationMs: elapsed(),
+        }),
+      );
     }
 
     // 7–11. Budget, pace, call, redact, record.
@@ -201,8 +218,9 @@ export function createGateway(deps: GatewayDeps): Gateway {
     });
   }
 
-  return {
-    handle: (req) => tracked((held) => run(req, held)),
+  const gateway: Gateway = {
+    // One span per call (a child of the request's, when it came over HTTP), its steps inside.
+    handle: (req) => traceGatewayCall(req, () => tracked((held) => run(req, held))),
     async refuseRequest(req) {
       // The surface's refusal stands whoever asked; the record names the agent when the token
       // is (or was) one.
@@ -266,12 +284,20 @@ export function createGateway(deps: GatewayDeps): Gateway {
     answerApproval: (id, answer) => approvals.answer(id, answer),
     listApprovals: async (filter) => (deps.approvals ? deps.approvals.list(filter) : []),
     expireApprovals: () => approvals.expireDue(),
-    inFlight: () => active,
+    inFlight: calls.count,
+    stopAccepting: calls.stopAccepting,
     identify: (token) => deps.agents.authenticate(token),
     grantsFor: (agentId) => deps.grants.grantsFor(agentId),
     headroom: (actionId) => (deps.pacer ? deps.pacer.snapshot(actionId) : null),
     spentCredits: (agentId) => budgets.spent(agentId, deps.clock.now()),
-    drain: () =>
-      active === 0 ? Promise.resolve() : new Promise<void>((resolve) => idle.push(resolve)),
+    drain: calls.drain,
+  };
+  // Every door an agent's request comes through answers a fault as a value, never a bare 500.
+  return {
+    ...gateway,
+    handle: (req) => gateway.handle(req).catch((e: unknown) => err(unrecorded(e))),
+    refuseRequest: (req) => gateway.refuseRequest(req).catch(unrecorded),
+    deliveryResult: (req) => gateway.deliveryResult(req).catch((e: unknown) => err(unrecorded(e))),
+    approvalStatus: (req) => gateway.approvalStatus(req).catch((e: unknown) => err(unrecorded(e))),
   };
 }

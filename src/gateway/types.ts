@@ -113,6 +113,11 @@ export interface Gateway {
   handle(request: GatewayRequest): Promise<GatewayOutcome>;
   /** Resolves when no call is in flight (graceful shutdown). */
   drain(): Promise<void>;
+  /**
+   * From now on every call is refused, recorded, as Gatehouse shutting down (503
+   * GATEHOUSE_SHUTTING_DOWN, nothing sent to Apollo); calls already past that step finish.
+   */
+  stopAccepting(): void;
   /** Calls in flight now. */
   inFlight(): number;
   /**

@@ -9,7 +9,7 @@ import { afterEach, expect, it } from 'vitest';
 import { loadConfig } from '../config/config.js';
 
 import { createLogger } from '../app/logger.js';
-import { openStore, type StoreServices } from '../app/services.js';
+import { openStore, type StoreServices } from '../store/open-store.js';
 
 import { pruneAuditRecords } from './audit-retention.js';
 

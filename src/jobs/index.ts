@@ -3,10 +3,16 @@ import { deliveryRetentionMs } from '../deliveries/deliveries.js';
 import type { Logger } from '../ports/index.js';
 import type { Store } from '../store/index.js';
 
+import {
+  abandonedMarginMs,
+  abandonedRecordsIntervalMs,
+  completeAbandonedRecords,
+} from './abandoned-records.js';
 import { pruneAuditRecords, retentionIntervalMs } from './audit-retention.js';
 import type { Job } from './scheduler.js';
 import { usagePollIntervalMs } from './usage-poll.js';
 
+export { completeAbandonedRecords } from './abandoned-records.js';
 export { pruneAuditRecords, retentionIntervalMs } from './audit-retention.js';
 export { startScheduler, type Job, type Scheduler } from './scheduler.js';
 export { applyUsageStats, createUsagePoll, usagePollIntervalMs } from './usage-poll.js';
@@ -20,6 +26,8 @@ export const approvalExpiryIntervalMs = 30_000;
 export interface JobDeps {
   readonly store: Pick<Store, 'audit'>;
   readonly auditRetentionDays: number;
+  /** The longest a live call can take (queue wait plus upstream timeout), in ms. */
+  readonly longestCallMs: number;
   readonly enrichment: { prune(now: number): Promise<unknown> };
   readonly deliveries: { prune(before: number): Promise<unknown>; pollDue(): Promise<unknown> };
   readonly approvals: { expireApprovals(): Promise<unknown> };
@@ -41,6 +49,22 @@ export function backgroundJobs(deps: JobDeps): Job[] {
         pruneAuditRecords({
           store: deps.store,
           days: deps.auditRetentionDays,
+          logger: deps.logger,
+          now,
+        }),
+    },
+    {
+      name: 'complete audit records left open by a stopped process',
+      // A record becomes due `olderThan` after its call began: look at least twice that often.
+      everyMs: Math.min(
+        abandonedRecordsIntervalMs,
+        Math.max(1_000, Math.round((deps.longestCallMs + abandonedMarginMs) / 2)),
+      ),
+      runAtStart: true,
+      run: () =>
+        completeAbandonedRecords({
+          store: deps.store,
+          olderThanMs: deps.longestCallMs + abandonedMarginMs,
           logger: deps.logger,
           now,
         }),

@@ -15,6 +15,8 @@ import type {
   UpstreamSuccess,
 } from '../ports/index.js';
 
+import { attr, step } from '../telemetry/index.js';
+
 import { describeRefusal } from './describe.js';
 import type { Pacer } from './types.js';
 
@@ -38,7 +40,17 @@ export function createPacedUpstream(
     credential: Credential,
     agentId: string,
   ): Promise<Answer> {
-    const grant = await pacer.acquire(action.id, agentId, { maxWaitMs: options.maxWaitMs });
+    // The wait for room in Apollo's windows is a step of its own in the call's trace.
+    const grant = await step('gatehouse.pace', async (span) => {
+      const granted = await pacer.acquire(action.id, agentId, { maxWaitMs: options.maxWaitMs });
+      span?.setAttributes({
+        [attr.action]: action.id,
+        ...(granted.ok
+          ? { [attr.waitedMs]: granted.waitedMs }
+          : { [attr.notSent]: granted.reason }),
+      });
+      return granted;
+    });
     if (!grant.ok) {
       return err({
         kind: 'not_sent',
@@ -53,6 +65,7 @@ export function createPacedUpstream(
     const answer = await upstream.call(action, input, credential);
     const rate = answer.ok ? answer.value.rate : 'rate' in answer.error ? answer.error.rate : null;
     if (rate) pacer.observe(grant, rate);
+    else pacer.answeredWithoutRate?.(grant);
     if (!answer.ok && answer.error.kind === 'rate_limited') {
       pacer.hold(action.id, answer.error.retryAfterSeconds, answer.error.window);
     }

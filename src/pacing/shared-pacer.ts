@@ -4,10 +4,18 @@
 // shared counters, with jitter) within the caller's maximum wait, and is refused past it. If the
 // shared counters cannot be reached, calls are refused (fail closed) rather than sent unpaced.
 //
+// The shared counts start unknown (a new Redis, or one that restarted and lost them): then one
+// call per endpoint goes alone, the probe, and the others wait until Apollo's rate headers on its
+// answer have been settled into the counts. Apollo's count raises ours on every answer that shows
+// it higher (other clients of the team's key), so windows reopened by a Redis restart are closed
+// again by the first answer.
+//
 // Compared with the in-process pacer: no fair queue across replicas (waiters retry independently;
 // within a window every replica competes equally), and snapshots are this replica's last view.
 import type { Window, WindowLimits } from '../catalog/index.js';
 import type { Logger, RateLimitInfo, SharedWindows } from '../ports/index.js';
+
+import { figuresFromHeaders } from './reconcile.js';
 
 import type {
   AcquireOptions,
@@ -47,7 +55,16 @@ export function createSharedPacer(options: SharedPacerOptions): Pacer {
         t.unref();
       }));
   const buckets = new Map<string, Local>();
+  // Grants sent while the shared counts were unknown, whose answer the other calls wait for.
+  const probes = new WeakSet<Grant>();
   let closed = false;
+
+  const settle = (bucket: string, usage: Parameters<SharedWindows['settle']>[1], probe: boolean) =>
+    void options.shared
+      .settle(bucket, usage, probe)
+      .catch((e: unknown) =>
+        options.logger.warn({ err: e, bucket }, 'could not share what Apollo said of its windows'),
+      );
 
   const local = (bucket: string): Local => {
     let b = buckets.get(bucket);
@@ -112,6 +129,13 @@ export function createSharedPacer(options: SharedPacerOptions): Pacer {
             position: 0,
             waitedFor: waitedMs > 0 ? waitedFor : null,
           };
+          if (taken.probe) {
+            probes.add(grant);
+            options.logger.info(
+              { bucket },
+              "the shared rate counts are unknown (new or restarted Redis): one call goes first to learn Apollo's",
+            );
+          }
           return grant;
         }
         b.lastRefusal = { at: now(), retryAfterMs: taken.retryAfterMs };
@@ -127,6 +151,7 @@ export function createSharedPacer(options: SharedPacerOptions): Pacer {
 
     cancelReservation(grant) {
       void options.shared.release(grant.bucket).catch(() => undefined);
+      if (probes.delete(grant)) settle(grant.bucket, null, true);
       return true;
     },
 
@@ -135,6 +160,22 @@ export function createSharedPacer(options: SharedPacerOptions): Pacer {
       // report without a limit is not limited.
       const b = local(grant.bucket);
       b.limits = { minute: info.limit.minute, hour: info.limit.hour, day: info.limit.day };
+      // Apollo's counts reach the shared store when they are news: after a probe, or when Apollo
+      // counts more than the shared count this call saw (others use the team's key, or the
+      // shared counts were lost).
+      const figures = figuresFromHeaders(info);
+      const usage = {
+        minute: figures.minute?.used ?? null,
+        hour: figures.hour?.used ?? null,
+        day: figures.day?.used ?? null,
+      };
+      const probe = probes.delete(grant);
+      const higher = windows.some((w) => usage[w] !== null && usage[w] > b.counts[w]);
+      if (probe || higher) settle(grant.bucket, usage, probe);
+    },
+
+    answeredWithoutRate(grant) {
+      if (probes.delete(grant)) settle(grant.bucket, null, true);
     },
 
     observeUsageStats(bucket, stats: Partial<Record<Window, WindowUsageStats>>) {

@@ -119,6 +119,11 @@ export interface Pacer {
    * (higher: other clients share the team's windows; lower: Apollo's window reset earlier).
    */
   observe(grant: Grant, info: RateLimitInfo): void;
+  /**
+   * The call `grant` let go was answered without rate headers, or not at all (timed out, cut
+   * off): nothing to learn, but the pacer may be waiting on this answer (the shared pacer's probe).
+   */
+  answeredWithoutRate?(grant: Grant): void;
   /** The same from the usage-stats endpoint, for a request sent at `requestedAt`. */
   observeUsageStats(
     bucket: string,

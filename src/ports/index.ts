@@ -225,13 +225,28 @@ export interface SharedWindowLimits {
 
 /** What a shared take answered. */
 export type SharedTake =
-  | { readonly ok: true; readonly counts: SharedWindowLimits }
-  /** The bucket is full (or held after Apollo's 429): try again in `retryAfterMs`. */
+  | {
+      readonly ok: true;
+      readonly counts: SharedWindowLimits;
+      /**
+       * The shared counts were unknown (a new or restarted Redis): this call goes alone, and what
+       * Apollo's answer says about its windows must be settled before others follow.
+       */
+      readonly probe: boolean;
+    }
+  /**
+   * The bucket is full, held after Apollo's 429, or waiting for a probe's answer (`probing`):
+   * try again in `retryAfterMs`.
+   */
   | {
       readonly ok: false;
       readonly retryAfterMs: number;
       readonly window: 'minute' | 'hour' | 'day' | null;
+      readonly probing?: boolean;
     };
+
+/** Apollo's own count of calls in each window, from its headers; null where it said nothing. */
+export type SharedWindowUsage = Readonly<Record<'minute' | 'hour' | 'day', number | null>>;
 
 /**
  * Apollo's rate windows shared by every replica (Redis): each take counts one call in every
@@ -240,6 +255,13 @@ export type SharedTake =
  */
 export interface SharedWindows {
   take(bucket: string, limits: SharedWindowLimits): Promise<SharedTake>;
+  /**
+   * What Apollo said about the bucket's windows after a call: each shared count is raised to
+   * Apollo's where Apollo's is higher (never lowered), and the counts become known. `usage` null
+   * (an answer without rate headers, or none) teaches nothing; `probe` ends this call's probe
+   * either way, so the next call may probe.
+   */
+  settle(bucket: string, usage: SharedWindowUsage | null, probe: boolean): Promise<void>;
   /** Gives back one call that never reached Apollo. */
   release(bucket: string): Promise<void>;
   /** Nothing goes in `bucket` for `ms` (Apollo answered 429). */

@@ -294,7 +294,9 @@ describeEachDatabase('alert repository', (t) => {
     const down = await migrator.migrateTo('0007_retired_tokens');
     expect(down.error).toBeUndefined();
     const up = await migrateToLatest(t.handle.db);
-    expect(up).toEqual({ ok: true, value: ['0008_alerts'] });
+    // Every migration after 0007 runs again, 0008 (which seeds the addresses) first.
+    expect(up.ok).toBe(true);
+    if (up.ok) expect(up.value[0]).toBe('0008_alerts');
     expect(await alerts.noteIp(created.value.agent.id, '198.51.100.7', clock.now())).toEqual({
       added: false,
       others: 0,

@@ -42,6 +42,8 @@ export interface AuditRecord {
   /** Null while the record is open (call in flight, or held for approval). */
   completedAt: number | null;
   errorCode: string | null;
+  /** The id of the HTTP request that wrote the record (X-Request-Id), when there was one. */
+  requestId: string | null;
 }
 
 /** The completion fields: what `complete` may set, and what `open` may set for a record born closed. */
@@ -83,6 +85,8 @@ export interface OpenAuditInput {
    * two. Left undefined, the record is open until `complete`.
    */
   completedAt?: number | null;
+  /** The HTTP request's id (a safe token of at most 128 characters), when written in one. */
+  requestId?: string | null;
 }
 
 /** Filters shared by `query`, `stream` and `count`; all optional, combined with AND. */
@@ -101,6 +105,8 @@ export interface AuditFilters {
    * `exclude` leaves them out (usage, the overview), `only` keeps nothing else.
    */
   adminChanges?: 'only' | 'exclude';
+  /** True: only records still open (in flight or held); false: only completed ones. */
+  open?: boolean;
 }
 
 /** A page request: newest first, `limit` records (1–1000), older than the `before` id. */
@@ -164,6 +170,7 @@ export interface AuditRepositoryDeps {
 const surfaceSet: ReadonlySet<string> = new Set(auditSurfaces);
 const decisionSet: ReadonlySet<string> = new Set(auditDecisions);
 const maxActionLength = 200;
+const maxRequestIdLength = 128;
 const maxTargetLength = 2000;
 const maxPageSize = 1000;
 
@@ -214,6 +221,7 @@ export function createAuditRepository(
       sentence: input.sentence ?? '',
       completed_at: input.completedAt ?? null,
       error_code: input.errorCode ?? null,
+      request_id: input.requestId ? truncate(input.requestId, maxRequestIdLength) : null,
     };
     await db.insertInto('audit_records').values(row).execute();
     return ok(toRecord(row));
@@ -370,6 +378,9 @@ function applyFilters<O>(
     const admin = sql<string>`'admin.%'`;
     q = q.where('action', filters.adminChanges === 'only' ? 'like' : 'not like', admin);
   }
+  if (filters.open !== undefined) {
+    q = q.where('completed_at', filters.open ? 'is' : 'is not', null);
+  }
   if (filters.since !== undefined) q = q.where('time', '>=', filters.since);
   if (filters.until !== undefined) q = q.where('time', '<', filters.until);
   if (filters.text !== undefined && filters.text !== '') {
@@ -477,5 +488,6 @@ function toRecord(row: Selectable<AuditRecordsTable>): AuditRecord {
     sentence: row.sentence,
     completedAt: row.completed_at,
     errorCode: row.error_code,
+    requestId: row.request_id ?? null,
   };
 }

@@ -70,6 +70,11 @@ export interface AuditRecordsTable {
   sentence: string;
   completed_at: EpochMs | null;
   error_code: string | null;
+  /**
+   * The HTTP request's id (X-Request-Id); null outside a request and before migration 0010.
+   * Optional so rows written without one need not name it.
+   */
+  request_id?: string | null;
 }
 
 /** The Apollo upstream connection: at most one row, id `apollo`. */

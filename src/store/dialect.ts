@@ -2,8 +2,16 @@ import { chmodSync, closeSync, fchmodSync, openSync, statSync } from 'node:fs';
 
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
-import type { LogConfig, SqliteDatabase as KyselySqliteDatabase } from 'kysely';
+import type {
+  LogConfig,
+  PostgresPool,
+  PostgresPoolClient,
+  PostgresQueryResult,
+  SqliteDatabase as KyselySqliteDatabase,
+} from 'kysely';
 import pg from 'pg';
+
+import { GatewayFault, gatewayError } from '../core/errors.js';
 
 import type { Database } from './db.js';
 
@@ -16,6 +24,19 @@ export interface OpenDatabaseOptions {
   schema?: string;
   /** Postgres only: maximum pooled connections (default 10). */
   poolSize?: number;
+  /**
+   * Postgres only: how long a query waits for a connection, pooled or new, before the store is
+   * reported unavailable, in ms (default 3000; 0 waits for ever).
+   */
+  connectTimeoutMs?: number;
+  /** Postgres only: the server cancels a statement running longer than this, in ms (default 5000; 0: none). */
+  statementTimeoutMs?: number;
+  /**
+   * Postgres only: the client stops waiting for an answer after this, in ms (default: the statement
+   * timeout plus one second; 0: none). It covers what the server's timeout cannot: a connection
+   * that stopped answering (a frozen server, a half-open socket), whose client is then discarded.
+   */
+  queryTimeoutMs?: number;
   /** SQLite only: how long a writer waits for another process's lock, in ms (default 5000). */
   busyTimeoutMs?: number;
   /** Kysely log configuration (query/error events), e.g. for debug logging or query counting. */
@@ -132,18 +153,127 @@ function openPostgres(url: string, options: OpenDatabaseOptions): DatabaseHandle
   if (options.schema !== undefined && !schemaPattern.test(options.schema)) {
     throw new Error(`invalid Postgres schema name ${JSON.stringify(options.schema)}`);
   }
+  const connectTimeoutMs = options.connectTimeoutMs ?? defaultPostgresTimeouts.connectMs;
+  const statementTimeoutMs = options.statementTimeoutMs ?? defaultPostgresTimeouts.statementMs;
+  const queryTimeoutMs =
+    options.queryTimeoutMs ?? (statementTimeoutMs > 0 ? statementTimeoutMs + 1000 : 0);
   const pool = new pg.Pool({
     connectionString: url,
     max: options.poolSize ?? 10,
     types: numberTypes(),
     ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
+    ...(connectTimeoutMs > 0 ? { connectionTimeoutMillis: connectTimeoutMs } : {}),
+    ...(statementTimeoutMs > 0 ? { statement_timeout: statementTimeoutMs } : {}),
+    ...(queryTimeoutMs > 0 ? { query_timeout: queryTimeoutMs } : {}),
+    // A transaction left open by a client that went away must not hold its locks for ever.
+    ...(statementTimeoutMs > 0
+      ? { idle_in_transaction_session_timeout: Math.max(statementTimeoutMs * 2, 10_000) }
+      : {}),
+    // TCP keepalive notices a peer that vanished without closing (a host gone, a cut link).
+    keepAlive: true,
   });
-  pool.on('error', options.onPoolError ?? (() => {}));
+  const onPoolError = options.onPoolError ?? (() => {});
+  pool.on('error', onPoolError);
   const db = new Kysely<Database>({
-    dialect: new PostgresDialect({ pool }),
+    dialect: new PostgresDialect({ pool: guardedPool(pool, connectTimeoutMs, onPoolError) }),
     ...(options.log ? { log: options.log } : {}),
   });
   return { db, dialect: 'postgres', close: closeOnce(db) };
+}
+
+/** The Postgres timeouts when none are configured, in ms. */
+export const defaultPostgresTimeouts = Object.freeze({ connectMs: 3000, statementMs: 5000 });
+
+/** SQLSTATE classes and codes that mean the database cannot serve now, not that a query is wrong. */
+const unavailableSqlStates = /^(08|53|57P)|^57014$|^55P03$/;
+/** Node and pg errors of a connection that failed, closed or stopped answering. */
+const unavailableErrnos = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+]);
+const unavailableMessages =
+  /timeout|terminated|Connection ended|not queryable|connection error|closed the connection/i;
+
+/**
+ * True when a driver error says the database is unreachable, overloaded or too slow (refused,
+ * reset, timed out, shutting down, statement cancelled by its timeout), as opposed to a query the
+ * database refused (a constraint, a syntax error), which stays the caller's to handle.
+ */
+export function isUnavailableError(error: unknown): boolean {
+  const e = error as { code?: unknown; message?: unknown } | null;
+  const code = typeof e?.code === 'string' ? e.code : '';
+  if (/^[0-9A-Z]{5}$/.test(code)) return unavailableSqlStates.test(code);
+  if (unavailableErrnos.has(code)) return true;
+  return typeof e?.message === 'string' && unavailableMessages.test(e.message);
+}
+
+/** The fault every query of the store throws while the database is unavailable. */
+export function storeUnavailable(cause: unknown, retryAfterSeconds: number): GatewayFault {
+  return new GatewayFault(gatewayError.storeUnavailable({ retryAfterSeconds, cause }));
+}
+
+/**
+ * The pool as Kysely sees it, with outages turned into one fault (STORE_UNAVAILABLE, answered as
+ * a 503 with Retry-After instead of a 500) and a connection that timed out or broke discarded on
+ * release instead of handed to the next query. pg would otherwise keep a client whose unanswered
+ * query still occupies it, and every later query on it would wait behind that one.
+ */
+function guardedPool(
+  pool: pg.Pool,
+  connectTimeoutMs: number,
+  onPoolError: (error: Error) => void,
+): PostgresPool {
+  const retryAfterSeconds = Math.max(1, Math.ceil(connectTimeoutMs / 1000));
+  const guarded = new WeakMap<pg.PoolClient, { client: PostgresPoolClient; broken: boolean }>();
+  return {
+    async connect() {
+      let client: pg.PoolClient;
+      try {
+        client = await pool.connect();
+      } catch (error) {
+        throw storeUnavailable(error, retryAfterSeconds);
+      }
+      const known = guarded.get(client);
+      if (known) {
+        known.broken = false;
+        return known.client;
+      }
+      const entry = {
+        broken: false,
+        client: {
+          async query<R>(sql: string, parameters: ReadonlyArray<unknown>) {
+            try {
+              return (await client.query(sql, [
+                ...parameters,
+              ])) as unknown as PostgresQueryResult<R>;
+            } catch (error) {
+              if (!isUnavailableError(error)) throw error;
+              entry.broken = true;
+              throw storeUnavailable(error, retryAfterSeconds);
+            }
+          },
+          release() {
+            client.release(entry.broken ? true : undefined);
+          },
+        } as PostgresPoolClient,
+      };
+      // pg emits `error` on a client whose connection breaks; the pool listens only while the
+      // client is idle, so a connection lost during a query would otherwise crash the process.
+      client.on('error', (error: Error) => {
+        entry.broken = true;
+        onPoolError(error);
+      });
+      guarded.set(client, entry);
+      return entry.client;
+    },
+    end: () => pool.end(),
+  };
 }
 
 const int8Oid = 20;

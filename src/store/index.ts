@@ -95,6 +95,10 @@ export type { Database } from './db.js';
 export { createDeliveryRepository, maxDeliveryPayloadBytes } from './delivery-repository.js';
 export { createApprovalRepository, maxApprovalNoteLength } from './approval-repository.js';
 export { createRedisShared } from './redis-shared.js';
+export { createMcpSessionRepository } from './mcp-session-repository.js';
+export type { McpSessionTable } from './mcp-session-repository.js';
+export { createRedisMcpSessions } from './mcp-session-redis.js';
+export type { RedisMcpSessionOptions } from './mcp-session-redis.js';
 export type { RedisConnection } from './redis-shared.js';
 export { createAgentRateLimiter } from './agent-rate.js';
 export type { AgentRateOptions } from './agent-rate.js';
@@ -115,6 +119,10 @@ export type {
   EnrichmentCacheStats,
 } from './enrichment-cache-repository.js';
 export { isPostgresUrl, openDatabase } from './dialect.js';
+export { backupSqlite, BackupRefused, postgresBackupHelp } from './backup.js';
+export type { BackupReport } from './backup.js';
+export { holdSingleReplicaLock, SingleReplicaRefused } from './single-replica-lock.js';
+export type { SingleReplicaLock } from './single-replica-lock.js';
 export type { DatabaseHandle, DialectName, OpenDatabaseOptions } from './dialect.js';
 export type { StoreError, StoreErrorCode } from './errors.js';
 export {

@@ -53,6 +53,9 @@ describe('migrateToLatest', () => {
           '0006_grant_approval_waiver',
           '0007_retired_tokens',
           '0008_alerts',
+          '0009_mcp_sessions',
+          '0010_audit_request_id',
+          '0011_oauth_server',
         ],
       });
       expect(await migrateToLatest(handle.db)).toEqual({ ok: true, value: [] });
@@ -111,13 +114,16 @@ describeEachDatabase('migrations and column types', (t) => {
             '0006_grant_approval_waiver',
             '0007_retired_tokens',
             '0008_alerts',
+            '0009_mcp_sessions',
+            '0010_audit_request_id',
+            '0011_oauth_server',
           ],
         });
         const { rows } = await admin.query<{ n: string }>(
           `select count(*) as n from information_schema.tables where table_schema = $1`,
           [schema],
         );
-        expect(Number(rows[0]?.n)).toBe(14);
+        expect(Number(rows[0]?.n)).toBe(16);
       } finally {
         await other.close();
         await admin.query(`drop schema ${schema} cascade`);

@@ -14,6 +14,9 @@ import * as sealedPersonalData from './migrations/0005-sealed-personal-data.js';
 import * as grantApprovalWaiver from './migrations/0006-grant-approval-waiver.js';
 import * as retiredTokens from './migrations/0007-retired-tokens.js';
 import * as alerts from './migrations/0008-alerts.js';
+import * as mcpSessions from './migrations/0009-mcp-sessions.js';
+import * as auditRequestId from './migrations/0010-audit-request-id.js';
+import * as oauthServer from './migrations/0011-oauth-server.js';
 
 // Imported, not globbed from disk: the same list works from src/, dist/ and a bundle.
 // Names sort in the order they must run; never rename or edit one that has shipped.
@@ -26,6 +29,9 @@ const migrations: Readonly<Record<string, Migration>> = Object.freeze({
   '0006_grant_approval_waiver': grantApprovalWaiver,
   '0007_retired_tokens': retiredTokens,
   '0008_alerts': alerts,
+  '0009_mcp_sessions': mcpSessions,
+  '0010_audit_request_id': auditRequestId,
+  '0011_oauth_server': oauthServer,
 });
 
 /** The bundled migrations, for Kysely's `Migrator`. */

@@ -24,12 +24,27 @@ import type {
 const windowNames = ['minute', 'hour', 'day'] as const;
 const windowMs = [60_000, 3_600_000, 86_400_000] as const;
 
-// KEYS: minute, hour, day counters and the hold key. ARGV: three limits (-1: unlimited), three
-// window lengths in ms. Returns {1, m, h, d} when counted, {0, retryAfterMs, windowIndex} when not
-// (index 0: held after Apollo's 429).
+// KEYS: minute, hour, day counters, the hold key, the "known" marker and the probe key. ARGV:
+// three limits (-1: unlimited), three window lengths in ms, the probe's longest life in ms.
+// Returns {1, m, h, d, probe} when counted, {0, retryAfterMs, windowIndex} when not (index 0: held
+// after Apollo's 429; 4: waiting for a probe).
+//
+// The counts are known only once an answer from Apollo has been settled into them. A Redis that
+// is new or lost its data (a restart without persistence) starts every window at zero although
+// Apollo's may be nearly spent, so until then one call goes alone (the probe) and the others
+// wait for what Apollo's rate headers say; the probe key expires on its own if its replica dies.
 const takeScript = `
 local held = redis.call('PTTL', KEYS[4])
 if held > 0 then return {0, held, 0} end
+local probe = 0
+if redis.call('EXISTS', KEYS[5]) == 0 then
+  if not redis.call('SET', KEYS[6], '1', 'PX', ARGV[7], 'NX') then
+    local left = redis.call('PTTL', KEYS[6])
+    if left < 1 or left > 100 then left = 100 end
+    return {0, left, 4}
+  end
+  probe = 1
+end
 for i = 1, 3 do
   local limit = tonumber(ARGV[i])
   if limit >= 0 then
@@ -51,7 +66,31 @@ for i = 1, 3 do
     counts[i] = -1
   end
 end
-return {1, counts[1], counts[2], counts[3]}
+return {1, counts[1], counts[2], counts[3], probe}
+`;
+
+// KEYS: minute, hour, day counters, the known marker, the probe key. ARGV: Apollo's count per
+// window (-1: not said), three window lengths in ms, 1 to mark the counts known, 1 to end a probe.
+// A count is only ever raised: calls of ours still on their way to Apollo are in ours, not yet in
+// Apollo's. A window Apollo counts that we had not opened lasts its full length from now.
+const settleScript = `
+for i = 1, 3 do
+  local used = tonumber(ARGV[i])
+  if used >= 0 then
+    local ours = tonumber(redis.call('GET', KEYS[i]) or '0')
+    if used > ours then
+      local ttl = redis.call('PTTL', KEYS[i])
+      if ttl > 0 then
+        redis.call('SET', KEYS[i], used, 'PX', ttl)
+      else
+        redis.call('SET', KEYS[i], used, 'PX', ARGV[3 + i])
+      end
+    end
+  end
+end
+if ARGV[7] == '1' then redis.call('SET', KEYS[4], '1') end
+if ARGV[8] == '1' then redis.call('DEL', KEYS[5]) end
+return 1
 `;
 
 // Gives one call back in each window that still counts it (never below zero).
@@ -106,6 +145,12 @@ export interface RedisSharedOptions {
   readonly marginMs?: number;
   /** Give up on a Redis command after this long (default 1 s): calls fail closed, not hang. */
   readonly commandTimeoutMs?: number;
+  /**
+   * The longest a probe (the one call sent while the shared counts are unknown) keeps the others
+   * waiting when its answer never settles, e.g. its replica died: the upstream timeout plus a
+   * margin (default 35 s).
+   */
+  readonly probeTtlMs?: number;
 }
 
 /** The connection itself, for adapters that keep their own keys in the same Redis. */
@@ -134,6 +179,7 @@ export function createRedisShared(
   // instead of shipping each script's text with every call.
   const scripts = {
     take: takeScript,
+    settle: settleScript,
     release: releaseScript,
     hold: holdScript,
     reserve: reserveScript,
@@ -157,29 +203,60 @@ export function createRedisShared(
   const lengths = windowMs.map((ms) => String(ms + margin));
   const sessionKey = (id: string) =>
     `gatehouse:session:${createHash('sha256').update(id).digest('hex')}`;
+  const probeTtl = String(Math.max(1, Math.round(options.probeTtlMs ?? 35_000)));
   const keys = (bucket: string) => {
     const base = `gatehouse:pace:${options.namespace}:${bucket}`;
-    return [...windowNames.map((w) => `${base}:${w}`), `${base}:hold`];
+    return [
+      ...windowNames.map((w) => `${base}:${w}`),
+      `${base}:hold`,
+      `${base}:known`,
+      `${base}:probe`,
+    ];
   };
 
   return {
     async take(bucket, limits: SharedWindowLimits): Promise<SharedTake> {
       await ready();
       const args = windowNames.map((w) => String(limits[w] ?? -1));
-      const answer = (await run('take', 4, ...keys(bucket), ...args, ...lengths)) as number[];
+      const answer = (await run(
+        'take',
+        6,
+        ...keys(bucket),
+        ...args,
+        ...lengths,
+        probeTtl,
+      )) as number[];
       if (answer[0] === 1) {
         const count = (v: number | undefined) => (v === undefined || v < 0 ? null : v);
         return {
           ok: true,
           counts: { minute: count(answer[1]), hour: count(answer[2]), day: count(answer[3]) },
+          probe: answer[4] === 1,
         };
       }
       const index = answer[2] ?? 0;
       return {
         ok: false,
         retryAfterMs: Math.max(1, answer[1] ?? 1),
-        window: index > 0 ? windowNames[index - 1]! : null,
+        window: index > 0 && index < 4 ? windowNames[index - 1]! : null,
+        ...(index === 4 ? { probing: true } : {}),
       };
+    },
+    async settle(bucket, usage, probe) {
+      await ready();
+      const k = keys(bucket);
+      const used = windowNames.map((w) => String(usage?.[w] ?? -1));
+      await run(
+        'settle',
+        5,
+        ...k.slice(0, 3),
+        k[4]!,
+        k[5]!,
+        ...used,
+        ...lengths,
+        usage ? '1' : '0',
+        probe ? '1' : '0',
+      );
     },
     async hold(bucket, ms) {
       await ready();

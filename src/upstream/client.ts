@@ -1,3 +1,4 @@
+import { SpanStatusCode } from '@opentelemetry/api';
 import type { z } from 'zod';
 
 import {
@@ -10,6 +11,8 @@ import {
 } from '../catalog/index.js';
 import { parseApolloJson } from '../core/apollo-json.js';
 import { err, ok, type Result } from '../core/result.js';
+
+import { attr, traceOutgoing } from '../telemetry/index.js';
 
 import { parseRateLimitHeaders } from './headers.js';
 import { buildRequest, type BuiltRequest } from './request.js';
@@ -86,10 +89,59 @@ export function createApolloClient(options: ApolloClientOptions): ApolloClient {
   const now = options.now ?? (() => performance.now());
   const userAgent = options.userAgent ?? 'gatehouse';
 
-  async function send(
+  /**
+   * Sends one request to Apollo: in a traced call, as a CLIENT span (HTTP attributes, the path's
+   * template rather than the URL, whose query string holds the parameters) whose `traceparent`
+   * Apollo receives.
+   */
+  function send(
     built: BuiltRequest,
     output: z.ZodType | null,
     callOptions: CallOptions = {},
+    spec: { readonly path: string; readonly id?: string } = { path: '' },
+  ): Promise<Result<UpstreamSuccess<unknown>, UpstreamError>> {
+    return traceOutgoing(
+      `${built.method} ${spec.path}`,
+      {},
+      built.headers,
+      async (headers, span) => {
+        if (span) {
+          const url = new URL(built.url);
+          span.setAttributes({
+            'http.request.method': built.method,
+            'server.address': url.hostname,
+            'server.port': Number(url.port) || (url.protocol === 'https:' ? 443 : 80),
+            'url.scheme': url.protocol.slice(0, -1),
+            'url.template': spec.path,
+            ...(spec.id ? { [attr.action]: spec.id } : {}),
+          });
+        }
+        const answer = await sendNow({ ...built, headers }, output, callOptions);
+        if (span) {
+          const status = answer.ok
+            ? answer.value.status
+            : 'status' in answer.error
+              ? answer.error.status
+              : null;
+          if (typeof status === 'number') span.setAttribute('http.response.status_code', status);
+          if (!answer.ok) {
+            span.setAttribute(
+              'error.type',
+              typeof status === 'number' ? String(status) : answer.error.kind,
+            );
+            if (typeof status !== 'number' || status >= 500)
+              span.setStatus({ code: SpanStatusCode.ERROR });
+          }
+        }
+        return answer;
+      },
+    );
+  }
+
+  async function sendNow(
+    built: BuiltRequest,
+    output: z.ZodType | null,
+    callOptions: CallOptions,
   ): Promise<Result<UpstreamSuccess<unknown>, UpstreamError>> {
     const timeoutMs = callOptions.timeoutMs ?? options.timeoutMs ?? defaultTimeoutMs;
     const started = now();
@@ -127,13 +179,14 @@ export function createApolloClient(options: ApolloClientOptions): ApolloClient {
         credential,
         userAgent,
       );
-      return send(built, action.output, callOptions) as never;
+      return send(built, action.output, callOptions, action) as never;
     },
     callEndpoint(endpoint, input, credential, callOptions) {
       return send(
         buildRequest(options.baseUrl, endpoint, input, credential, userAgent),
         null,
         callOptions,
+        endpoint,
       );
     },
     profile(credential, callOptions) {
@@ -141,6 +194,7 @@ export function createApolloClient(options: ApolloClientOptions): ApolloClient {
         buildRequest(options.baseUrl, apiProfile, {}, credential, userAgent),
         null,
         callOptions,
+        apiProfile,
       );
     },
     health(credential, callOptions) {
@@ -148,6 +202,7 @@ export function createApolloClient(options: ApolloClientOptions): ApolloClient {
         buildRequest(options.baseUrl, authHealth, {}, credential, userAgent),
         null,
         callOptions,
+        authHealth,
       );
     },
     webhookResult(requestId, credential, callOptions) {
@@ -161,6 +216,7 @@ export function createApolloClient(options: ApolloClientOptions): ApolloClient {
         ),
         null,
         callOptions,
+        webhookResult,
       );
     },
   };

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 
 import { createLogger } from '../../src/app/logger.js';
-import { openStore } from '../../src/app/services.js';
+import { openStore } from '../../src/store/open-store.js';
 import { startGatehouse } from '../../src/app/start.js';
 import { loadConfig } from '../../src/config/config.js';
 import { createSandbox } from '../../src/sandbox/index.js';
@@ -138,7 +138,7 @@ describe('gatehouse audit export', () => {
     const csv = await run(['audit', 'export', '--format', 'csv']);
     const lines = csv.out.trim().split('\n');
     expect(lines[0]).toBe(
-      'id,time,agent,surface,action,target,decision,rule,reason,upstream_status,credits,duration_ms,error_code,sentence',
+      'id,time,agent,surface,action,target,decision,rule,reason,upstream_status,credits,duration_ms,error_code,sentence,request_id',
     );
     expect(lines).toHaveLength(31);
     expect(lines[1]).toContain(`'=HYPERLINK(""x"")`);

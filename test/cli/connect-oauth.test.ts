@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 import { createLogger } from '../../src/app/logger.js';
-import { openStore } from '../../src/app/services.js';
+import { openStore } from '../../src/store/open-store.js';
 import { startGatehouse } from '../../src/app/start.js';
 import { getAction, oauthAuthorize } from '../../src/catalog/index.js';
 import type { CliIO } from '../../src/cli/io.js';

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
 import { createLogger } from '../../src/app/logger.js';
-import { openStore } from '../../src/app/services.js';
+import { openStore } from '../../src/store/open-store.js';
 import { getAction } from '../../src/catalog/index.js';
 import { parseCsv } from '../../src/cli/csv.js';
 import { mapColumns } from '../../src/cli/enrich/columns.js';

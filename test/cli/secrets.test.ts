@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 
 import { createLogger } from '../../src/app/logger.js';
-import { openStore, type StoreServices } from '../../src/app/services.js';
+import { openStore, type StoreServices } from '../../src/store/open-store.js';
 import { startGatehouse } from '../../src/app/start.js';
 import { getAction } from '../../src/catalog/index.js';
 import { loadConfig } from '../../src/config/config.js';

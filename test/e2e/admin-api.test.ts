@@ -209,6 +209,45 @@ describe('admin API', () => {
     expect(badQuery.status).toBe(400);
   });
 
+  it("keeps the caller's X-Request-Id on the audit record, its page and both exports", async () => {
+    const harness = await setup();
+    const reader = await harness.agent('reader', ['people=read']);
+    const requestId = 'trace-me-7f3a9c';
+    const res = await harness.request('POST', searchPath, {
+      token: reader,
+      headers: { 'x-request-id': requestId },
+      body: { per_page: 1 },
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('x-request-id')).toBe(requestId);
+    const page = (await json(
+      await harness.request('GET', '/admin/api/audit?agent=reader&limit=1', { headers: bearer }),
+    )) as { records: Array<{ id: string; request_id: string | null }> };
+    expect(page.records[0]!.request_id).toBe(requestId);
+    const id = page.records[0]!.id;
+
+    const jsonl = await (
+      await harness.request('GET', '/admin/api/audit/export?format=jsonl&agent=reader', {
+        headers: bearer,
+      })
+    ).text();
+    const line = jsonl
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { id: string; request_id: string | null })
+      .find((l) => l.id === id);
+    expect(line?.request_id).toBe(requestId);
+
+    const csv = await (
+      await harness.request('GET', '/admin/api/audit/export?format=csv&agent=reader', {
+        headers: bearer,
+      })
+    ).text();
+    const [header, ...rows] = csv.trim().split('\n');
+    expect(header!.split(',').at(-1)).toBe('request_id');
+    expect(rows.find((r) => r.startsWith(`${id},`))!.endsWith(`,${requestId}`)).toBe(true);
+  });
+
   it('publishes an OpenAPI document generated from the routes, and browsable docs', async () => {
     const harness = await setup();
     const doc = (await json(await harness.request('GET', '/admin/api/openapi.json'))) as {

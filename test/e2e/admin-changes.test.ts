@@ -36,7 +36,14 @@ async function deployment() {
   const cli = (...args: string[]) => runCliWith(env, args);
   const start = async (): Promise<StartedGatehouse> => {
     const config = loadConfig({
-      flags: { db: database.url, keyFile: join(dir, 'k'), port: 0, sandbox: true, adminToken },
+      flags: {
+        db: database.url,
+        keyFile: join(dir, 'k'),
+        port: 0,
+        sandbox: true,
+        adminToken,
+        singleReplica: true,
+      },
     });
     const g = await startGatehouse(config, {
       logger: createLogger({ level: 'silent' }),

@@ -40,7 +40,7 @@ async function start(flags: Record<string, unknown> = {}, shared?: { dir: string
     db = database.url;
   }
   const config = loadConfig({
-    flags: { db, keyFile: join(d, 'k'), port: 0, sandbox: true, ...flags },
+    flags: { db, keyFile: join(d, 'k'), port: 0, sandbox: true, singleReplica: true, ...flags },
   });
   const g = await startGatehouse(config, {
     logger: createLogger({ level: 'silent' }),

@@ -29,7 +29,14 @@ let database: Awaited<ReturnType<typeof e2eDatabase>>;
 beforeAll(async () => {
   database = await e2eDatabase(dir);
   const config = loadConfig({
-    flags: { db: database.url, keyFile: join(dir, 'k'), port: 0, sandbox: true, maxBodyBytes },
+    flags: {
+      db: database.url,
+      keyFile: join(dir, 'k'),
+      port: 0,
+      sandbox: true,
+      maxBodyBytes,
+      singleReplica: true,
+    },
   });
   g = await startGatehouse(config, {
     logger: createLogger({ level: 'silent' }),

@@ -172,7 +172,7 @@ describe("Gatehouse's own refusals", () => {
     for (const record of await latest(h, 2)) {
       expect(record).toMatchObject({ errorCode: 'gatehouse_shutting_down', upstreamStatus: null });
       expect(record.sentence).toMatch(
-        /but Gatehouse was shutting down and refused it, so Apollo was never called/,
+        /: denied \(gatehouse shutting down\)\. Gatehouse is shutting down, so it did not send this call to Apollo/,
       );
     }
     expect(apolloCount(h)).toBe(0);

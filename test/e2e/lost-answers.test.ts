@@ -13,7 +13,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
 import { createApp, type GatehouseApp } from '../../src/app/create-app.js';
 import { createLogger } from '../../src/app/logger.js';
-import { openStore, type StoreServices } from '../../src/app/services.js';
+import { openStore, type StoreServices } from '../../src/store/open-store.js';
 import { loadConfig } from '../../src/config/config.js';
 import { createSandbox, type SandboxServer } from '../../src/sandbox/index.js';
 import { createWorld } from '../../src/sandbox/world/index.js';

@@ -11,7 +11,7 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { createLogger } from '../../src/app/logger.js';
-import { openStore } from '../../src/app/services.js';
+import { openStore } from '../../src/store/open-store.js';
 import type { StartedGatehouse } from '../../src/app/start.js';
 import { loadConfig } from '../../src/config/config.js';
 import { runCliWith } from '../helpers/cli.js';

@@ -4,12 +4,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
 
 import { createLogger } from '../../src/app/logger.js';
+import { createOAuthCallbackRoutes } from '../../src/app/oauth-callback.js';
 import {
-  createOAuthCallbackRoutes,
   pendingAuthorizationTtlMs,
   settingsPendingAuthorizations,
   startAuthorization,
-} from '../../src/app/oauth-connect.js';
+} from '../../src/services/oauth/connect.js';
 import { createStubWorld, manualClock } from '../helpers/sandbox/clock.js';
 import { createHarness, type Harness } from '../helpers/harness.js';
 

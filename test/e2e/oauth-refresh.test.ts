@@ -11,13 +11,13 @@ import { afterEach, describe, expect, it } from 'vitest';
 
 import { createApp } from '../../src/app/create-app.js';
 import { createLogger } from '../../src/app/logger.js';
-import { defaultOAuthScopes } from '../../src/app/oauth-connect.js';
+import { defaultOAuthScopes } from '../../src/services/oauth/connect.js';
 import {
   createOAuthCredentialSource,
   refreshMarginMs,
   refreshRetryDelayMs,
-} from '../../src/app/oauth-credential.js';
-import { openStore, type StoreServices } from '../../src/app/services.js';
+} from '../../src/services/oauth/credential.js';
+import { openStore, type StoreServices } from '../../src/store/open-store.js';
 import { getAction, oauthToken } from '../../src/catalog/index.js';
 import { loadConfig } from '../../src/config/config.js';
 import { createSandbox } from '../../src/sandbox/index.js';

@@ -48,4 +48,33 @@ describe('pacing under Apollo windows', () => {
     expect(other.status).toBe(200);
     expect((await search()).status).toBe(429);
   });
+
+  it("records a 429 Apollo really answered as Apollo's, when others spent the team's window", async () => {
+    type Limits = { minute: number | null; hour: number | null; day: number | null };
+    const limits: Record<string, Limits> = {
+      'people.search': { minute: 2, hour: null, day: null },
+    };
+    h = await createHarness({ sandbox: { limits } });
+    const token = await h.agent('late', ['people=read']);
+    // Another client of the team's key spends the window, out of Gatehouse's sight.
+    for (let i = 0; i < 2; i++) {
+      const direct = await h.sandbox.app.request(getAction('people.search').path, {
+        method: 'POST',
+        headers: { 'x-api-key': h.sandbox.keys.master[0]!, 'content-type': 'application/json' },
+        body: '{}',
+      });
+      expect(direct.status).toBe(200);
+    }
+    const res = await h.request('POST', getAction('people.search').path, {
+      token,
+      body: { per_page: 1 },
+    });
+    expect(res.status).toBe(429);
+    const body = (await res.json()) as { error_code: string; error: string };
+    expect(body.error_code).toBe('RATE_LIMITED');
+    expect(body.error).toMatch(/Apollo/);
+    const [record] = (await h.store.audit.query({ limit: 1 })).records;
+    expect(record).toMatchObject({ upstreamStatus: 429 });
+    expect(record!.sentence).toMatch(/Apollo answered 429.*: Apollo's rate limit was reached/);
+  });
 });

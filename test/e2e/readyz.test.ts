@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { createLogger } from '../../src/app/logger.js';
-import { openStore } from '../../src/app/services.js';
+import { openStore } from '../../src/store/open-store.js';
 import { startGatehouse, type StartedGatehouse } from '../../src/app/start.js';
 import { loadConfig } from '../../src/config/config.js';
 

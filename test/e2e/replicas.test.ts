@@ -2,15 +2,19 @@
 // five agents oversubscribe a free-plan endpoint and the replicas together send exactly what
 // Apollo's window allows (no overshoot, no upstream 429), every call audited once; an approval
 // given on replica A releases a call held on replica B; a grant removed on A is enforced on B
-// at once; and a replica whose Redis is gone refuses calls and says so in /readyz.
+// at once; a Redis that loses its counts mid-window (a restart without persistence) never lets
+// the replicas overrun what Apollo already counted; and a replica whose Redis is gone refuses
+// calls and says so in /readyz.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 
+import { Redis } from 'ioredis';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import { cacheNamespace } from '../../src/app/create-app.js';
 import { createLogger } from '../../src/app/logger.js';
-import { openStore, type StoreServices } from '../../src/app/services.js';
+import { openStore, type StoreServices } from '../../src/store/open-store.js';
 import { getAction } from '../../src/catalog/index.js';
 import { loadConfig } from '../../src/config/config.js';
 import { createSandbox, type Sandbox, type SandboxServer } from '../../src/sandbox/index.js';
@@ -260,7 +264,39 @@ describe.runIf(run)('three replicas on Postgres and Redis', () => {
     expect((await fetch(`${a}/admin/api/agents`, { headers: { cookie } })).status).toBe(401);
   });
 
-  it('refuses calls on a replica whose Redis is gone, and says so in /readyz', async () => {
+  it("keeps within Apollo's window when Redis loses its counts mid-window", async () => {
+    const match = getAction('people.match')!.path;
+    const send = (n: number, offset: number) =>
+      Promise.all(
+        Array.from({ length: n }, (_, i) =>
+          call(replicas[(offset + i) % 3]!, tokens[3]!, match, { email: `lost${offset + i}@x.io` }),
+        ).map((r) => r.then((a) => a.status)),
+      );
+    // Part of the free plan's 50 a minute is spent, in Apollo's count and in Redis's.
+    const spent = await send(20, 0);
+    expect(spent.filter((s) => s === 200).length).toBeGreaterThan(0);
+    // Redis restarts without persistence: every pacing count of this upstream is gone.
+    const redis = new Redis(redisUrl);
+    try {
+      const keys = await redis.keys(`gatehouse:pace:${cacheNamespace(server.url)}:*`);
+      expect(keys.length).toBeGreaterThan(0);
+      await redis.del(...keys);
+    } finally {
+      redis.disconnect();
+    }
+    // More than the whole window, at once, on every replica: one call learns Apollo's count
+    // first, and the replicas then send only what is left of it.
+    const after = await send(60, 20);
+    expect(after.filter((s) => s === 200).length).toBeGreaterThan(0);
+    expect(after.filter((s) => s === 200).length).toBeLessThanOrEqual(50 - 1);
+    const records = await withStore(
+      async (store) => (await store.audit.query({ action: 'people.match', limit: 1000 })).records,
+    );
+    // Apollo (the sandbox) never answered 429: every refusal was Gatehouse's own.
+    expect(records.filter((r) => r.upstreamStatus === 429)).toHaveLength(0);
+  });
+
+  it('refuses calls on a replica whose Redis is gone, and says so in /readyz without leaving the balancer', async () => {
     const orphan = await startReplica({ GATEHOUSE_REDIS_URL: 'redis://127.0.0.1:1' });
     const res = await call(orphan, tokens[1]!, getAction('organizations.search')!.path, {
       q_organization_name: 'a',
@@ -271,9 +307,24 @@ describe.runIf(run)('three replicas on Postgres and Redis', () => {
     expect(refused.error_code).toBe('SHARED_STATE_UNAVAILABLE');
     expect(refused.error).toMatch(/cannot reach the state its replicas share \(Redis\)/);
     expect(refused.error).toMatch(/nothing was sent to Apollo/);
+    // The audit says the same: Gatehouse's refusal, Apollo never called (not "Apollo answered 429").
+    // (Read once the orphan's group commit has written it.)
+    const latest = () =>
+      withStore(async (store) => {
+        const page = await store.audit.query({ action: 'organizations.search', limit: 1 });
+        return page.records[0];
+      });
+    await expect
+      .poll(async () => (await latest())?.errorCode, { timeout: 5_000 })
+      .toBe('shared_state_unavailable');
+    const record = await latest();
+    expect(record).toMatchObject({ upstreamStatus: null, errorCode: 'shared_state_unavailable' });
+    expect(record!.sentence).toMatch(/could not reach the state its replicas share \(Redis\)/);
+    expect(record!.sentence).not.toMatch(/Apollo answered/);
     const ready = await fetch(`${orphan}/readyz`);
-    expect(ready.status).toBe(503);
-    expect(await ready.json()).toEqual({ status: 'not_ready', reasons: ['redis_unreachable'] });
+    // Redis is every replica's: the replica stays in the balancer and answers in JSON.
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toEqual({ status: 'degraded', reasons: ['redis_unreachable'] });
     const detailed = await fetch(`${orphan}/readyz`, {
       headers: { authorization: `Bearer ${adminToken}` },
     });

@@ -14,7 +14,7 @@ import { sql } from 'kysely';
 import { afterAll, expect, it } from 'vitest';
 
 import { createLogger } from '../../src/app/logger.js';
-import { openStore } from '../../src/app/services.js';
+import { openStore } from '../../src/store/open-store.js';
 import { startGatehouse } from '../../src/app/start.js';
 import { getAction } from '../../src/catalog/index.js';
 import type { CliIO } from '../../src/cli/io.js';
@@ -118,7 +118,7 @@ describeEachDatabase('secrets scan', (t) => {
 
     // Connect through the CLI (key on stdin), create agents, rotate one.
     expect(await runCli(['connect', 'apikey'], io)).toBe(0);
-    const config = loadConfig({ env, flags: { port: 0 } });
+    const config = loadConfig({ env, flags: { port: 0, singleReplica: true } });
     const setup = await openStore(config, logger);
     const a = await setup.agents.create({
       name: 'scanner',

@@ -45,7 +45,7 @@ describe('graceful shutdown', () => {
     await closing;
     await expect(fetch(`${g.url}/healthz`)).rejects.toThrow();
 
-    const { openStore } = await import('../../src/app/services.js');
+    const { openStore } = await import('../../src/store/open-store.js');
     const store = await openStore(config, createLogger({ level: 'silent' }));
     const { records } = await store.audit.query({ limit: 10 });
     await store.close();

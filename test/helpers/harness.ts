@@ -6,7 +6,7 @@ import { Writable } from 'node:stream';
 
 import { createApp, type AppOptions, type GatehouseApp } from '../../src/app/create-app.js';
 import { createLogger } from '../../src/app/logger.js';
-import { openStore, type StoreServices } from '../../src/app/services.js';
+import { openStore, type StoreServices } from '../../src/store/open-store.js';
 import { sandboxUpstream } from '../../src/app/start.js';
 import { loadConfig, type Config } from '../../src/config/config.js';
 import type { Clock } from '../../src/ports/index.js';

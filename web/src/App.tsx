@@ -4,9 +4,11 @@ import { Access } from './pages/Access';
 import { Agents } from './pages/Agents';
 import { Approvals } from './pages/Approvals';
 import { Audit } from './pages/Audit';
+import { Connect } from './pages/Connect';
 import { Overview } from './pages/Overview';
 import { Usage } from './pages/Usage';
 import { api, ApiError } from './api';
+import { connectUidFromHash } from './connect-api';
 
 import type { Run } from './hooks';
 
@@ -42,6 +44,9 @@ export function App() {
 
   if (state === 'loading') return <p>Loading…</p>;
   if (state === 'out') return <Login onIn={() => setState('in')} />;
+  // An app's MCP connection request (docs/mcp-oauth.md): only a logged-in admin answers it.
+  const connectUid = connectUidFromHash(window.location.hash);
+  if (connectUid) return <Connect uid={connectUid} />;
   return (
     <>
       <header>

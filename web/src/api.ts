@@ -1,5 +1,16 @@
 // The console's only door to Gatehouse: the admin API, with the session cookie (sent by the
-// browser, HttpOnly) and the CSRF token (held in memory, sent on every change).
+// browser, HttpOnly) and the CSRF token (held in memory, sent on every change). Calls are named by
+// the contract's endpoints ('PUT /admin/api/agents/{id}/grants'), so each one's path parameters,
+// body and answer have the contract's types; the server's tests check its answers against the
+// same schemas.
+import type {
+  AdminEndpoint,
+  AdminQuery,
+  AdminRequestBody,
+  AdminResponse,
+  ProblemResponse,
+} from '../../src/surfaces/admin/contracts';
+
 let csrf: string | null = null;
 
 /** An admin API refusal, with the API's own sentence. */
@@ -12,33 +23,86 @@ export class ApiError extends Error {
   }
 }
 
-async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
+/** The `{name}` parameters of a path, each a string. */
+type PathParams<P extends string> = P extends `${string}{${infer Name}}${infer Rest}`
+  ? { [K in Name]: string } & PathParams<Rest>
+  : unknown;
+
+/** What a call to `E` needs: its path parameters, its body, its query, as the contract says. */
+export type CallOptions<E extends AdminEndpoint> = (E extends `${string}{${string}}${string}`
+  ? { params: PathParams<E> }
+  : { params?: never }) &
+  ([AdminRequestBody<E>] extends [never] ? { body?: never } : { body: AdminRequestBody<E> }) &
+  ([AdminQuery<E>] extends [never] ? { query?: never } : { query?: AdminQuery<E> });
+
+/** The endpoints the console reads (no path parameters, no body). */
+export type ReadEndpoint = Extract<AdminEndpoint, `GET ${string}`>;
+
+interface RawOptions {
+  readonly params?: Record<string, string>;
+  readonly body?: unknown;
+  readonly query?: Record<string, string | undefined>;
+}
+
+/**
+ * Calls an admin endpoint. The answer is typed by the contract, not parsed again here (hence the
+ * casts below): the contract test holds every route's real answers to the same schemas.
+ */
+async function send<E extends AdminEndpoint>(
+  endpoint: E,
+  options: RawOptions,
+): Promise<AdminResponse<E>> {
+  const [method, template] = endpoint.split(' ') as [string, string];
+  const path = template.replace(/\{(\w+)\}/g, (_, name: string) =>
+    encodeURIComponent(options.params?.[name] ?? ''),
+  );
+  const query = new URLSearchParams(
+    Object.entries(options.query ?? {}).filter((e): e is [string, string] => Boolean(e[1])),
+  ).toString();
   const headers: Record<string, string> = {};
-  if (body !== undefined) headers['content-type'] = 'application/json';
+  if (options.body !== undefined) headers['content-type'] = 'application/json';
   if (method !== 'GET' && csrf) headers['x-csrf-token'] = csrf;
-  const res = await fetch(path, {
+  const res = await fetch(query ? `${path}?${query}` : path, {
     method,
     headers,
     credentials: 'same-origin',
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
   });
-  const data = (await res.json().catch(() => ({}))) as { error?: string };
-  if (!res.ok) throw new ApiError(res.status, data.error ?? `${res.status} ${res.statusText}`);
-  return data as T;
+  const data: unknown = await res.json().catch(() => ({}));
+  if (!res.ok) {
+    const refusal = data as Partial<ProblemResponse>;
+    throw new ApiError(res.status, refusal.error ?? `${res.status} ${res.statusText}`);
+  }
+  return data as AdminResponse<E>;
+}
+
+/** Calls an admin endpoint with its path parameters, body and query, as the contract types them. */
+export function request<E extends AdminEndpoint>(
+  endpoint: E,
+  ...[options]: object extends CallOptions<E> ? [CallOptions<E>?] : [CallOptions<E>]
+): Promise<AdminResponse<E>> {
+  // The options' type depends on E; at run time they are these three optional fields.
+  const raw: RawOptions = options ?? {};
+  return send(endpoint, raw);
+}
+
+/** Reads an endpoint the console loads (`useLoad`), with its query. */
+export function read<E extends ReadEndpoint>(
+  endpoint: E,
+  query?: AdminQuery<E>,
+): Promise<AdminResponse<E>> {
+  return send(endpoint, query ? { query } : {});
 }
 
 export const api = {
-  get: <T>(path: string) => call<T>('GET', path),
-  post: <T>(path: string, body: unknown = {}) => call<T>('POST', path, body),
-  put: <T>(path: string, body: unknown) => call<T>('PUT', path, body),
   async login(token: string): Promise<void> {
-    const r = await call<{ csrf: string }>('POST', '/admin/api/session', { token });
+    const r = await request('POST /admin/api/session', { body: { token } });
     csrf = r.csrf;
   },
   /** Resumes a session after a reload (the cookie survives, the CSRF token is asked again). */
   async resume(): Promise<boolean> {
     try {
-      const r = await call<{ csrf: string | null }>('GET', '/admin/api/session');
+      const r = await request('GET /admin/api/session');
       csrf = r.csrf;
       return csrf !== null;
     } catch {
@@ -46,7 +110,7 @@ export const api = {
     }
   },
   async logout(): Promise<void> {
-    await call('DELETE', '/admin/api/session').catch(() => undefined);
+    await request('DELETE /admin/api/session').catch(() => undefined);
     csrf = null;
   },
 };

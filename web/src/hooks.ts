@@ -1,21 +1,26 @@
 import { useCallback, useEffect, useState } from 'react';
 
-import { api } from './api';
+import type { AdminQuery, AdminResponse } from '../../src/surfaces/admin/contracts';
+
+import { read, type ReadEndpoint } from './api';
 
 /** Runs an admin API call for a page: a 401 logs the console out, a refusal is shown in words. */
 export type Run = <T>(work: () => Promise<T>) => Promise<T | undefined>;
 
-/** Loads an admin API path (again every `everyMs` when given); the second item reloads it. */
-export function useLoad<T>(
+/** Loads an admin endpoint (again every `everyMs` when given); the second item reloads it. */
+export function useLoad<E extends ReadEndpoint>(
   run: Run,
-  path: string,
-  everyMs = 0,
-): [T | undefined, () => Promise<void>] {
-  const [data, setData] = useState<T>();
+  endpoint: E,
+  options: { query?: AdminQuery<E>; everyMs?: number } = {},
+): [AdminResponse<E> | undefined, () => Promise<void>] {
+  const [data, setData] = useState<AdminResponse<E>>();
+  const { everyMs = 0 } = options;
+  // The query by value: a page builds a new object on every render.
+  const query = JSON.stringify(options.query ?? {});
   const load = useCallback(async () => {
-    const d = await run(() => api.get<T>(path));
+    const d = await run(() => read(endpoint, JSON.parse(query) as AdminQuery<E>));
     if (d !== undefined) setData(d);
-  }, [run, path]);
+  }, [run, endpoint, query]);
   useEffect(() => {
     void load();
     if (!everyMs) return;

@@ -11,7 +11,7 @@ import {
   type KeyReach,
   type Level,
 } from '../../core/index.js';
-import type { StoreServices } from '../../app/services.js';
+import type { StoreServices } from '../../store/open-store.js';
 import type { Agent, Grant } from '../../store/index.js';
 import { cliActor, createAdminChanges, type LimitsChange } from '../../services/admin/changes.js';
 import { ago, CliError, parse, table, type CliIO } from '../io.js';

@@ -1,4 +1,4 @@
-import { publicAlert } from '../../app/admin-services.js';
+import { publicAlert } from '../../services/admin/views.js';
 import { cliActor, createAdminChanges } from '../../services/admin/changes.js';
 import { ago, CliError, parse, table, type CliIO } from '../io.js';
 import { storeOptions, withStore } from '../with-store.js';

@@ -9,7 +9,7 @@ import {
 } from '../../store/index.js';
 import { CliError, parse, type CliIO } from '../io.js';
 import { storeOptions, withStore } from '../with-store.js';
-import { csvHeader, exportLine, row } from '../../app/audit-export.js';
+import { csvHeader, exportLine, row } from '../../services/admin/audit-export.js';
 
 const help = `Usage: gatehouse audit <tail|search|export> [filters]
 

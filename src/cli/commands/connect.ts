@@ -5,7 +5,7 @@ import {
   describeUser,
   finishAuthorization,
   parseScopes,
-} from '../../app/oauth-connect.js';
+} from '../../services/oauth/connect.js';
 import { actions, getAction, type ActionSpec } from '../../catalog/index.js';
 import { ageInDays } from '../../core/index.js';
 import {

@@ -49,7 +49,7 @@ export async function startCommand(args: string[], io: CliIO): Promise<number> {
       tlsKey: values['tls-key'],
     },
   });
-  const logger = createLogger({ level: config.logLevel });
+  const logger = createLogger({ level: config.logLevel, replicaId: config.replicaId });
   const started = await startGatehouse(config, { logger });
   const lines = [
     '',

@@ -36,6 +36,12 @@ export interface DescribeInput {
   readonly savedCredits?: number;
 }
 
+/**
+ * The reason on a record completed after its process ended with the call in flight (see
+ * jobs/abandoned-records.ts): its outcome is unknown.
+ */
+export const stoppedBeforeAnswer = 'Gatehouse stopped before Apollo answered';
+
 const isRecord = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -174,6 +180,12 @@ export function describe(r: DescribeInput): string {
       ? `served from cache, saved ${formatCredits(r.savedCredits)}`
       : 'served from cache; no credits spent';
     return `${who} ${did}: ${granted}; ${saved}.`;
+  }
+
+  // The process ended (killed, crashed) with the call in flight: whether it reached Apollo, and
+  // what it did there, is unknown.
+  if (r.errorCode === 'write_outcome_unknown' && r.reason === stoppedBeforeAnswer) {
+    return `${who} tried to ${attempt}: ${granted}, but the outcome is unknown: ${stoppedBeforeAnswer} (the process ended with the call in flight), so it may have taken effect; any credits it cost are not counted here.`;
   }
 
   // Sent, but no answer says what Apollo did: never recorded as a plain failure.

@@ -1,4 +1,4 @@
-export { describe, retiredTokenRules, targetOf } from './describe.js';
+export { describe, retiredTokenRules, stoppedBeforeAnswer, targetOf } from './describe.js';
 export { completeDeliveryRecord, openDeliveryRecord } from './delivery.js';
 export type { DeliveryOpening, DeliveryOutcome } from './delivery.js';
 export type { DescribeInput } from './describe.js';

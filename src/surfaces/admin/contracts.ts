@@ -1,6 +1,8 @@
-// The admin API's contract: every route's method, path and summary, and the zod schemas of its
-// query and body. The routes validate with these schemas, the OpenAPI document is generated from
-// them, and a test checks that every route the admin API registers is listed here.
+// The admin API's contract: every route's method, path and summary, the zod schemas of its query
+// and body, and the schema of its answer. The routes validate with these schemas, the OpenAPI
+// document is generated from them, the console takes its types from them (type imports only: no
+// server code reaches its bundle), and tests check that every route the admin API registers is
+// listed here and that each one's real answer parses with its schema.
 import { z } from 'zod';
 
 import {
@@ -8,7 +10,24 @@ import {
   auditDecisions,
   maxRedactedFields,
   redactableField,
+  surfaces,
 } from '../../core/index.js';
+import {
+  adminAcknowledgedAlertSchema,
+  adminAgentChangeSchema,
+  adminAgentSchema,
+  adminAlertSchema,
+  adminAnsweredApprovalSchema,
+  adminApprovalSchema,
+  adminAuditPageSchema,
+  adminAuditRecordSchema,
+  adminCreatedAgentSchema,
+  adminMatrixSchema,
+  adminOverviewSchema,
+  adminRotatedTokenSchema,
+  adminUsageSchema,
+  type AdminProblem,
+} from '../../services/admin/types.js';
 
 const levels = ['off', 'read', 'full'] as const;
 export const grantBody = z.strictObject({
@@ -77,6 +96,57 @@ export const approvalsQuery = z.strictObject({
   state: z.enum([...approvalStates, 'all']).default('pending'),
 });
 
+const time = z.iso.datetime();
+
+/** The answer to logging in: the CSRF token every change must echo in `X-CSRF-Token`. */
+export const sessionResponse = z.strictObject({
+  csrf: z.string(),
+  idle_timeout_seconds: z.number().int(),
+});
+/** The current session's CSRF token; null without a live console session (bearer callers). */
+export const sessionStateResponse = z.strictObject({ csrf: z.string().nullable() });
+export const loggedOutResponse = z.strictObject({ ok: z.literal(true) });
+export const agentsResponse = z.strictObject({ agents: z.array(adminAgentSchema) });
+export const alertsResponse = z.strictObject({ alerts: z.array(adminAlertSchema) });
+export const approvalsResponse = z.strictObject({ approvals: z.array(adminApprovalSchema) });
+/** Where to send the admin's browser: Apollo's consent page, valid until `expires_at`. */
+export const oauthStartResponse = z.strictObject({ url: z.url(), expires_at: time });
+/** One line of a JSONL audit export (the CSV has its columns but for params and completed_at). */
+export const auditExportLine = z.strictObject({
+  id: z.string(),
+  time,
+  agent: z.string().nullable(),
+  surface: z.enum(surfaces),
+  action: z.string(),
+  target: z.string(),
+  decision: z.enum(auditDecisions),
+  rule: z.string().nullable(),
+  reason: z.string().nullable(),
+  upstream_status: z.number().int().nullable(),
+  credits: z.number(),
+  duration_ms: z.number().nullable(),
+  error_code: z.string().nullable(),
+  sentence: z.string(),
+  /** The X-Request-Id of the request that made the record. */
+  request_id: z.string().nullable(),
+  /** The call's parameters, masked before they were recorded. */
+  params: z.unknown(),
+  completed_at: time.nullable(),
+});
+/** Only the frame is checked: the paths are this document's own business. */
+export const openApiResponse = z.looseObject({
+  openapi: z.literal('3.1.0'),
+  info: z.looseObject({ title: z.string(), version: z.string() }),
+  paths: z.record(z.string(), z.record(z.string(), z.unknown())),
+});
+/** Every refusal: one sentence, with the input's issues or when to retry where they apply. */
+export const problemResponse = z.strictObject({
+  error: z.string(),
+  issues: z.array(z.strictObject({ path: z.string(), message: z.string() })).optional(),
+  error_code: z.string().optional(),
+  retry_after_seconds: z.number().int().optional(),
+});
+
 /** One admin route, as the OpenAPI document describes it. */
 export interface AdminRoute {
   readonly method: 'get' | 'post' | 'put' | 'delete';
@@ -85,16 +155,25 @@ export interface AdminRoute {
   readonly summary: string;
   readonly body?: z.ZodType;
   readonly query?: z.ZodType;
+  /** The JSON body of a success (for a download: of each JSONL line). */
+  readonly response: z.ZodType;
+  /** The status of a success, when it is not 200. */
+  readonly status?: 201;
+  /** The answer is a file: CSV, or JSON lines each parsing with `response`. */
+  readonly download?: true;
+  /** The refusals this route may answer besides the ones every route may (input, credential). */
+  readonly refusals?: readonly (AdminProblem['status'] | 401 | 429)[];
   /** True for the routes that need no admin credential (logging in, this document). */
   readonly open?: boolean;
 }
 
 /** Every admin route: the OpenAPI document and /admin/docs are generated from this list. */
-export const adminRoutes: readonly AdminRoute[] = [
+export const adminRoutes = [
   {
     method: 'get',
     path: '/admin/api/openapi.json',
     summary: 'This document: the admin API as OpenAPI 3.1.',
+    response: openApiResponse,
     open: true,
   },
   {
@@ -102,42 +181,70 @@ export const adminRoutes: readonly AdminRoute[] = [
     path: '/admin/api/session',
     summary: 'Log in with the admin token: sets the session cookie, returns the CSRF token.',
     body: loginBody,
+    response: sessionResponse,
+    refusals: [401, 429],
     open: true,
   },
-  { method: 'get', path: '/admin/api/session', summary: 'The current session and its CSRF token.' },
-  { method: 'delete', path: '/admin/api/session', summary: 'Log out.' },
+  {
+    method: 'get',
+    path: '/admin/api/session',
+    summary: 'The current session and its CSRF token.',
+    response: sessionStateResponse,
+  },
+  {
+    method: 'delete',
+    path: '/admin/api/session',
+    summary: 'Log out.',
+    response: loggedOutResponse,
+  },
   {
     method: 'get',
     path: '/admin/api/overview',
     summary: "Connection, today's calls, denials and credits, rate headroom, pending approvals.",
+    response: adminOverviewSchema,
   },
-  { method: 'get', path: '/admin/api/agents', summary: 'Every agent, with last use and grants.' },
+  {
+    method: 'get',
+    path: '/admin/api/agents',
+    summary: 'Every agent, with last use and grants.',
+    response: agentsResponse,
+  },
   {
     method: 'post',
     path: '/admin/api/agents',
     summary: 'Create an agent; its token is in this answer only.',
     body: createAgentBody,
+    response: adminCreatedAgentSchema,
+    status: 201,
+    refusals: [409, 422],
   },
   {
     method: 'post',
     path: '/admin/api/agents/{id}/rotate',
     summary: 'Issue a new token (in this answer only); the old one stops at once.',
+    response: adminRotatedTokenSchema,
+    refusals: [404, 409],
   },
   {
     method: 'post',
     path: '/admin/api/agents/{id}/revoke',
     summary: 'Revoke the agent; its token stops at once.',
+    response: adminAgentChangeSchema,
+    refusals: [404],
   },
   {
     method: 'get',
     path: '/admin/api/matrix',
     summary: 'The access matrix: agents × groups and actions, with levels and approval flags.',
+    response: adminMatrixSchema,
   },
   {
     method: 'put',
     path: '/admin/api/agents/{id}/grants',
     summary: "Set one grant (level off removes it); applies to the agent's next call.",
     body: grantBody,
+    response: adminAgentChangeSchema,
+    refusals: [404, 409, 422],
   },
   {
     method: 'put',
@@ -145,24 +252,30 @@ export const adminRoutes: readonly AdminRoute[] = [
     summary:
       "Set an agent's limits: credit budgets, requests per minute (null: none) and the fields removed from its answers.",
     body: limitsBody,
+    response: adminAgentChangeSchema,
+    refusals: [404, 422],
   },
   {
     method: 'get',
     path: '/admin/api/audit',
     summary: 'Audit records, newest first, filtered; page with `before`.',
     query: auditQuery,
+    response: adminAuditPageSchema,
   },
   {
     method: 'get',
     path: '/admin/api/audit/export',
     summary: 'Every matching audit record as CSV or JSONL (a download, streamed oldest first).',
     query: exportQuery,
+    response: auditExportLine,
+    download: true,
   },
   {
     method: 'get',
     path: '/admin/api/usage',
     summary: 'Calls, denials and credits per UTC day per agent.',
     query: usageQuery,
+    response: adminUsageSchema,
   },
   {
     method: 'post',
@@ -170,6 +283,8 @@ export const adminRoutes: readonly AdminRoute[] = [
     summary:
       "Start connecting Apollo over OAuth: returns Apollo's authorization URL for this browser (the callback is accepted only here).",
     body: oauthBody,
+    response: oauthStartResponse,
+    refusals: [422],
   },
   {
     method: 'post',
@@ -177,6 +292,8 @@ export const adminRoutes: readonly AdminRoute[] = [
     summary:
       'Acknowledge an anomaly alert (once; a second acknowledgement answers the first, unchanged). Audited as admin.alert_acknowledge.',
     body: answerBody,
+    response: adminAcknowledgedAlertSchema,
+    refusals: [404, 422],
   },
   {
     method: 'get',
@@ -184,31 +301,85 @@ export const adminRoutes: readonly AdminRoute[] = [
     summary:
       'Anomaly alerts, newest first, each with the audit records that triggered it; unacknowledged only unless all=true.',
     query: alertsQuery,
+    response: alertsResponse,
   },
   {
     method: 'get',
     path: '/admin/api/approvals',
     summary: 'Held calls (pending by default).',
     query: approvalsQuery,
+    response: approvalsResponse,
   },
   {
     method: 'post',
     path: '/admin/api/approvals/{id}/approve',
     summary: 'Approve a held call: it runs once, exactly as the agent made it.',
     body: answerBody,
+    response: adminAnsweredApprovalSchema,
+    refusals: [404, 409, 410],
   },
   {
     method: 'post',
     path: '/admin/api/approvals/{id}/reject',
     summary: 'Reject a held call; the note is shown to the agent.',
     body: answerBody,
+    response: adminAnsweredApprovalSchema,
+    refusals: [404, 409, 410],
   },
-];
+] as const satisfies readonly AdminRoute[];
+
+/** The named schemas of the document's `components`, referenced wherever they are used. */
+const components = z.registry<{ id: string }>();
+for (const [id, schema] of Object.entries({
+  AcknowledgedAlert: adminAcknowledgedAlertSchema,
+  Agent: adminAgentSchema,
+  AgentChange: adminAgentChangeSchema,
+  AgentList: agentsResponse,
+  Alert: adminAlertSchema,
+  AlertList: alertsResponse,
+  AnsweredApproval: adminAnsweredApprovalSchema,
+  Approval: adminApprovalSchema,
+  ApprovalList: approvalsResponse,
+  AuditExportLine: auditExportLine,
+  AuditPage: adminAuditPageSchema,
+  AuditRecord: adminAuditRecordSchema,
+  CreatedAgent: adminCreatedAgentSchema,
+  LoggedOut: loggedOutResponse,
+  Matrix: adminMatrixSchema,
+  OAuthStart: oauthStartResponse,
+  OpenApiDocument: openApiResponse,
+  Overview: adminOverviewSchema,
+  Problem: problemResponse,
+  RotatedToken: adminRotatedTokenSchema,
+  Session: sessionResponse,
+  SessionState: sessionStateResponse,
+  Usage: adminUsageSchema,
+})) {
+  components.add(schema, { id });
+}
+
+const refusalWords: Record<number, string> = {
+  400: 'Invalid input, with the issues',
+  401: 'No or wrong admin credential',
+  403: 'Missing or wrong CSRF token (console sessions)',
+  404: 'No such agent, alert or held call',
+  409: 'Conflicts with the current state (a name taken, an answer already given)',
+  410: 'The held call expired',
+  422: 'Understood but not possible (an unknown grant target or scope)',
+  429: 'Too many failed admin authentications from this address; see Retry-After',
+  503: 'The admin API is off (no GATEHOUSE_ADMIN_TOKEN)',
+};
 
 /** The OpenAPI 3.1 document of the admin API, generated from `adminRoutes` and their schemas. */
-export function adminOpenApi(): Record<string, unknown> {
+export function adminOpenApi(): z.infer<typeof openApiResponse> {
+  const ref = (schema: z.ZodType) => {
+    const id = components.get(schema)?.id;
+    if (!id) throw new Error('Every admin response schema needs a name in `components`.');
+    return { $ref: `#/components/schemas/${id}` };
+  };
+  const problem = { content: { 'application/json': { schema: ref(problemResponse) } } };
   const paths: Record<string, Record<string, unknown>> = {};
-  for (const r of adminRoutes) {
+  for (const r of adminRoutes as readonly AdminRoute[]) {
     const params = [...r.path.matchAll(/\{(\w+)\}/g)].map((m) => ({
       name: m[1],
       in: 'path',
@@ -221,6 +392,25 @@ export function adminOpenApi(): Record<string, unknown> {
             .properties ?? {},
         ).map(([name, schema]) => ({ name, in: 'query', required: false, schema }))
       : [];
+    const success = r.download
+      ? {
+          description: 'A download: CSV with a header line, or one JSON object a line',
+          content: {
+            'text/csv': { schema: { type: 'string' } },
+            'application/x-ndjson': {
+              schema: { type: 'string', description: 'Each line is an AuditExportLine.' },
+            },
+          },
+        }
+      : { description: 'OK', content: { 'application/json': { schema: ref(r.response) } } };
+    const refusals = [
+      ...(r.body || r.query ? [400] : []),
+      ...(r.open ? [] : [401]),
+      ...(r.method !== 'get' && !r.open ? [403] : []),
+      ...(r.refusals ?? []),
+      ...(r.open ? [] : [429]),
+      503,
+    ].sort();
     paths[r.path] ??= {};
     paths[r.path]![r.method] = {
       summary: r.summary,
@@ -235,10 +425,13 @@ export function adminOpenApi(): Record<string, unknown> {
         : {}),
       ...(r.open ? { security: [] } : {}),
       responses: {
-        '200': { description: 'OK (JSON)' },
-        '400': { description: 'Invalid input, with the issues' },
-        '401': { description: 'No or wrong admin credential' },
-        '403': { description: 'Missing or wrong CSRF token (console sessions)' },
+        [String(r.status ?? 200)]: success,
+        ...Object.fromEntries(
+          [...new Set(refusals)].map((status) => [
+            String(status),
+            { description: refusalWords[status], ...problem },
+          ]),
+        ),
       },
     };
   }
@@ -251,6 +444,7 @@ export function adminOpenApi(): Record<string, unknown> {
         'Agents, grants, the audit trail and the approval queue. Authenticate with `Authorization: Bearer <admin token>`, or log in (POST /admin/api/session) and send the session cookie plus `X-CSRF-Token` on every state-changing request.',
     },
     components: {
+      schemas: componentSchemas(),
       securitySchemes: {
         bearer: { type: 'http', scheme: 'bearer' },
         session: { type: 'apiKey', in: 'cookie', name: 'gh_session' },
@@ -261,9 +455,46 @@ export function adminOpenApi(): Record<string, unknown> {
   };
 }
 
+/** The registered schemas as JSON Schema, each nested one a `$ref` to its component. */
+function componentSchemas(): Record<string, unknown> {
+  const { schemas } = z.toJSONSchema(components, {
+    io: 'output',
+    uri: (id) => `#/components/schemas/${id}`,
+  });
+  // Components are not standalone documents: no `$schema` or `$id` of their own.
+  return Object.fromEntries(
+    Object.entries(schemas).map(([id, { $schema: _s, $id: _i, ...schema }]) => [id, schema]),
+  );
+}
+
 /** Request bodies as a client sends them (the console's types come from here). */
 export type CreateAgentRequest = z.input<typeof createAgentBody>;
 export type GrantRequest = z.input<typeof grantBody>;
 export type LimitsRequest = z.input<typeof limitsBody>;
 export type AnswerRequest = z.input<typeof answerBody>;
 export type OAuthRequest = z.input<typeof oauthBody>;
+/** The body of every refusal. */
+export type ProblemResponse = z.output<typeof problemResponse>;
+
+type Routes = (typeof adminRoutes)[number];
+type Endpoints = { [R in Routes as `${Uppercase<R['method']>} ${R['path']}`]: R };
+
+/** An admin route by its method and OpenAPI path: `'PUT /admin/api/agents/{id}/grants'`. */
+export type AdminEndpoint = keyof Endpoints;
+
+/** The JSON body of a success from `E` (for the audit export: one JSONL line). */
+export type AdminResponse<E extends AdminEndpoint> = z.output<Endpoints[E]['response']>;
+
+/** The body `E` takes as a client sends it; never for a route without one. */
+export type AdminRequestBody<E extends AdminEndpoint> = Endpoints[E] extends {
+  body: infer B extends z.ZodType;
+}
+  ? z.input<B>
+  : never;
+
+/** The query parameters `E` takes, as text; never for a route without any. */
+export type AdminQuery<E extends AdminEndpoint> = Endpoints[E] extends {
+  query: infer Q extends z.ZodType;
+}
+  ? { [K in keyof z.input<Q>]?: string }
+  : never;

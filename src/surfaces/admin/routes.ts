@@ -7,12 +7,16 @@
 //     echo in `X-CSRF-Token`; sessions end after 30 idle minutes or on logout.
 // Every body and query is validated with the zod schemas of contracts.ts, where every route is
 // described once; the OpenAPI document (/admin/api/openapi.json) and /admin/docs come from there.
+// Every answer `satisfies` its route's response type there (refusals: `ProblemResponse`), and
+// test/e2e/admin-contract.test.ts parses each route's real answers with the schemas themselves.
 import { randomBytes } from 'node:crypto';
 
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { z } from 'zod';
 
+import { faultOf, httpStatusFor, retryAfterFor } from '../../core/index.js';
 import type { SessionStore } from '../../ports/index.js';
 
 import { oauthBindingCookie, oauthCallbackPath } from '../oauth/routes.js';
@@ -32,9 +36,11 @@ import {
   loginBody,
   oauthBody,
   usageQuery,
+  type AdminResponse,
+  type ProblemResponse,
 } from './contracts.js';
 import { memorySessions } from './memory-sessions.js';
-import type { AdminBy, AdminProblem, AdminServices } from './services.js';
+import type { AdminBy, AdminProblem, AdminServices } from '../../services/admin/types.js';
 
 /** Options for the admin API. */
 export interface AdminOptions {
@@ -64,15 +70,28 @@ export function createAdminRoutes(options: AdminOptions): Hono {
   const idleMs = options.idleMs ?? 30 * 60_000;
   const sessions = options.sessions ?? memorySessions(now);
   const app = new Hono();
+  // A fault thrown below (Gatehouse's database did not answer) is answered with its own status,
+  // code and Retry-After, as REST and MCP answer it; anything else stays an unhandled error.
+  app.onError((e, c) => {
+    const error = faultOf(e);
+    if (!error) throw e;
+    const retry = retryAfterFor(error);
+    return c.json(
+      { error: error.message, error_code: error.code.toUpperCase() } satisfies ProblemResponse,
+      httpStatusFor(error) as ContentfulStatusCode,
+      retry === null ? {} : { 'retry-after': String(retry) },
+    );
+  });
   const cookieName = (c: Context) => (options.isHttps(c) ? '__Host-gh_session' : 'gh_session');
 
-  const problem = (c: Context, p: AdminProblem) => c.json({ error: p.message }, p.status);
+  const problem = (c: Context, p: AdminProblem) =>
+    c.json({ error: p.message } satisfies ProblemResponse, p.status);
   const invalid = (c: Context, error: z.ZodError) =>
     c.json(
       {
         error: 'Invalid input: nothing was changed.',
         issues: error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
-      },
+      } satisfies ProblemResponse,
       400,
     );
 
@@ -102,7 +121,7 @@ export function createAdminRoutes(options: AdminOptions): Hono {
               raw === Symbol.for('too-large')
                 ? 'The request body is too large.'
                 : 'The request body is not valid JSON.',
-          },
+          } satisfies ProblemResponse,
           400,
         ),
       };
@@ -127,7 +146,7 @@ export function createAdminRoutes(options: AdminOptions): Hono {
         {
           error:
             'The admin API is off: set GATEHOUSE_ADMIN_TOKEN (32 or more characters) and restart Gatehouse.',
-        },
+        } satisfies ProblemResponse,
         503,
       );
     }
@@ -135,7 +154,9 @@ export function createAdminRoutes(options: AdminOptions): Hono {
     return next();
   });
 
-  app.get('/admin/api/openapi.json', (c) => c.json(adminOpenApi()));
+  app.get('/admin/api/openapi.json', (c) =>
+    c.json(adminOpenApi() satisfies AdminResponse<'GET /admin/api/openapi.json'>),
+  );
 
   app.post('/admin/api/session', async (c) => {
     const parsed = await body(c, loginBody);
@@ -152,7 +173,10 @@ export function createAdminRoutes(options: AdminOptions): Hono {
       path: '/',
       maxAge: Math.floor(idleMs / 1000),
     });
-    return c.json({ csrf, idle_timeout_seconds: Math.floor(idleMs / 1000) });
+    return c.json({
+      csrf,
+      idle_timeout_seconds: Math.floor(idleMs / 1000),
+    } satisfies AdminResponse<'POST /admin/api/session'>);
   });
 
   // Everything else needs the bearer token or a live session (and CSRF for changes).
@@ -167,7 +191,9 @@ export function createAdminRoutes(options: AdminOptions): Hono {
     const live = await liveSession(c);
     if (!live) {
       return c.json(
-        { error: 'Log in first (POST /admin/api/session) or send Authorization: Bearer.' },
+        {
+          error: 'Log in first (POST /admin/api/session) or send Authorization: Bearer.',
+        } satisfies ProblemResponse,
         401,
       );
     }
@@ -176,7 +202,9 @@ export function createAdminRoutes(options: AdminOptions): Hono {
       const sent = c.req.header('x-csrf-token') ?? '';
       if (!sameSecret(sent, live.csrf)) {
         return c.json(
-          { error: 'Missing or wrong X-CSRF-Token: reload the console and try again.' },
+          {
+            error: 'Missing or wrong X-CSRF-Token: reload the console and try again.',
+          } satisfies ProblemResponse,
           403,
         );
       }
@@ -190,43 +218,59 @@ export function createAdminRoutes(options: AdminOptions): Hono {
 
   app.get('/admin/api/session', async (c) => {
     const live = await liveSession(c);
-    return c.json(live ? { csrf: live.csrf } : { csrf: null });
+    return c.json({ csrf: live?.csrf ?? null } satisfies AdminResponse<'GET /admin/api/session'>);
   });
   app.delete('/admin/api/session', async (c) => {
     const live = await liveSession(c);
     if (live) await sessions.remove(live.id);
     deleteCookie(c, cookieName(c), { path: '/', secure: options.isHttps(c) });
-    return c.json({ ok: true });
+    return c.json({ ok: true } satisfies AdminResponse<'DELETE /admin/api/session'>);
   });
 
-  app.get('/admin/api/overview', async (c) => c.json(await services.overview()));
-  app.get('/admin/api/agents', async (c) => c.json({ agents: await services.agents() }));
+  app.get('/admin/api/overview', async (c) =>
+    c.json((await services.overview()) satisfies AdminResponse<'GET /admin/api/overview'>),
+  );
+  app.get('/admin/api/agents', async (c) =>
+    c.json({ agents: await services.agents() } satisfies AdminResponse<'GET /admin/api/agents'>),
+  );
   app.post('/admin/api/agents', async (c) => {
     const parsed = await body(c, createAgentBody);
     if (!parsed.ok) return parsed.response;
     const created = await services.createAgent(parsed.value, by(c));
-    return created.ok ? c.json(created.value, 201) : problem(c, created.error);
+    return created.ok
+      ? c.json(created.value satisfies AdminResponse<'POST /admin/api/agents'>, 201)
+      : problem(c, created.error);
   });
   app.post('/admin/api/agents/:id/rotate', async (c) => {
     const done = await services.rotateAgent(c.req.param('id'), by(c));
-    return done.ok ? c.json(done.value) : problem(c, done.error);
+    return done.ok
+      ? c.json(done.value satisfies AdminResponse<'POST /admin/api/agents/{id}/rotate'>)
+      : problem(c, done.error);
   });
   app.post('/admin/api/agents/:id/revoke', async (c) => {
     const done = await services.revokeAgent(c.req.param('id'), by(c));
-    return done.ok ? c.json(done.value) : problem(c, done.error);
+    return done.ok
+      ? c.json(done.value satisfies AdminResponse<'POST /admin/api/agents/{id}/revoke'>)
+      : problem(c, done.error);
   });
-  app.get('/admin/api/matrix', async (c) => c.json(await services.matrix()));
+  app.get('/admin/api/matrix', async (c) =>
+    c.json((await services.matrix()) satisfies AdminResponse<'GET /admin/api/matrix'>),
+  );
   app.put('/admin/api/agents/:id/grants', async (c) => {
     const parsed = await body(c, grantBody);
     if (!parsed.ok) return parsed.response;
     const done = await services.setGrant(c.req.param('id'), parsed.value, by(c));
-    return done.ok ? c.json(done.value) : problem(c, done.error);
+    return done.ok
+      ? c.json(done.value satisfies AdminResponse<'PUT /admin/api/agents/{id}/grants'>)
+      : problem(c, done.error);
   });
   app.put('/admin/api/agents/:id/limits', async (c) => {
     const parsed = await body(c, limitsBody);
     if (!parsed.ok) return parsed.response;
     const done = await services.setLimits(c.req.param('id'), parsed.value, by(c));
-    return done.ok ? c.json(done.value) : problem(c, done.error);
+    return done.ok
+      ? c.json(done.value satisfies AdminResponse<'PUT /admin/api/agents/{id}/limits'>)
+      : problem(c, done.error);
   });
   app.get('/admin/api/audit/export', (c) => {
     const parsed = exportQuery.safeParse(c.req.query());
@@ -255,12 +299,16 @@ export function createAdminRoutes(options: AdminOptions): Hono {
   app.get('/admin/api/usage', async (c) => {
     const parsed = usageQuery.safeParse(c.req.query());
     if (!parsed.success) return invalid(c, parsed.error);
-    return c.json(await services.usage(parsed.data.days));
+    return c.json(
+      (await services.usage(parsed.data.days)) satisfies AdminResponse<'GET /admin/api/usage'>,
+    );
   });
   app.get('/admin/api/audit', async (c) => {
     const parsed = auditQuery.safeParse(c.req.query());
     if (!parsed.success) return invalid(c, parsed.error);
-    return c.json(await services.audit(parsed.data));
+    return c.json(
+      (await services.audit(parsed.data)) satisfies AdminResponse<'GET /admin/api/audit'>,
+    );
   });
   app.post('/admin/api/connection/oauth', async (c) => {
     const parsed = await body(c, oauthBody);
@@ -285,12 +333,14 @@ export function createAdminRoutes(options: AdminOptions): Hono {
     return c.json({
       url: started.value.url,
       expires_at: new Date(started.value.expiresAt).toISOString(),
-    });
+    } satisfies AdminResponse<'POST /admin/api/connection/oauth'>);
   });
   app.get('/admin/api/alerts', async (c) => {
     const parsed = alertsQuery.safeParse(c.req.query());
     if (!parsed.success) return invalid(c, parsed.error);
-    return c.json({ alerts: await services.alerts(parsed.data.all === 'true') });
+    return c.json({
+      alerts: await services.alerts(parsed.data.all === 'true'),
+    } satisfies AdminResponse<'GET /admin/api/alerts'>);
   });
   app.post('/admin/api/alerts/:id/acknowledge', async (c) => {
     const parsed = await body(c, answerBody);
@@ -300,13 +350,17 @@ export function createAdminRoutes(options: AdminOptions): Hono {
       parsed.value.note ?? null,
       by(c),
     );
-    return done.ok ? c.json(done.value) : problem(c, done.error);
+    return done.ok
+      ? c.json(done.value satisfies AdminResponse<'POST /admin/api/alerts/{id}/acknowledge'>)
+      : problem(c, done.error);
   });
   app.get('/admin/api/approvals', async (c) => {
     const parsed = approvalsQuery.safeParse(c.req.query());
     if (!parsed.success) return invalid(c, parsed.error);
     const state = parsed.data.state;
-    return c.json({ approvals: await services.approvals(state === 'all' ? null : [state]) });
+    return c.json({
+      approvals: await services.approvals(state === 'all' ? null : [state]),
+    } satisfies AdminResponse<'GET /admin/api/approvals'>);
   });
   for (const verb of ['approve', 'reject'] as const) {
     app.post(`/admin/api/approvals/:id/${verb}`, async (c) => {
@@ -318,12 +372,18 @@ export function createAdminRoutes(options: AdminOptions): Hono {
         parsed.value.note ?? null,
         by(c),
       );
-      return done.ok ? c.json(done.value) : problem(c, done.error);
+      return done.ok
+        ? c.json(
+            done.value satisfies AdminResponse<`POST /admin/api/approvals/{id}/${typeof verb}`>,
+          )
+        : problem(c, done.error);
     });
   }
   app.all('/admin/api/*', (c) =>
     c.json(
-      { error: `Nothing at ${c.req.method} ${new URL(c.req.url).pathname}; see /admin/docs.` },
+      {
+        error: `Nothing at ${c.req.method} ${new URL(c.req.url).pathname}; see /admin/docs.`,
+      } satisfies ProblemResponse,
       404,
     ),
   );

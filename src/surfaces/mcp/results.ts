@@ -213,13 +213,14 @@ export function failureResult(error: GatewayError, auditId: string): CallToolRes
   const retry = retryAfterFor(error);
   return {
     isError: true,
-    content: [{ type: 'text', text: `${text} (audit ${auditId})` }],
+    // A refusal that could not be recorded (Gatehouse's database was down) has no audit id.
+    content: [{ type: 'text', text: auditId ? `${text} (audit ${auditId})` : text }],
     _meta: {
       'gatehouse/error': {
         code: error.code,
         status: httpStatusFor(error),
         ...(retry !== null ? { retry_after_seconds: retry } : {}),
-        audit_id: auditId,
+        audit_id: auditId || null,
       },
     },
   };

@@ -100,8 +100,22 @@ function toListed(t: ToolSpec): Tool {
   };
 }
 
+/** How a session starts. */
+export interface McpSessionOptions {
+  /**
+   * The session was opened on another replica and is rebuilt here: which tools its client last
+   * listed is not known, so the tools visible when it is rebuilt are the baseline that a grant
+   * change is announced against.
+   */
+  readonly resumed?: boolean;
+}
+
 /** Creates the MCP server for one agent's session (not yet connected to a transport). */
-export function createMcpSession(deps: McpDeps, caller: McpCaller): McpSession {
+export function createMcpSession(
+  deps: McpDeps,
+  caller: McpCaller,
+  options: McpSessionOptions = {},
+): McpSession {
   const { gateway, logger } = deps;
   const server = new Server(
     { name: 'gatehouse', title: 'Gatehouse for Apollo.io', version: deps.version ?? '0.1.0' },
@@ -437,7 +451,19 @@ export function createMcpSession(deps: McpDeps, caller: McpCaller): McpSession {
     return changed;
   }
 
+  // A rebuilt session is initialized by a replayed notification, and its client's own may still
+  // arrive (at this replica or another): the watch starts once.
   server.oninitialized = () => {
+    if (timer || closed) return;
+    if (options.resumed && shownSignature === null) {
+      visibleTools()
+        .then((tools) => {
+          shownSignature ??= signature(tools);
+        })
+        .catch((e: unknown) =>
+          logger.warn({ err: e, agentId: caller.agent.id }, 'could not read MCP tool list'),
+        );
+    }
     timer = setInterval(() => {
       refreshTools().catch((e: unknown) =>
         logger.warn({ err: e, agentId: caller.agent.id }, 'could not refresh MCP tool list'),

@@ -136,6 +136,16 @@ export function answerFailure(f: GatewayFailure): RestAnswer {
       });
     case 'credential_missing':
       return answer({ error: e.message, error_code: 'NOT_CONNECTED', ...audit });
+    case 'credential_unreadable':
+      return answer({ error: e.message, error_code: 'CREDENTIAL_UNREADABLE', ...audit });
+    // Gatehouse's database did not answer: usually no record could be written, so no audit id.
+    case 'store_unavailable':
+      return answer({
+        error: e.message,
+        error_code: 'STORE_UNAVAILABLE',
+        retry_after_seconds: e.retryAfterSeconds,
+        audit_id: f.auditId || null,
+      });
     case 'agent_rate_limited':
       return answer({
         error: e.message,

@@ -21,6 +21,13 @@ export interface RestOptions {
   readonly maxBodyBytes: number;
   /** Returns the caller's IP (honours the trust-proxy setting). */
   readonly clientIp: (c: Context) => string | null;
+  /**
+   * A token this surface refuses whatever it would authenticate as (an MCP OAuth access token is
+   * bound to /mcp): the refusal and its rule, or null.
+   */
+  readonly refuseToken?: (
+    token: string,
+  ) => Promise<{ readonly error: GatewayError; readonly rule: string } | null>;
 }
 
 /** The most characters of an agent's stated reason kept for the admin. */
@@ -70,6 +77,14 @@ export function createRestRoutes(options: RestOptions): Hono {
     );
     return refuse(c, gatewayError.badRequest('credential_in_url', message), 'credential in URL');
   });
+  // The proxy's own paths only: this app is mounted at the root beside the other surfaces.
+  for (const path of ['/api/v1/*', '/v1/*']) {
+    app.use(path, async (c, next) => {
+      const token = options.refuseToken ? tokenFrom(c.req.raw.headers) : null;
+      const refusal = token ? await options.refuseToken!(token) : null;
+      return refusal ? refuse(c, refusal.error, refusal.rule) : next();
+    });
+  }
 
   /** The request's JSON object body ({} when empty), or the refusal to send. */
   const readBody = async (

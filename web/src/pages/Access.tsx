@@ -2,39 +2,18 @@
 // opens every group holding a match. About eighty actions stay readable this way.
 import { useState } from 'react';
 
-import { api } from '../api';
-import type { GrantRequest } from '../../../src/surfaces/admin/contracts';
+import type { AdminResponse } from '../../../src/surfaces/admin/contracts';
 
+import { request } from '../api';
 import { useLoad, type Run } from '../hooks';
 
-interface Target {
-  target: string;
-  kind: string;
-  group: string;
-  access: string | null;
-  effect: string | null;
-  approval_by_default: boolean;
-  title: string | null;
-}
-
-interface Cell {
-  level: GrantRequest['level'];
-  approval: boolean;
-  no_approval?: boolean;
-}
-
-interface MatrixData {
-  targets: Target[];
-  agents: Array<{
-    id: string;
-    name: string;
-    grants: Record<string, Cell>;
-    effective: Record<string, { level: string; callable: boolean; approval: boolean }>;
-  }>;
-}
+type MatrixData = AdminResponse<'GET /admin/api/matrix'>;
+type Target = MatrixData['targets'][number];
+type MatrixAgent = MatrixData['agents'][number];
+type Cell = MatrixAgent['grants'][string];
 
 export function Access({ run }: { run: Run }) {
-  const [data, reload] = useLoad<MatrixData>(run, '/admin/api/matrix');
+  const [data, reload] = useLoad(run, 'GET /admin/api/matrix');
   // Changes show at once; the matrix is then re-read, and a refused change snaps back.
   const [pending, setPending] = useState<Record<string, Cell>>({});
   const [open, setOpen] = useState<Record<string, boolean>>({});
@@ -46,12 +25,10 @@ export function Access({ run }: { run: Run }) {
     const key = `${agentId}|${target}`;
     setPending((p) => ({ ...p, [key]: cell }));
     await run(() =>
-      api.put(`/admin/api/agents/${agentId}/grants`, {
-        target,
-        level: cell.level,
-        approval: cell.approval,
-        no_approval: cell.no_approval ?? false,
-      } satisfies GrantRequest),
+      request('PUT /admin/api/agents/{id}/grants', {
+        params: { id: agentId },
+        body: { target, level: cell.level, approval: cell.approval, no_approval: cell.no_approval },
+      }),
     );
     await reload();
     setPending((p) => {
@@ -72,7 +49,7 @@ export function Access({ run }: { run: Run }) {
       ? t.approval_by_default
       : actionsOf(t.target).some((a) => a.approval_by_default);
 
-  const cellFor = (a: MatrixData['agents'][number], t: Target) => {
+  const cellFor = (a: MatrixAgent, t: Target) => {
     const g = pending[`${a.id}|${t.target}`] ?? a.grants[t.target];
     const level = g?.level ?? 'off';
     const cell: Cell = {
@@ -118,7 +95,7 @@ export function Access({ run }: { run: Run }) {
             <input
               type="checkbox"
               aria-label={`${label} sends without approval`}
-              checked={cell.no_approval ?? false}
+              checked={cell.no_approval}
               onChange={(e) =>
                 void set(a.id, t.target, {
                   ...cell,

@@ -1,23 +1,12 @@
 // The agents page: create (token shown once), rotate, revoke, and each agent's limits.
 import { useState, type FormEvent } from 'react';
 
-import type { CreateAgentRequest, LimitsRequest } from '../../../src/surfaces/admin/contracts';
+import type { AdminResponse } from '../../../src/surfaces/admin/contracts';
 
-import { api } from '../api';
+import { request } from '../api';
 import { useLoad, type Run } from '../hooks';
 
-interface AgentRow {
-  id: string;
-  name: string;
-  token_prefix: string;
-  revoked_at: string | null;
-  last_used_at: string | null;
-  grants: Array<{ target: string; level: string; approval: boolean }>;
-  credit_budget_day: number | null;
-  credit_budget_month: number | null;
-  requests_per_minute: number | null;
-  redacted_fields: string[];
-}
+type AgentRow = AdminResponse<'GET /admin/api/agents'>['agents'][number];
 
 /** "" → null (no limit); otherwise the number typed. */
 const limitValue = (text: string): number | null => (text.trim() === '' ? null : Number(text));
@@ -32,15 +21,18 @@ function LimitsEditor(props: { agent: AgentRow; run: Run; onSaved: () => void })
   const save = async (e: FormEvent) => {
     e.preventDefault();
     const r = await props.run(() =>
-      api.put(`/admin/api/agents/${a.id}/limits`, {
-        credits_per_day: limitValue(day),
-        credits_per_month: limitValue(month),
-        requests_per_minute: limitValue(rpm),
-        redact: redact
-          .split(',')
-          .map((f) => f.trim())
-          .filter(Boolean),
-      } satisfies LimitsRequest),
+      request('PUT /admin/api/agents/{id}/limits', {
+        params: { id: a.id },
+        body: {
+          credits_per_day: limitValue(day),
+          credits_per_month: limitValue(month),
+          requests_per_minute: limitValue(rpm),
+          redact: redact
+            .split(',')
+            .map((f) => f.trim())
+            .filter(Boolean),
+        },
+      }),
     );
     if (r) props.onSaved();
   };
@@ -79,16 +71,12 @@ function LimitsEditor(props: { agent: AgentRow; run: Run; onSaved: () => void })
 }
 
 export function Agents({ run }: { run: Run }) {
-  const [data, reload] = useLoad<{ agents: AgentRow[] }>(run, '/admin/api/agents');
+  const [data, reload] = useLoad(run, 'GET /admin/api/agents');
   const [name, setName] = useState('');
   const [issued, setIssued] = useState<{ name: string; token: string } | null>(null);
   const create = async (e: FormEvent) => {
     e.preventDefault();
-    const r = await run(() =>
-      api.post<{ token: string; agent: { name: string } }>('/admin/api/agents', {
-        name,
-      } satisfies CreateAgentRequest),
-    );
+    const r = await run(() => request('POST /admin/api/agents', { body: { name } }));
     if (r) {
       setIssued({ name: r.agent.name, token: r.token });
       setName('');
@@ -98,8 +86,12 @@ export function Agents({ run }: { run: Run }) {
   const act = async (id: string, verb: 'rotate' | 'revoke', agentName: string) => {
     if (verb === 'revoke' && !window.confirm(`Revoke ${agentName}? Its token stops at once.`))
       return;
-    const r = await run(() => api.post<{ token?: string }>(`/admin/api/agents/${id}/${verb}`));
-    if (r?.token) setIssued({ name: agentName, token: r.token });
+    if (verb === 'rotate') {
+      const r = await run(() => request('POST /admin/api/agents/{id}/rotate', { params: { id } }));
+      if (r) setIssued({ name: agentName, token: r.token });
+    } else {
+      await run(() => request('POST /admin/api/agents/{id}/revoke', { params: { id } }));
+    }
     void reload();
   };
   return (

@@ -1,30 +1,19 @@
 // The approvals page: held calls, approved or rejected with a note.
 import { useState } from 'react';
 
-import { api } from '../api';
+import { request } from '../api';
 import { useLoad, type Run } from '../hooks';
 
-interface ApprovalRow {
-  id: string;
-  state: string;
-  agent: { name: string };
-  action: string;
-  target: string;
-  params: unknown;
-  reason: string | null;
-  expires_at: string;
-}
-
 export function Approvals({ run }: { run: Run }) {
-  const [data, reload] = useLoad<{ approvals: ApprovalRow[] }>(run, '/admin/api/approvals', 3000);
+  const [data, reload] = useLoad(run, 'GET /admin/api/approvals', { everyMs: 3000 });
   const [notes, setNotes] = useState<Record<string, string>>({});
   const [done, setDone] = useState<string | null>(null);
   const answer = async (id: string, verb: 'approve' | 'reject') => {
+    const options = { params: { id }, body: notes[id] ? { note: notes[id] } : {} };
     const r = await run(() =>
-      api.post<{ approval: { state: string }; result?: { status: number } }>(
-        `/admin/api/approvals/${id}/${verb}`,
-        notes[id] ? { note: notes[id] } : {},
-      ),
+      verb === 'approve'
+        ? request('POST /admin/api/approvals/{id}/approve', options)
+        : request('POST /admin/api/approvals/{id}/reject', options),
     );
     if (r) {
       setDone(

@@ -1,33 +1,39 @@
 // The audit page: the live feed of sentences, filters, search and CSV/JSONL export.
 import { useState } from 'react';
 
+import type { AdminQuery, AdminResponse } from '../../../src/surfaces/admin/contracts';
+
 import { useLoad, type Run } from '../hooks';
 
-interface AuditRow {
-  id: string;
-  time: string;
-  agent: string | null;
-  action: string;
-  decision: string;
-  sentence: string;
-  credits: number;
-}
+type Decision = AdminResponse<'GET /admin/api/audit'>['records'][number]['decision'];
+// Keyed by every decision the contract names, so a new one cannot be missing from the filter.
+const decisionNames: Record<Decision, true> = {
+  allowed: true,
+  denied: true,
+  pending: true,
+  approved: true,
+  rejected: true,
+  expired: true,
+};
+const decisions = Object.keys(decisionNames);
 
 export function Audit({ run }: { run: Run }) {
   const [agent, setAgent] = useState('');
   const [action, setAction] = useState('');
   const [decision, setDecision] = useState('');
   const [text, setText] = useState('');
-  const query = new URLSearchParams({
-    limit: '100',
+  const filters = {
     ...(agent ? { agent } : {}),
     ...(action ? { action } : {}),
     ...(decision ? { decision } : {}),
     ...(text ? { text } : {}),
-  }).toString();
+  } satisfies AdminQuery<'GET /admin/api/audit/export'>;
   // The live feed: polled every 2 s while the page is open.
-  const [data] = useLoad<{ records: AuditRow[] }>(run, `/admin/api/audit?${query}`, 2000);
-  const exportQuery = query.replace(/(^|&)limit=\d+/, '');
+  const [data] = useLoad(run, 'GET /admin/api/audit', {
+    query: { limit: '100', ...filters },
+    everyMs: 2000,
+  });
+  const exportQuery = new URLSearchParams(filters).toString();
   return (
     <>
       <form className="inline" onSubmit={(e) => e.preventDefault()} aria-label="Audit filters">
@@ -43,7 +49,7 @@ export function Audit({ run }: { run: Run }) {
           Decision
           <select value={decision} onChange={(e) => setDecision(e.target.value)}>
             <option value="">any</option>
-            {['allowed', 'denied', 'pending', 'approved', 'rejected', 'expired'].map((d) => (
+            {decisions.map((d) => (
               <option key={d}>{d}</option>
             ))}
           </select>

@@ -2,33 +2,21 @@
 // rate headroom, and connecting Apollo over OAuth.
 import { useState, type FormEvent } from 'react';
 
-import type { AnswerRequest } from '../../../src/surfaces/admin/contracts';
+import type { AdminResponse } from '../../../src/surfaces/admin/contracts';
 
-import { api } from '../api';
+import { request } from '../api';
 import { useLoad, type Run } from '../hooks';
 
-interface OverviewData {
-  connection: { kind: string | null; upstream: string; detail: string | null; age_days?: number };
-  today: { calls: number; denials: number; credits: number };
-  pending_approvals: number;
-  warnings: string[];
-  alerts: Array<{ id: string; kind: string; time: string; message: string; audit_ids: string[] }>;
-  headroom: Array<{
-    action: string;
-    snapshot: {
-      windows: Record<string, { limit: number | null; sent: number; left: number | null }>;
-      queued: number;
-    } | null;
-  }>;
-}
+type Window =
+  keyof AdminResponse<'GET /admin/api/overview'>['headroom'][number]['snapshot']['windows'];
 
 export function Overview({ run }: { run: Run }) {
-  const [data, reload] = useLoad<OverviewData>(run, '/admin/api/overview', 5000);
+  const [data, reload] = useLoad(run, 'GET /admin/api/overview', { everyMs: 5000 });
   if (!data) return <p>Loading…</p>;
   const c = data.connection;
   const acknowledge = async (id: string) => {
     const done = await run(() =>
-      api.post(`/admin/api/alerts/${id}/acknowledge`, {} satisfies AnswerRequest),
+      request('POST /admin/api/alerts/{id}/acknowledge', { params: { id }, body: {} }),
     );
     if (done) void reload();
   };
@@ -42,7 +30,7 @@ export function Overview({ run }: { run: Run }) {
           </strong>
           {c.upstream}
           {c.detail ? ` ${c.detail}` : ''}
-          {c.age_days !== undefined ? `, ${c.age_days} days old` : ''}
+          {c.kind !== null ? `, ${c.age_days} days old` : ''}
         </div>
         <div className="card">
           Calls today<strong data-testid="calls-today">{data.today.calls}</strong>
@@ -101,10 +89,9 @@ export function Overview({ run }: { run: Run }) {
           </thead>
           <tbody>
             {data.headroom.map((h) => {
-              const w = h.snapshot?.windows ?? {};
-              const left = (k: string) => {
-                const x = w[k];
-                return !x || x.limit === null ? 'no limit' : `${x.left ?? x.limit} of ${x.limit}`;
+              const left = (k: Window) => {
+                const x = h.snapshot.windows[k];
+                return x.limit === null ? 'no limit' : `${x.left ?? x.limit} of ${x.limit}`;
               };
               return (
                 <tr key={h.action}>
@@ -112,7 +99,7 @@ export function Overview({ run }: { run: Run }) {
                   <td>{left('minute')}</td>
                   <td>{left('hour')}</td>
                   <td>{left('day')}</td>
-                  <td>{h.snapshot?.queued ?? 0}</td>
+                  <td>{h.snapshot.queued}</td>
                 </tr>
               );
             })}
@@ -130,9 +117,8 @@ function ConnectOAuth({ run }: { run: Run }) {
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     const r = await run(() =>
-      api.post<{ url: string }>('/admin/api/connection/oauth', {
-        client_id: clientId,
-        client_secret: secret,
+      request('POST /admin/api/connection/oauth', {
+        body: { client_id: clientId, client_secret: secret },
       }),
     );
     setSecret('');

@@ -6,14 +6,8 @@ import { useLoad, type Run } from '../hooks';
 
 Chart.register(...registerables);
 
-interface UsageData {
-  days: string[];
-  agents: Array<{ agent: string; calls: number[]; denials: number[]; credits: number[] }>;
-  actions: Array<{ action: string; calls: number; denials: number; credits: number }>;
-}
-
 export function Usage({ run }: { run: Run }) {
-  const [data] = useLoad<UsageData>(run, '/admin/api/usage?days=14', 10_000);
+  const [data] = useLoad(run, 'GET /admin/api/usage', { query: { days: '14' }, everyMs: 10_000 });
   const canvas = useRef<HTMLCanvasElement>(null);
   useEffect(() => {
     if (!data || !canvas.current) return;

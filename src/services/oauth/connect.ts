@@ -4,20 +4,12 @@
 // succeeds.
 import { createHash } from 'node:crypto';
 
-import type { Hono } from 'hono';
 import { z } from 'zod';
 
-import { actions, apiProfile, oauthScopes, webhookResult } from '../catalog/index.js';
-import type { Config } from '../config/config.js';
-import { err, ok, type Result } from '../core/result.js';
-import type { Logger } from '../ports/index.js';
-import type { ConnectionMetadata } from '../store/index.js';
-import {
-  createOAuthRoutes,
-  type OAuthConnected,
-  type PendingAuthorization,
-  type PendingAuthorizations,
-} from '../surfaces/oauth/routes.js';
+import { actions, apiProfile, oauthScopes, webhookResult } from '../../catalog/index.js';
+import { err, ok, type Result } from '../../core/result.js';
+import type { ConnectionMetadata } from '../../store/index.js';
+import type { OAuthConnected, PendingAuthorizations } from './types.js';
 import {
   buildAuthorizationUrl,
   checkCallback,
@@ -26,9 +18,9 @@ import {
   newAuthorizationSecrets,
   oauthEndpoints,
   type OAuthFailureCode,
-} from '../upstream/index.js';
+} from '../../upstream/index.js';
 
-import type { StoreServices } from './services.js';
+import type { StoreServices } from '../../store/open-store.js';
 
 /** The sealed credential of an OAuth connection (everything a refresh needs). */
 export const oauthCredentialSchema = z.object({
@@ -299,29 +291,6 @@ export async function startAuthorization(
     codeChallenge: secrets.codeChallenge,
   });
   return { url, state: secrets.state, expiresAt };
-}
-
-/** The server's /oauth/callback, wired to the store (mounted by createApp). */
-export function createOAuthCallbackRoutes(options: {
-  store: StoreServices;
-  config: Pick<Config, 'upstreamTimeoutMs'>;
-  logger: Logger;
-  fetch?: typeof fetch;
-  now?: () => number;
-}): Hono {
-  const { store, config, logger } = options;
-  const deps: FinishDeps = {
-    store,
-    timeoutMs: config.upstreamTimeoutMs,
-    ...(options.fetch ? { fetch: options.fetch } : {}),
-    ...(options.now ? { now: options.now } : {}),
-  };
-  return createOAuthRoutes({
-    pending: settingsPendingAuthorizations(store, options.now),
-    complete: (pending: PendingAuthorization, state, callback) =>
-      finishAuthorization(deps, { ...pending, state }, callback),
-    logger,
-  });
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {

@@ -1,7 +1,7 @@
 // One audit export format for the CLI (`gatehouse audit export`) and the admin API: the same
 // columns, CSV cells that could run as spreadsheet formulas neutralised, or one JSON object a line.
-import { csvLine } from '../core/csv.js';
-import type { AuditRecord } from '../store/index.js';
+import { csvLine } from '../../core/csv.js';
+import type { AuditRecord } from '../../store/index.js';
 
 const columns = [
   'id',
@@ -18,6 +18,7 @@ const columns = [
   'duration_ms',
   'error_code',
   'sentence',
+  'request_id',
 ] as const;
 
 /** One record as the export columns show it. */
@@ -37,6 +38,7 @@ export function row(r: AuditRecord): Record<(typeof columns)[number], string | n
     duration_ms: r.durationMs,
     error_code: r.errorCode,
     sentence: r.sentence,
+    request_id: r.requestId,
   };
 }
 

@@ -1,50 +1,54 @@
 // The admin API's services over the store and the gateway (the surface itself never touches the
 // store). Values are JSON-ready: times as ISO strings, no token except in the one answer that
 // issues it.
-import { actions, groups, oauthScopes, revealCapability } from '../catalog/index.js';
-import { approvalStates, effectiveLevels, httpStatusFor, utcDay } from '../core/index.js';
-import { err, ok } from '../core/result.js';
-import type { Gateway } from '../gateway/pipeline.js';
-import type { StoredAlert } from '../ports/alerts.js';
-import type { StoredApproval } from '../ports/index.js';
-import {
-  createAdminChanges,
-  type AdminChangeProblem,
-  type GrantChange,
-} from '../services/admin/changes.js';
+import { actions, groups, oauthScopes, revealCapability } from '../../catalog/index.js';
+import { approvalStates, effectiveLevels, httpStatusFor, utcDay } from '../../core/index.js';
+import { err, ok } from '../../core/result.js';
+import type { Gateway } from '../../gateway/pipeline.js';
+import type { StoredAlert } from '../../ports/alerts.js';
+import type { StoredApproval } from '../../ports/index.js';
+import { createAdminChanges, type AdminChangeProblem, type GrantChange } from './changes.js';
 import type {
+  AdminAgent,
+  AdminAlert,
+  AdminApproval,
   AdminAuditQuery,
   AdminGrant,
   AdminProblem,
   AdminServices,
-} from '../surfaces/admin/services.js';
-import type { Agent, AuditDecision, AuditFilters } from '../store/index.js';
+} from './types.js';
+import type { Agent, AuditDecision, AuditFilters } from '../../store/index.js';
 
-import type { Config } from '../config/config.js';
+import type { Config } from '../../config/config.js';
 
 import { csvHeader, exportLine } from './audit-export.js';
-import { oauthRefreshWarning } from './oauth-credential.js';
-import { staleSecrets } from './secret-ages.js';
+import { oauthRefreshWarning } from '../oauth/credential.js';
+import { staleSecrets } from '../secret-ages.js';
 import {
   defaultOAuthScopes,
   settingsPendingAuthorizations,
   startAuthorization,
-} from './oauth-connect.js';
-import { oauthCallbackPath } from '../surfaces/oauth/routes.js';
+} from '../oauth/connect.js';
+import { oauthCallbackPath } from '../oauth/types.js';
 
-import type { StoreServices } from './services.js';
+import type { StoreServices } from '../../store/open-store.js';
 
-const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
+/** A time as the admin API writes it (ISO 8601, UTC); null stays null. */
+function iso(t: number): string;
+function iso(t: number | null): string | null;
+function iso(t: number | null): string | null {
+  return t === null ? null : new Date(t).toISOString();
+}
 
 /** An alert as the admin API and `gatehouse alerts --json` show it (one shape for both). */
-export function publicAlert(a: StoredAlert) {
+export function publicAlert(a: StoredAlert): AdminAlert {
   return {
     id: a.id,
     kind: a.kind,
     time: iso(a.time),
     agent: { id: a.agentId, name: a.agentName },
     message: a.message,
-    audit_ids: a.auditIds,
+    audit_ids: [...a.auditIds],
     acknowledged_at: iso(a.acknowledgedAt),
     acknowledged_by: a.acknowledgedBy,
     acknowledged_note: a.acknowledgedNote,
@@ -52,7 +56,7 @@ export function publicAlert(a: StoredAlert) {
 }
 
 /** A held call as the admin API and `gatehouse approvals --json` show it. */
-export function publicApproval(a: StoredApproval) {
+export function publicApproval(a: StoredApproval): AdminApproval {
   return {
     id: a.id,
     state: a.state,
@@ -108,7 +112,7 @@ export function createAdminServices(deps: {
   const now = deps.now ?? Date.now;
   const changes = createAdminChanges({ store, now });
 
-  async function agentView(agent: Agent) {
+  async function agentView(agent: Agent): Promise<AdminAgent> {
     const grants = await store.grants.list(agent.id);
     return {
       id: agent.id,
@@ -164,9 +168,10 @@ export function createAdminServices(deps: {
         store.audit.sumCredits({ since, adminChanges: 'exclude' }),
         gateway.listApprovals({ states: ['pending'], limit: 1000 }),
       ]);
-      const headroom = actions
-        .map((a) => ({ action: a.id, snapshot: gateway.headroom(a.id) }))
-        .filter((h) => h.snapshot !== null);
+      const headroom = actions.flatMap((a) => {
+        const snapshot = gateway.headroom(a.id);
+        return snapshot ? [{ action: a.id, snapshot }] : [];
+      });
       return {
         connection: info
           ? {
@@ -266,10 +271,12 @@ export function createAdminServices(deps: {
       return {
         targets: matrixTargets.map((t) => {
           const action = actions.find((a) => a.id === t);
+          const group = groups.find((g) => g === t);
           return {
             target: t,
             kind: t === revealCapability ? 'capability' : action ? 'action' : 'group',
-            group: action?.group ?? (t === revealCapability ? 'people' : t),
+            // The capability people.reveal belongs to the people group.
+            group: action?.group ?? group ?? 'people',
             access: action?.access ?? null,
             effect: action?.effect ?? null,
             approval_by_default: action?.approvalByDefault ?? false,
@@ -308,6 +315,7 @@ export function createAdminServices(deps: {
           sentence: r.sentence,
           credits: r.credits,
           upstream_status: r.upstreamStatus,
+          request_id: r.requestId,
           error_code: r.errorCode,
           completed_at: iso(r.completedAt),
         })),

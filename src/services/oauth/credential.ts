@@ -2,13 +2,13 @@
 // it a day before it expires, or at once after Apollo rejects it, one refresh at a time however
 // many calls are waiting. A refresh that fails leaves the old token in service while it is valid
 // and records the failure in the connection's metadata, where /readyz and the console see it.
-import type { ConnectionMetadata } from '../store/index.js';
-import type { Credential, CredentialSource, Logger, SharedLock } from '../ports/index.js';
-import { oauthEndpoints, refreshTokens, type OAuthFailure } from '../upstream/index.js';
+import type { ConnectionMetadata } from '../../store/index.js';
+import type { Credential, CredentialSource, Logger, SharedLock } from '../../ports/index.js';
+import { oauthEndpoints, refreshTokens, type OAuthFailure } from '../../upstream/index.js';
 
-import { loadConnection } from './adapters.js';
-import { oauthCredentialSchema, type OAuthCredential } from './oauth-connect.js';
-import type { StoreServices } from './services.js';
+import { loadConnection } from '../../store/open-store.js';
+import { oauthCredentialSchema, type OAuthCredential } from './connect.js';
+import type { StoreServices } from '../../store/open-store.js';
 
 /**
  * Refresh when less than this is left of the token's 30 days: early enough that a failing refresh

@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import type { Config } from '../config/config.js';
 import { secretAgeWarnings, type SecretAgeWarning, type WatchedSecret } from '../core/index.js';
 
-import type { StoreServices } from './services.js';
+import type { StoreServices } from '../store/open-store.js';
 
 const adminTokenSetting = 'admin_token_first_seen';
 
