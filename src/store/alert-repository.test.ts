@@ -212,10 +212,26 @@ describeEachDatabase('alert repository', (t) => {
       ['a', 'b', 'c', 'd'].map((h) => alerts.acquireLease('fresh', h, 1_000, 10_000)),
     );
     expect(granted.filter((g) => g !== null)).toEqual([{ epoch: 1, watermark: null }]);
+    const winner = ['a', 'b', 'c', 'd'][granted.findIndex((g) => g !== null)]!;
+    // Expired: three others ask at once; one takes it over, with the next epoch.
+    const others = ['e', 'f', 'g'];
     const expired = await Promise.all(
-      ['b', 'c', 'd'].map((h) => alerts.acquireLease('fresh', h, 20_000, 10_000)),
+      others.map((h) => alerts.acquireLease('fresh', h, 20_000, 10_000)),
     );
     expect(expired.filter((g) => g !== null)).toEqual([{ epoch: 2, watermark: null }]);
+    const taker = others[expired.findIndex((g) => g !== null)]!;
+    // Expired again: its holder renews it while others try to take it over. Exactly one of
+    // them holds it afterwards (a renewal keeps the epoch, so the check cannot be on it alone).
+    const contenders = [taker, winner, 'h', 'i'];
+    const raced = await Promise.all(
+      contenders.map((h) => alerts.acquireLease('fresh', h, 40_000, 10_000)),
+    );
+    const holders = contenders.filter((_, i) => raced[i] !== null);
+    expect(holders).toHaveLength(1);
+    expect(raced.find((g) => g !== null)).toEqual({
+      epoch: holders[0] === taker ? 2 : 3,
+      watermark: null,
+    });
   });
 
   it("reads agents' records opened and completed in a range, without admins' changes", async () => {

@@ -171,6 +171,8 @@ export function createAlertRepository(
       }
       if (row.holder !== holder && row.lease_until > now) return null;
       // Compare-and-set on the row as read: of two replicas taking an expired lease, one wins.
+      // lease_until is part of it because a holder renewing its own lease keeps the epoch: a
+      // replica that read the row before that renewal must not take the lease over after it.
       const updated = await db
         .updateTable('alert_evaluation')
         .set({
@@ -182,6 +184,7 @@ export function createAlertRepository(
         .where('name', '=', name)
         .where('holder', '=', row.holder)
         .where('epoch', '=', row.epoch)
+        .where('lease_until', '=', row.lease_until)
         .returning(['epoch', 'watermark'])
         .executeTakeFirst();
       return updated ? { epoch: Number(updated.epoch), watermark: updated.watermark } : null;
