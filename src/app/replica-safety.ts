@@ -4,11 +4,17 @@
 // replica counts alone, and together they overrun Apollo's windows (upstream 429s) and the
 // budgets. So a Postgres start without GATEHOUSE_REDIS_URL is refused unless the operator says it
 // is the only replica (GATEHOUSE_SINGLE_REPLICA=true), and that promise is then held by a lock a
-// second such replica cannot take. SQLite is one machine's database: not checked here.
+// second such replica cannot take. A SQLite file without Redis is the same promise on one
+// machine: a second server on the same file is refused by a lock beside it.
 import type { Config } from '../config/config.js';
 import { ConfigError } from '../config/config.js';
 import type { Logger } from '../ports/index.js';
-import { holdSingleReplicaLock, isPostgresUrl, type SingleReplicaLock } from '../store/index.js';
+import {
+  holdSingleReplicaLock,
+  holdSqliteServerLock,
+  isPostgresUrl,
+  type SingleReplicaLock,
+} from '../store/index.js';
 
 /** What an operator reads when a Postgres replica is started without Redis or the promise. */
 export const noRedisMessage =
@@ -23,7 +29,8 @@ export async function checkReplicaSafety(
   config: Config,
   logger: Logger,
 ): Promise<SingleReplicaLock | null> {
-  if (!isPostgresUrl(config.db) || config.redisUrl) return null;
+  if (config.redisUrl) return null;
+  if (!isPostgresUrl(config.db)) return holdSqliteServerLock(config.db);
   if (!config.singleReplica) throw new ConfigError(noRedisMessage);
   const lock = await holdSingleReplicaLock(config.db, logger, config.pgConnectTimeoutMs);
   logger.warn(

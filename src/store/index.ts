@@ -121,7 +121,11 @@ export type {
 export { isPostgresUrl, openDatabase } from './dialect.js';
 export { backupSqlite, BackupRefused, postgresBackupHelp } from './backup.js';
 export type { BackupReport } from './backup.js';
-export { holdSingleReplicaLock, SingleReplicaRefused } from './single-replica-lock.js';
+export {
+  holdSingleReplicaLock,
+  holdSqliteServerLock,
+  SingleReplicaRefused,
+} from './single-replica-lock.js';
 export type { SingleReplicaLock } from './single-replica-lock.js';
 export type { DatabaseHandle, DialectName, OpenDatabaseOptions } from './dialect.js';
 export type { StoreError, StoreErrorCode } from './errors.js';

@@ -3,7 +3,10 @@
 // only one. It holds a session-level advisory lock named after the database schema for as long as
 // it runs; a second replica started the same way finds the lock taken and refuses to start. The
 // lock goes with the connection, so a replica that dies (even SIGKILL) frees it at once.
+import Database from 'better-sqlite3';
 import pg from 'pg';
+
+import { restrictSqliteFiles } from './dialect.js';
 
 import type { Logger } from '../ports/index.js';
 
@@ -64,6 +67,45 @@ export async function holdSingleReplicaLock(
       if (released) return;
       released = true;
       await client.end().catch(() => undefined);
+    },
+  };
+}
+
+/**
+ * The same promise for a SQLite file without Redis: two `gatehouse start` on one file would each
+ * count Apollo's windows and the credit budgets alone. The server holds an exclusive transaction
+ * on a small lock database beside the file (`<file>-server.lock`) for as long as it runs; a second
+ * server finds it locked and refuses to start. The operating system drops the lock with the
+ * process, so a server that dies (even SIGKILL) frees it at once. `:memory:` is never shared.
+ */
+export function holdSqliteServerLock(path: string): SingleReplicaLock | null {
+  if (path === ':memory:' || path === '') return null;
+  const lockPath = `${path}-server.lock`;
+  restrictSqliteFiles(lockPath);
+  const db = new Database(lockPath, { timeout: 0 });
+  try {
+    db.exec('BEGIN EXCLUSIVE');
+  } catch (e) {
+    db.close();
+    if ((e as { code?: string }).code === 'SQLITE_BUSY') {
+      throw new SingleReplicaRefused(
+        `Another Gatehouse server already runs on ${path} without Redis. Two servers counting Apollo's windows and the credit budgets apart would overrun them: ` +
+          'stop the other one, or set GATEHOUSE_REDIS_URL on both so they share the counts.',
+      );
+    }
+    throw new SingleReplicaRefused(
+      `Could not take the server lock ${lockPath}: ${(e as Error).message}`,
+      { cause: e },
+    );
+  }
+  let released = false;
+  return {
+    release() {
+      if (!released) {
+        released = true;
+        db.close();
+      }
+      return Promise.resolve();
     },
   };
 }

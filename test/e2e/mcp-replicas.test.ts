@@ -4,7 +4,8 @@
 // agent's token with the session id is refused (404) and audited, and the session goes on; DELETE
 // on B ends it on A and C; a revoked token's session is refused on every replica. Run on three
 // replicas sharing Postgres and Redis, and (outside the Postgres project, where it would be the
-// same run again) on two replicas sharing one SQLite file.
+// same run again) on two replicas sharing one SQLite file and Redis (without Redis a second server
+// on one SQLite file is refused: test/e2e/replica-safety.test.ts).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -380,12 +381,12 @@ replicaSuite(
 );
 
 replicaSuite(
-  'MCP sessions on two replicas sharing one SQLite file',
-  !e2eOnPostgres,
+  'MCP sessions on two replicas sharing one SQLite file and Redis',
+  !e2eOnPostgres && (await requireRedis()),
   2,
   async (cleanup) => {
     const dir = mkdtempSync(join(tmpdir(), 'gatehouse-mcp-replicas-'));
     cleanup(async () => rmSync(dir, { recursive: true, force: true }));
-    return { GATEHOUSE_DB: join(dir, 'gatehouse.db') };
+    return { GATEHOUSE_DB: join(dir, 'gatehouse.db'), GATEHOUSE_REDIS_URL: redisUrl };
   },
 );

@@ -4,23 +4,40 @@
 // way is refused, and the lock goes with a replica killed outright.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { runCliWith } from '../helpers/cli.js';
 import { describeWithPostgres, postgresSchema } from '../helpers/postgres-required.js';
 
 let db: Awaited<ReturnType<typeof postgresSchema>>;
 const children: ChildProcess[] = [];
+const dir = mkdtempSync(join(tmpdir(), 'gatehouse-replica-safety-'));
 
-const baseEnv = (): Record<string, string> => {
+const killAll = async () => {
+  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+  await Promise.all(
+    children.map((c) =>
+      c.exitCode === null && c.signalCode === null ? new Promise((r) => c.once('exit', r)) : null,
+    ),
+  );
+};
+afterAll(async () => {
+  await killAll();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const baseEnv = (database = db.url): Record<string, string> => {
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) {
     if (v !== undefined && !k.startsWith('GATEHOUSE_')) env[k] = v;
   }
   return {
     ...env,
-    GATEHOUSE_DB: db.url,
+    GATEHOUSE_DB: database,
     GATEHOUSE_SECRET_KEY: randomBytes(32).toString('base64'),
     GATEHOUSE_PORT: '0',
     GATEHOUSE_HOST: '127.0.0.1',
@@ -55,12 +72,7 @@ describeWithPostgres('replicas on Postgres without Redis', () => {
     db = await postgresSchema();
   });
   afterAll(async () => {
-    for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
-    await Promise.all(
-      children.map((c) =>
-        c.exitCode === null && c.signalCode === null ? new Promise((r) => c.once('exit', r)) : null,
-      ),
-    );
+    await killAll();
     await db?.drop();
   });
 
@@ -91,4 +103,32 @@ describeWithPostgres('replicas on Postgres without Redis', () => {
     if (!('url' in third)) throw new Error(`the replacement did not start: ${third.err}`);
     expect((await fetch(`${third.url}/healthz`)).status).toBe(200);
   });
+});
+
+describe('servers on one SQLite file without Redis', () => {
+  it('refuses a second server on the same file, and frees the file when the first is killed', async () => {
+    const env = baseEnv(join(dir, 'one.db'));
+    const first = await replica(env);
+    if (!('url' in first)) throw new Error(`the first server did not start: ${first.err}`);
+    expect((await fetch(`${first.url}/healthz`)).status).toBe(200);
+
+    const second = await replica(env);
+    expect('url' in second).toBe(false);
+    if ('url' in second) return;
+    expect(second.code).not.toBe(0);
+    expect(second.err).toMatch(/Another Gatehouse server already runs on .*one\.db without Redis/);
+    expect(second.err).toMatch(/GATEHOUSE_REDIS_URL/);
+    // The first one is unharmed.
+    expect((await fetch(`${first.url}/healthz`)).status).toBe(200);
+
+    first.child.kill('SIGKILL');
+    await new Promise((r) => first.child.once('exit', r));
+    const third = await replica(env);
+    if (!('url' in third)) throw new Error(`the replacement did not start: ${third.err}`);
+    expect((await fetch(`${third.url}/healthz`)).status).toBe(200);
+
+    // Another file is another deployment: no lock between them.
+    const other = await replica(baseEnv(join(dir, 'two.db')));
+    if (!('url' in other)) throw new Error(`a server on another file did not start: ${other.err}`);
+  }, 60_000);
 });
