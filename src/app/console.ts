@@ -21,6 +21,14 @@ export function serveConsole(app: Hono): void {
       serveStatic({ root: consoleDir }),
     );
     app.get(
+      '/favicon.svg',
+      async (c, next) => {
+        await next();
+        if (c.res.ok) c.header('cache-control', 'public, max-age=86400');
+      },
+      serveStatic({ root: consoleDir, path: 'favicon.svg' }),
+    );
+    app.get(
       '/',
       async (c, next) => {
         await next();

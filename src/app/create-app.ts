@@ -82,7 +82,7 @@ import { createOAuthCallbackRoutes } from './oauth-callback.js';
 import type { StoreServices } from '../store/open-store.js';
 import { serveConsole } from './console.js';
 import { readiness, sharedCheck } from './readiness.js';
-import type { UpstreamWiring } from './upstream-wiring.js';
+import { embeddedSandboxLabel, type UpstreamWiring } from './upstream-wiring.js';
 
 export { embeddedSandboxLabel, type UpstreamWiring } from './upstream-wiring.js';
 
@@ -513,6 +513,7 @@ export function createApp(options: AppOptions): GatehouseApp {
         store,
         gateway,
         upstreamLabel: options.upstream.label,
+        simulated: options.upstream.label === embeddedSandboxLabel,
         upstreamUrl: options.upstream.baseUrl,
         publicUrl,
         config,

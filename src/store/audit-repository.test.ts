@@ -194,6 +194,14 @@ describeEachDatabase('audit repository', (t) => {
     expect(await found({ limit: 10 })).toEqual([4, 3, 2, 1, 0]);
     expect(await found({ limit: 10, agentId: 'agt_a' })).toEqual([4, 1, 0]);
     expect(await found({ limit: 10, action: 'people.search' })).toEqual([4, 2, 0]);
+    // A group finds its actions; a partial word or a wildcard finds nothing it should not.
+    expect(await found({ limit: 10, action: 'people' })).toEqual([4, 2, 0]);
+    expect(await found({ limit: 10, action: 'People' })).toEqual([4, 2, 0]);
+    expect(await found({ limit: 10, action: 'peop' })).toEqual([]);
+    expect(await found({ limit: 10, action: 'deals' })).toEqual([3]);
+    expect(await found({ limit: 10, action: '%' })).toEqual([]);
+    expect(await found({ limit: 10, action: 'people_search' })).toEqual([]);
+    expect(await found({ limit: 10, action: 'people.search.x' })).toEqual([]);
     expect(await found({ limit: 10, decision: 'denied' })).toEqual([4, 1]);
     expect(await found({ limit: 10, decision: ['pending', 'denied'] })).toEqual([4, 3, 1]);
     expect(await found({ limit: 10, decision: [] })).toEqual([]);

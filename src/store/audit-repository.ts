@@ -368,7 +368,13 @@ function applyFilters<O>(
 ): SelectQueryBuilder<Database, 'audit_records', O> {
   let q = qb;
   if (filters.agentId !== undefined) q = q.where('agent_id', '=', filters.agentId);
-  if (filters.action !== undefined) q = q.where('action', '=', filters.action);
+  if (filters.action !== undefined) {
+    // An action, or everything under a group or prefix: `people` finds people.search and
+    // people.match (no action id is another's dot-prefix, so an exact id still finds only itself).
+    const action = filters.action.toLowerCase();
+    const under = sql<string>`${`${action.replace(/[!%_]/g, (c) => `!${c}`)}.%`} escape '!'`;
+    q = q.where((eb) => eb.or([eb('action', '=', action), eb('action', 'like', under)]));
+  }
   if (filters.decision !== undefined) {
     const decisions: readonly string[] =
       typeof filters.decision === 'string' ? [filters.decision] : filters.decision;

@@ -14,7 +14,10 @@ import { createLogger } from '../../src/app/logger.js';
 import { startGatehouse, type StartedGatehouse } from '../../src/app/start.js';
 import { getAction } from '../../src/catalog/index.js';
 import { loadConfig } from '../../src/config/config.js';
+import { createSandbox } from '../../src/sandbox/index.js';
+import { createWorld } from '../../src/sandbox/world/index.js';
 import { ensureChromium } from '../helpers/chromium.js';
+import { runCliWith } from '../helpers/cli.js';
 
 const adminToken = 'browser-admin-token-0123456789abcdefgh';
 const artifacts = join(process.cwd(), 'test-artifacts', 'console');
@@ -69,7 +72,21 @@ describe('the admin console', () => {
     await page.getByRole('button', { name: 'Log in' }).click();
     await page.getByRole('heading', { name: 'Overview' }).waitFor();
     await page.getByText('Calls today').waitFor();
+    // The embedded sandbox's data is simulated, and every page says so.
+    const banner = page.getByTestId('sandbox-banner');
+    await banner.waitFor();
+    expect(await banner.textContent()).toMatch(/simulated by the embedded sandbox/);
+    expect(await banner.getAttribute('role')).toBe('status');
     await shot('overview');
+  });
+
+  it('serves its favicon (no 404 on every load)', async () => {
+    const href = await page.locator('link[rel="icon"]').getAttribute('href');
+    expect(href).toBe('/favicon.svg');
+    const res = await fetch(`${g.url}${href}`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^image\/svg\+xml/);
+    expect(await res.text()).toMatch(/^<svg /);
   });
 
   it('creates an agent and shows its token once', async () => {
@@ -163,6 +180,46 @@ describe('the admin console', () => {
     expect(csv).toContain('contacts.create');
   });
 
+  it('pages past the first 100 records, filters by group, and colours denials', async () => {
+    const made = await g.store.agents.create({ name: 'pager', grants: [] });
+    if (!made.ok) throw new Error(made.error.message);
+    // 120 refused calls from outside, each one audited.
+    const search = getAction('people.search')!.path;
+    for (let i = 0; i < 120; i += 1) {
+      expect((await agentCall(made.value.token, search, { q_keywords: `p${i}` })).status).toBe(403);
+    }
+    await page.getByRole('link', { name: 'Audit' }).click();
+    await page.getByLabel('Agent').fill('pager');
+    const feed = page.getByTestId('audit-feed');
+    await expect.poll(() => feed.locator('tr').count()).toBe(100);
+    expect(await page.getByTestId('audit-page').textContent()).toBe('Page 1 (live)');
+    const denied = feed.locator('td.decision-denied');
+    expect(await denied.count()).toBe(100);
+    expect(
+      await page.evaluate(
+        "getComputedStyle(document.querySelector('[data-testid=audit-feed] td.decision-denied')).color",
+      ),
+    ).toBe('rgb(180, 35, 24)');
+    const newest = await feed.locator('tr').first().textContent();
+    await page.getByRole('button', { name: 'Older' }).click();
+    await expect.poll(() => page.getByTestId('audit-page').textContent()).toBe('Page 2');
+    await expect.poll(() => feed.locator('tr').count()).toBe(20);
+    expect(await page.getByRole('button', { name: 'Older' }).isDisabled()).toBe(true);
+    // The oldest of them: the first search the agent tried.
+    expect(await feed.locator('tr').last().textContent()).toMatch(/pager tried to search/);
+    await shot('audit-page-2');
+    await page.getByRole('button', { name: 'Newer' }).click();
+    await expect.poll(() => feed.locator('tr').first().textContent()).toBe(newest);
+    // A group finds its actions; a partial word does not.
+    await page.getByLabel('Action or group').fill('people');
+    await expect.poll(() => page.getByTestId('audit-page').textContent()).toBe('Page 1 (live)');
+    await expect.poll(() => feed.locator('tr').count()).toBe(100);
+    await page.getByLabel('Action or group').fill('peop');
+    await page.getByText('No records match.').waitFor();
+    await page.getByLabel('Action or group').fill('');
+    await page.getByLabel('Agent').fill('');
+  });
+
   it('shows usage per agent with a chart', async () => {
     await page.getByRole('link', { name: 'Usage' }).click();
     await page.getByRole('img', { name: /Calls and denials per day/ }).waitFor();
@@ -172,7 +229,11 @@ describe('the admin console', () => {
 
   it("sets an agent's limits, the agent is held to them, and the audit shows an admin change", async () => {
     await page.getByRole('link', { name: 'Agents' }).click();
-    await page.getByText(/^Limits: no req\/min/).click();
+    await page
+      .getByRole('row')
+      .filter({ has: page.getByRole('cell', { name: 'scout', exact: true }) })
+      .getByText(/^Limits: no req\/min/)
+      .click();
     const form = page.getByRole('form', { name: 'Limits of scout' });
     await form.getByLabel('Requests per minute').fill('1');
     await form.getByLabel('Redact fields').fill('email');
@@ -190,7 +251,7 @@ describe('the admin console', () => {
     const change = feed.locator('tr', { hasText: "set scout's limits" });
     await change.waitFor();
     expect(await change.textContent()).toMatch(
-      /An admin \(admin:console\) set scout's limits: .*1 request a minute, redacting email\..*admin change/,
+      /admin change.*An admin \(admin:console\) set scout's limits: .*1 request a minute, redacting email\./,
     );
   });
 
@@ -226,4 +287,43 @@ describe('the admin console', () => {
     });
     expect(status).toBe(403);
   });
+});
+
+describe('the console on a connected upstream', () => {
+  it('shows no sandbox banner when Apollo is connected', async () => {
+    const sandbox = createSandbox({ seed: 3, createWorld });
+    const upstream = await sandbox.listen(0, '127.0.0.1');
+    const connectedDir = mkdtempSync(join(tmpdir(), 'gatehouse-console-connected-'));
+    const env = {
+      ...(process.env as Record<string, string>),
+      GATEHOUSE_DB: join(connectedDir, 'g.db'),
+      GATEHOUSE_KEY_FILE: join(connectedDir, 'k'),
+      GATEHOUSE_UPSTREAM_URL: upstream.url,
+      GATEHOUSE_LOG_LEVEL: 'silent',
+    };
+    let connected: StartedGatehouse | undefined;
+    const context = await browser.newContext();
+    try {
+      const stored = await runCliWith(env, ['connect', 'apikey'], sandbox.keys.master[0]!);
+      expect(stored.code).toBe(0);
+      connected = await startGatehouse(
+        loadConfig({ env: { ...env, GATEHOUSE_PORT: '0', GATEHOUSE_ADMIN_TOKEN: adminToken } }),
+        { logger: createLogger({ level: 'silent' }), createDemoAgent: false },
+      );
+      const other = await context.newPage();
+      await other.goto(connected.url);
+      await other.getByLabel('Admin token').fill(adminToken);
+      await other.getByRole('button', { name: 'Log in' }).click();
+      await other.getByText('Calls today').waitFor();
+      await other.getByText('API key').first().waitFor();
+      expect(await other.getByTestId('sandbox-banner').count()).toBe(0);
+      await other.screenshot({ path: join(artifacts, 'overview-connected.png'), fullPage: true });
+    } finally {
+      await context.close();
+      await connected?.close();
+      await upstream.close();
+      sandbox.close();
+      rmSync(connectedDir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });

@@ -10,7 +10,7 @@ import { Usage } from './pages/Usage';
 import { api, ApiError } from './api';
 import { connectUidFromHash } from './connect-api';
 
-import type { Run } from './hooks';
+import { useLoad, type Run } from './hooks';
 
 const pages = ['overview', 'agents', 'access', 'audit', 'approvals', 'usage'] as const;
 type Page = (typeof pages)[number];
@@ -63,28 +63,48 @@ export function App() {
         </button>
       </header>
       <main>
-        <h2>{titles[page]}</h2>
         <Guard onAuthLost={onAuthLost}>
-          {(run) => {
-            switch (page) {
-              case 'overview':
-                return <Overview run={run} />;
-              case 'agents':
-                return <Agents run={run} />;
-              case 'access':
-                return <Access run={run} />;
-              case 'audit':
-                return <Audit run={run} />;
-              case 'approvals':
-                return <Approvals run={run} />;
-              case 'usage':
-                return <Usage run={run} />;
-            }
-          }}
+          {(run) => (
+            <>
+              <SimulatedBanner run={run} />
+              <h2>{titles[page]}</h2>
+              <PageFor page={page} run={run} />
+            </>
+          )}
         </Guard>
       </main>
     </>
   );
+}
+
+/** Says so, on every page, when the upstream is the embedded sandbox's simulated world. */
+function SimulatedBanner({ run }: { run: Run }) {
+  const [data] = useLoad(run, 'GET /admin/api/overview');
+  if (!data?.connection.simulated) return null;
+  return (
+    <p role="status" className="banner sandbox" data-testid="sandbox-banner">
+      <strong>Sandbox.</strong> The people, companies and credits here are simulated by the embedded
+      sandbox, not your team&apos;s Apollo data. Connect Apollo (<code>gatehouse connect</code>, or
+      OAuth on the overview) and restart to use real data.
+    </p>
+  );
+}
+
+function PageFor({ page, run }: { page: Page; run: Run }) {
+  switch (page) {
+    case 'overview':
+      return <Overview run={run} />;
+    case 'agents':
+      return <Agents run={run} />;
+    case 'access':
+      return <Access run={run} />;
+    case 'audit':
+      return <Audit run={run} />;
+    case 'approvals':
+      return <Approvals run={run} />;
+    case 'usage':
+      return <Usage run={run} />;
+  }
 }
 
 /** Runs an API call; a 401 logs the console out, other refusals are shown in words. */

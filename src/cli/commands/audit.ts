@@ -18,7 +18,7 @@ const help = `Usage: gatehouse audit <tail|search|export> [filters]
   audit export --format csv|jsonl [--output file]
                                          every matching record, oldest first, streamed
 
-Filters: --agent <name|id>  --action <id>  --decision <allowed|denied|pending|approved|rejected|expired>
+Filters: --agent <name|id>  --action <id|group>  --decision <allowed|denied|pending|approved|rejected|expired>
          --since <time>  --until <time>  --text <words>
 Times are ISO-8601 (2026-11-23, 2026-11-23T10:00:00Z) or relative (30m, 24h, 7d).
 Options: --db  --json  --help`;

@@ -121,6 +121,10 @@ const headroomWindowSchema = z.strictObject({
 
 /** The overview: connection, today's counts, what to fix, alerts, rate headroom. */
 export const adminOverviewSchema = z.strictObject({
+  /**
+   * `simulated`: the upstream is the embedded sandbox, so every person, company and credit shown
+   * is the sandbox's seeded world, not the team's Apollo data (the console shows a banner).
+   */
   connection: z.union([
     z.strictObject({
       kind: z.enum(['apikey', 'oauth']),
@@ -128,8 +132,14 @@ export const adminOverviewSchema = z.strictObject({
       detail: z.string().nullable(),
       connected_at: time,
       age_days: z.number().int(),
+      simulated: z.boolean(),
     }),
-    z.strictObject({ kind: z.null(), upstream: z.string(), detail: z.null() }),
+    z.strictObject({
+      kind: z.null(),
+      upstream: z.string(),
+      detail: z.null(),
+      simulated: z.boolean(),
+    }),
   ]),
   today: z.strictObject({
     since: time,

@@ -100,6 +100,8 @@ export function createAdminServices(deps: {
   readonly store: StoreServices;
   readonly gateway: Gateway;
   readonly upstreamLabel: string;
+  /** The upstream is the embedded sandbox: its data is simulated. */
+  readonly simulated: boolean;
   /** Apollo's base URL (where the OAuth authorize and token endpoints are). */
   readonly upstreamUrl: string;
   /** Gatehouse's address as the admin's browser reaches it (the OAuth redirect). */
@@ -180,8 +182,9 @@ export function createAdminServices(deps: {
               detail: describeConnection(info.metadata).trim() || null,
               connected_at: iso(info.createdAt),
               age_days: Math.floor((t - info.createdAt) / 86_400_000),
+              simulated: deps.simulated,
             }
-          : { kind: null, upstream: deps.upstreamLabel, detail: null },
+          : { kind: null, upstream: deps.upstreamLabel, detail: null, simulated: deps.simulated },
         today: { since: iso(since), calls, denials, credits },
         pending_approvals: pending.length,
         // Things an admin should fix: a failing OAuth refresh, credentials past their rotation age.

@@ -1,4 +1,5 @@
-// The audit page: the live feed of sentences, filters, search and CSV/JSONL export.
+// The audit page: the live feed of sentences, filters, search, paging through the whole trail and
+// CSV/JSONL export of exactly what is filtered.
 import { useState } from 'react';
 
 import type { AdminQuery, AdminResponse } from '../../../src/surfaces/admin/contracts';
@@ -16,22 +17,31 @@ const decisionNames: Record<Decision, true> = {
   expired: true,
 };
 const decisions = Object.keys(decisionNames);
+const pageSize = 100;
 
 export function Audit({ run }: { run: Run }) {
   const [agent, setAgent] = useState('');
   const [action, setAction] = useState('');
   const [decision, setDecision] = useState('');
   const [text, setText] = useState('');
+  // The cursors of the pages opened with "Older" (newest page first: none). A changed filter
+  // starts again from the newest records.
+  const [cursors, setCursors] = useState<string[]>([]);
+  const filtering = (set: (v: string) => void) => (e: { target: { value: string } }) => {
+    set(e.target.value);
+    setCursors([]);
+  };
+  const before = cursors.at(-1);
   const filters = {
     ...(agent ? { agent } : {}),
     ...(action ? { action } : {}),
     ...(decision ? { decision } : {}),
     ...(text ? { text } : {}),
   } satisfies AdminQuery<'GET /admin/api/audit/export'>;
-  // The live feed: polled every 2 s while the page is open.
+  // The newest page is the live feed, polled every 2 s while it is open; an older page holds still.
   const [data] = useLoad(run, 'GET /admin/api/audit', {
-    query: { limit: '100', ...filters },
-    everyMs: 2000,
+    query: { limit: String(pageSize), ...filters, ...(before ? { before } : {}) },
+    everyMs: before ? 0 : 2000,
   });
   const exportQuery = new URLSearchParams(filters).toString();
   return (
@@ -39,15 +49,15 @@ export function Audit({ run }: { run: Run }) {
       <form className="inline" onSubmit={(e) => e.preventDefault()} aria-label="Audit filters">
         <label>
           Agent
-          <input value={agent} onChange={(e) => setAgent(e.target.value)} />
+          <input value={agent} onChange={filtering(setAgent)} />
         </label>
         <label>
-          Action
-          <input value={action} onChange={(e) => setAction(e.target.value)} />
+          Action or group
+          <input value={action} onChange={filtering(setAction)} />
         </label>
         <label>
           Decision
-          <select value={decision} onChange={(e) => setDecision(e.target.value)}>
+          <select value={decision} onChange={filtering(setDecision)}>
             <option value="">any</option>
             {decisions.map((d) => (
               <option key={d}>{d}</option>
@@ -56,7 +66,7 @@ export function Audit({ run }: { run: Run }) {
         </label>
         <label>
           Search
-          <input value={text} onChange={(e) => setText(e.target.value)} />
+          <input value={text} onChange={filtering(setText)} />
         </label>
         <a href={`/admin/api/audit/export?format=csv&${exportQuery}`} download>
           Export CSV
@@ -68,25 +78,57 @@ export function Audit({ run }: { run: Run }) {
       <table>
         <thead>
           <tr>
-            <th>What happened</th>
             <th>When</th>
+            <th>Agent</th>
+            <th>Action</th>
             <th>Decision</th>
             <th>Credits</th>
+            <th>What happened</th>
           </tr>
         </thead>
         <tbody data-testid="audit-feed">
-          {data?.records.map((r) => (
-            <tr key={r.id}>
-              <td className="sentence">{r.sentence}</td>
-              <td>{new Date(r.time).toLocaleString()}</td>
-              {/* An admin's change is not a call an agent made: it is not "allowed". */}
-              <td>{r.action.startsWith('admin.') ? 'admin change' : r.decision}</td>
-              <td>{r.credits}</td>
-            </tr>
-          ))}
+          {data?.records.map((r) => {
+            // An admin's change is not a call an agent made: it is not "allowed".
+            const shown = r.action.startsWith('admin.') ? 'admin change' : r.decision;
+            return (
+              <tr key={r.id}>
+                <td>{new Date(r.time).toLocaleString()}</td>
+                <td>{r.agent ?? 'unknown token'}</td>
+                <td>
+                  <code>{r.action}</code>
+                </td>
+                <td className={`decision decision-${shown.replace(' ', '-')}`}>{shown}</td>
+                <td>{r.credits}</td>
+                <td className="sentence">{r.sentence}</td>
+              </tr>
+            );
+          })}
         </tbody>
       </table>
       {data && data.records.length === 0 && <p>No records match.</p>}
+      <nav className="pager" aria-label="Audit pages">
+        <button
+          type="button"
+          disabled={cursors.length === 0}
+          onClick={() => setCursors((c) => c.slice(0, -1))}
+        >
+          Newer
+        </button>
+        <span data-testid="audit-page">
+          Page {cursors.length + 1}
+          {cursors.length === 0 ? ' (live)' : ''}
+        </span>
+        <button
+          type="button"
+          disabled={!data?.next_before}
+          onClick={() => {
+            const next = data?.next_before;
+            if (next) setCursors((c) => [...c, next]);
+          }}
+        >
+          Older
+        </button>
+      </nav>
     </>
   );
 }
