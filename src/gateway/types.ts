@@ -142,11 +142,7 @@ export interface Gateway {
   /** An agent asking how its held call stands (its own approvals only). */
   approvalStatus(request: ApprovalStatusRequest): Promise<Result<ApprovalAnswer, GatewayFailure>>;
   /** Held calls, newest first (the admin's queue). */
-  listApprovals(filter: {
-    readonly states?: readonly ApprovalState[];
-    readonly agentId?: string;
-    readonly limit: number;
-  }): Promise<StoredApproval[]>;
+  listApprovals(filter: Parameters<ApprovalStore['list']>[0]): Promise<StoredApproval[]>;
   /**
    * An admin's answer. Approving runs the held call once, with the input it was held with, after
    * checking again that the agent is active and still granted; rejecting refuses it for good.

@@ -201,6 +201,8 @@ export interface ApprovalStore {
   list(filter: {
     readonly states?: readonly ApprovalState[];
     readonly agentId?: string;
+    /** The held call's audit record. */
+    readonly auditId?: string;
     readonly limit: number;
   }): Promise<StoredApproval[]>;
   /** Moves an approval from one of `from` to `to`, atomically; undefined when it was not in `from`. */

@@ -121,6 +121,7 @@ export function createApprovalRepository(
       let q = db.selectFrom('approvals').selectAll();
       if (filter.states?.length) q = q.where('state', 'in', [...filter.states]);
       if (filter.agentId) q = q.where('agent_id', '=', filter.agentId);
+      if (filter.auditId) q = q.where('audit_id', '=', filter.auditId);
       const rows = await q
         .orderBy('created_at', 'desc')
         .orderBy('id', 'desc')

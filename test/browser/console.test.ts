@@ -167,6 +167,20 @@ describe('the admin console', () => {
     const feed = page.getByTestId('audit-feed');
     await expect.poll(() => feed.locator('tr').count()).toBe(1);
     expect(await feed.textContent()).toMatch(/scout .*approved under contacts=full/);
+    // Opened: the parameters as sent, and the approval with who answered it.
+    await feed.getByRole('button', { name: /^Details of aud_/ }).click();
+    const drawer = page.getByRole('dialog', { name: /^Audit record aud_/ });
+    await drawer.getByTestId('audit-approval').waitFor();
+    expect(await drawer.getByTestId('audit-approval').textContent()).toMatch(
+      /StatedoneHeld.*Answered byadmin:console/,
+    );
+    expect(await drawer.getByTestId('audit-params').textContent()).toContain('"Byron"');
+    expect(await drawer.getByTestId('audit-detail').textContent()).toMatch(
+      /Actioncontacts\.create.*Decisionapproved.*Rulecontacts=full/,
+    );
+    await shot('audit-detail');
+    await page.keyboard.press('Escape');
+    await expect.poll(() => drawer.count()).toBe(0);
     await page.getByLabel('Decision').selectOption('');
     await expect.poll(() => feed.locator('tr').count()).toBeGreaterThanOrEqual(3);
     expect(await feed.textContent()).toMatch(/scout tried to search the people database.*denied/);

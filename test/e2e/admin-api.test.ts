@@ -203,6 +203,47 @@ describe('admin API', () => {
     )) as { records: Array<{ sentence: string; decision: string }> };
     expect(audit.records[0]).toMatchObject({ decision: 'approved' });
     expect(audit.records[0]!.sentence).toMatch(/^writer .*approved under contacts=full/);
+
+    // One record, opened: its parameters, and the approval with who answered it.
+    const recordId = (audit.records[0] as unknown as { id: string }).id;
+    const detail = await harness.request('GET', `/admin/api/audit/${recordId}`, {
+      headers: bearer,
+    });
+    expect(detail.status).toBe(200);
+    expect(await json(detail)).toMatchObject({
+      record: {
+        id: recordId,
+        agent: 'writer',
+        action: 'contacts.create',
+        decision: 'approved',
+        params: { first_name: 'Ada', last_name: 'Byron' },
+      },
+      approval: { id: approval_id, state: 'done', decided_by: 'admin:api' },
+    });
+    const missing = await harness.request('GET', `/admin/api/audit/aud_${'0'.repeat(26)}`, {
+      headers: bearer,
+    });
+    expect(missing.status).toBe(404);
+    expect(await json(missing)).toEqual({
+      error: `There is no audit record aud_${'0'.repeat(26)}.`,
+    });
+    for (const bad of ['nope', `aud_${'0'.repeat(27)}`, '__proto__', 'aud_%27%20or%201=1']) {
+      const refused = await harness.request('GET', `/admin/api/audit/${bad}`, { headers: bearer });
+      expect(refused.status).toBe(422);
+    }
+    // A call with no approval has none.
+    await harness.request('POST', getAction('people.search')!.path, {
+      token: writer,
+      body: { q_keywords: 'x' },
+    });
+    const plain = (await json(
+      await harness.request('GET', '/admin/api/audit?limit=5', { headers: bearer }),
+    )) as { records: Array<{ id: string; action: string }> };
+    const unheld = plain.records.find((r) => r.action !== 'contacts.create')!;
+    const unheldDetail = await json(
+      await harness.request('GET', `/admin/api/audit/${unheld.id}`, { headers: bearer }),
+    );
+    expect(unheldDetail).toMatchObject({ approval: null });
     const badQuery = await harness.request('GET', '/admin/api/audit?limit=100000', {
       headers: bearer,
     });

@@ -370,6 +370,16 @@ describe('the admin API contract, over HTTP', () => {
     });
     expect(scoutOnly.records).toHaveLength(1);
     await refused('GET /admin/api/audit', 400, { query: { limit: '100000' } });
+    const approved = page.records.find((r) => r.decision === 'approved')!;
+    const detail = await call('GET /admin/api/audit/{id}', { params: { id: approved.id } });
+    expect(detail.record.id).toBe(approved.id);
+    expect(detail.approval?.audit_id).toBe(approved.id);
+    const scoutDetail = await call('GET /admin/api/audit/{id}', {
+      params: { id: scoutOnly.records[0]!.id },
+    });
+    expect(scoutDetail.approval).toBeNull();
+    await refused('GET /admin/api/audit/{id}', 404, { params: { id: `aud_${'Z'.repeat(26)}` } });
+    await refused('GET /admin/api/audit/{id}', 422, { params: { id: 'aud_nope' } });
 
     const usage = await call('GET /admin/api/usage', { query: { days: '7' } });
     expect(usage.days).toHaveLength(7);

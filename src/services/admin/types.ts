@@ -223,6 +223,20 @@ export const adminAuditRecordSchema = z.strictObject({
 });
 export type AdminAuditRecord = z.infer<typeof adminAuditRecordSchema>;
 
+/**
+ * One audit record with everything about it: the parameters as recorded (masked when the call
+ * was made), the reason, how long Apollo took, and the held call's approval with who answered it.
+ */
+export const adminAuditDetailSchema = z.strictObject({
+  record: adminAuditRecordSchema.extend({
+    params: z.unknown(),
+    reason: z.string().nullable(),
+    duration_ms: z.number().nullable(),
+  }),
+  approval: adminApprovalSchema.nullable(),
+});
+export type AdminAuditDetail = z.infer<typeof adminAuditDetailSchema>;
+
 /** A page of audit records, newest first; `next_before` asks for the next page. */
 export const adminAuditPageSchema = z.strictObject({
   records: z.array(adminAuditRecordSchema),
@@ -317,6 +331,8 @@ export interface AdminServices {
     by: AdminBy,
   ): Promise<Result<AdminAgentChange, AdminProblem>>;
   audit(query: AdminAuditQuery): Promise<AdminAuditPage>;
+  /** One record and its approval; a 404 problem when there is no such record. */
+  auditRecord(id: string): Promise<Result<AdminAuditDetail, AdminProblem>>;
   /** Every matching record as export lines (header first for CSV), read lazily. */
   exportAudit(
     format: 'csv' | 'jsonl',

@@ -13,11 +13,12 @@ import type {
   AdminAlert,
   AdminApproval,
   AdminAuditQuery,
+  AdminAuditRecord,
   AdminGrant,
   AdminProblem,
   AdminServices,
 } from './types.js';
-import type { Agent, AuditDecision, AuditFilters } from '../../store/index.js';
+import type { Agent, AuditDecision, AuditFilters, AuditRecord } from '../../store/index.js';
 
 import type { Config } from '../../config/config.js';
 
@@ -82,6 +83,27 @@ const grantChange = (g: AdminGrant): GrantChange => ({
   approval: g.approval,
   noApproval: g.no_approval ?? false,
 });
+
+/** An audit record as the admin API lists it. */
+function publicAuditRecord(r: AuditRecord): AdminAuditRecord {
+  return {
+    id: r.id,
+    time: iso(r.time),
+    agent: r.agentName,
+    agent_id: r.agentId,
+    surface: r.surface,
+    action: r.action,
+    target: r.target,
+    decision: r.decision,
+    rule: r.rule,
+    sentence: r.sentence,
+    credits: r.credits,
+    upstream_status: r.upstreamStatus,
+    request_id: r.requestId,
+    error_code: r.errorCode,
+    completed_at: iso(r.completedAt),
+  };
+}
 
 /** A change that was not made, as the admin API answers it. */
 const problem = (p: AdminChangeProblem): AdminProblem => ({
@@ -304,26 +326,22 @@ export function createAdminServices(deps: {
         limit: q.limit,
         ...(q.before ? { before: q.before } : {}),
       });
-      return {
-        records: page.records.map((r) => ({
-          id: r.id,
-          time: iso(r.time),
-          agent: r.agentName,
-          agent_id: r.agentId,
-          surface: r.surface,
-          action: r.action,
-          target: r.target,
-          decision: r.decision,
-          rule: r.rule,
-          sentence: r.sentence,
-          credits: r.credits,
-          upstream_status: r.upstreamStatus,
-          request_id: r.requestId,
-          error_code: r.errorCode,
-          completed_at: iso(r.completedAt),
-        })),
-        next_before: page.nextBefore,
-      };
+      return { records: page.records.map(publicAuditRecord), next_before: page.nextBefore };
+    },
+
+    async auditRecord(id) {
+      const r = await store.audit.get(id);
+      if (!r) return err({ status: 404, message: `There is no audit record ${id}.` });
+      const [approval] = await gateway.listApprovals({ auditId: r.id, limit: 1 });
+      return ok({
+        record: {
+          ...publicAuditRecord(r),
+          params: r.params ?? null,
+          reason: r.reason,
+          duration_ms: r.durationMs,
+        },
+        approval: approval ? publicApproval(approval) : null,
+      });
     },
 
     async *exportAudit(format, q) {

@@ -19,6 +19,7 @@ import {
   adminAlertSchema,
   adminAnsweredApprovalSchema,
   adminApprovalSchema,
+  adminAuditDetailSchema,
   adminAuditPageSchema,
   adminAuditRecordSchema,
   adminCreatedAgentSchema,
@@ -264,6 +265,14 @@ export const adminRoutes = [
   },
   {
     method: 'get',
+    path: '/admin/api/audit/{id}',
+    summary:
+      'One audit record with everything about it: parameters as recorded, rule, reason, Apollo status, credits, duration, and the approval with who answered it.',
+    response: adminAuditDetailSchema,
+    refusals: [404, 422],
+  },
+  {
+    method: 'get',
     path: '/admin/api/audit/export',
     summary: 'Every matching audit record as CSV or JSONL (a download, streamed oldest first).',
     query: exportQuery,
@@ -342,6 +351,7 @@ for (const [id, schema] of Object.entries({
   ApprovalList: approvalsResponse,
   AuditExportLine: auditExportLine,
   AuditPage: adminAuditPageSchema,
+  AuditDetail: adminAuditDetailSchema,
   AuditRecord: adminAuditRecordSchema,
   CreatedAgent: adminCreatedAgentSchema,
   LoggedOut: loggedOutResponse,

@@ -310,6 +310,21 @@ export function createAdminRoutes(options: AdminOptions): Hono {
       (await services.audit(parsed.data)) satisfies AdminResponse<'GET /admin/api/audit'>,
     );
   });
+  const auditIdPattern = /^aud_[0-9A-Za-z]{26}$/;
+  app.get('/admin/api/audit/:id', async (c) => {
+    const id = c.req.param('id');
+    // Export is its own route (above); an id is aud_ and a ULID.
+    if (!auditIdPattern.test(id)) {
+      return problem(c, {
+        status: 422,
+        message: 'An audit record id is aud_ followed by 26 letters and digits.',
+      });
+    }
+    const found = await services.auditRecord(id);
+    return found.ok
+      ? c.json(found.value satisfies AdminResponse<'GET /admin/api/audit/{id}'>)
+      : problem(c, found.error);
+  });
   app.post('/admin/api/connection/oauth', async (c) => {
     const parsed = await body(c, oauthBody);
     if (!parsed.ok) return parsed.response;

@@ -1,10 +1,12 @@
 // The audit page: the live feed of sentences, filters, search, paging through the whole trail and
 // CSV/JSONL export of exactly what is filtered.
-import { useState } from 'react';
+import { useCallback, useState } from 'react';
 
 import type { AdminQuery, AdminResponse } from '../../../src/surfaces/admin/contracts';
 
 import { useLoad, type Run } from '../hooks';
+
+import { AuditDetail } from './AuditDetail';
 
 type Decision = AdminResponse<'GET /admin/api/audit'>['records'][number]['decision'];
 // Keyed by every decision the contract names, so a new one cannot be missing from the filter.
@@ -27,6 +29,9 @@ export function Audit({ run }: { run: Run }) {
   // The cursors of the pages opened with "Older" (newest page first: none). A changed filter
   // starts again from the newest records.
   const [cursors, setCursors] = useState<string[]>([]);
+  const [opened, setOpened] = useState<string | null>(null);
+  // Stable, so the open panel does not take the focus back on every poll.
+  const close = useCallback(() => setOpened(null), []);
   const filtering = (set: (v: string) => void) => (e: { target: { value: string } }) => {
     set(e.target.value);
     setCursors([]);
@@ -84,6 +89,9 @@ export function Audit({ run }: { run: Run }) {
             <th>Decision</th>
             <th>Credits</th>
             <th>What happened</th>
+            <th>
+              <span className="visually-hidden">Details</span>
+            </th>
           </tr>
         </thead>
         <tbody data-testid="audit-feed">
@@ -100,6 +108,16 @@ export function Audit({ run }: { run: Run }) {
                 <td className={`decision decision-${shown.replace(' ', '-')}`}>{shown}</td>
                 <td>{r.credits}</td>
                 <td className="sentence">{r.sentence}</td>
+                <td>
+                  <button
+                    type="button"
+                    aria-label={`Details of ${r.id}`}
+                    aria-expanded={opened === r.id}
+                    onClick={() => setOpened(r.id)}
+                  >
+                    Details
+                  </button>
+                </td>
               </tr>
             );
           })}
@@ -129,6 +147,7 @@ export function Audit({ run }: { run: Run }) {
           Older
         </button>
       </nav>
+      {opened && <AuditDetail id={opened} run={run} onClose={close} />}
     </>
   );
 }
