@@ -234,10 +234,36 @@ describe('the admin console', () => {
     await page.getByLabel('Agent').fill('');
   });
 
-  it('shows usage per agent with a chart', async () => {
+  it('shows usage per agent with a chart, and credits against a budget', async () => {
+    // A budget for an agent that has spent credits today: a company search costs one.
+    const spender = await g.store.agents.create({
+      name: 'spender',
+      grants: [{ target: 'organizations', level: 'read', requiresApproval: false }],
+    });
+    if (!spender.ok) throw new Error(spender.error.message);
+    await g.store.agents.setLimits('spender', { creditBudgetDay: 5, creditBudgetMonth: 100 });
+    const searched = await agentCall(spender.value.token, getAction('organizations.search')!.path, {
+      q_organization_name: 'a',
+      per_page: 1,
+    });
+    expect(searched.status).toBe(200);
+    const spent = (await g.store.audit.query({ limit: 1, action: 'organizations.search' }))
+      .records[0]!.credits;
+    expect(spent).toBeGreaterThan(0);
     await page.getByRole('link', { name: 'Usage' }).click();
     await page.getByRole('img', { name: /Calls and denials per day/ }).waitFor();
     await expect.poll(() => page.getByTestId('usage-table').textContent()).toMatch(/scout/);
+    const today = page.getByRole('meter', { name: 'spender: credits today' });
+    await today.waitFor();
+    expect(await today.getAttribute('max')).toBe('5');
+    expect(await today.getAttribute('value')).toBe(String(spent));
+    const row = page.getByTestId('usage-table').locator('tr', { hasText: 'spender' });
+    expect(await row.textContent()).toContain(`${spent} of 5`);
+    expect(await row.textContent()).toContain(`${spent} of 100`);
+    // An agent without budgets says so.
+    expect(
+      await page.getByTestId('usage-table').locator('tr', { hasText: 'scout' }).textContent(),
+    ).toMatch(/no budget/);
     await shot('usage');
   });
 

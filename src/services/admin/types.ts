@@ -253,9 +253,23 @@ export const adminUsageSchema = z.strictObject({
   agents: z.array(
     z.strictObject({
       agent: z.string(),
+      /** Every call the agent made, denied ones included; `denials` is the denied part. */
       calls: dailyCounts,
       denials: dailyCounts,
       credits: dailyCounts,
+      /**
+       * The agent's credit budgets beside what it has spent today and this month (UTC), counted
+       * as the budget check counts them (calls in flight included); null for calls whose token
+       * matched no agent.
+       */
+      budget: z
+        .strictObject({
+          day: z.number().int().nullable(),
+          month: z.number().int().nullable(),
+          spent_today: z.number(),
+          spent_month: z.number(),
+        })
+        .nullable(),
     }),
   ),
   actions: z.array(

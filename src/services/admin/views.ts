@@ -382,11 +382,35 @@ export function createAdminServices(deps: {
         a.credits += r.credits;
         byAction.set(r.action, a);
       }
+      // Every agent, also one that made no call in the window: its budget is still worth seeing.
+      const known = new Map((await store.agents.list()).map((a) => [a.name, a]));
+      for (const name of known.keys()) {
+        if (!byAgent.has(name)) {
+          byAgent.set(name, {
+            calls: labels.map(() => 0),
+            denials: labels.map(() => 0),
+            credits: labels.map(() => 0),
+          });
+        }
+      }
+      const budgetOf = async (name: string) => {
+        const a = known.get(name);
+        if (!a) return null;
+        const spent = await gateway.spentCredits(a.id);
+        return {
+          day: a.creditBudgetDay,
+          month: a.creditBudgetMonth,
+          spent_today: spent?.day ?? 0,
+          spent_month: spent?.month ?? 0,
+        };
+      };
       return {
         days: labels,
-        agents: [...byAgent.entries()]
-          .sort(([a], [b]) => a.localeCompare(b))
-          .map(([agent, row]) => ({ agent, ...row })),
+        agents: await Promise.all(
+          [...byAgent.entries()]
+            .sort(([a], [b]) => a.localeCompare(b))
+            .map(async ([agent, row]) => ({ agent, ...row, budget: await budgetOf(agent) })),
+        ),
         actions: [...byAction.entries()]
           .sort(([, a], [, b]) => b.calls - a.calls)
           .map(([action, totals]) => ({ action, ...totals })),

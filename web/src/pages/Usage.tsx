@@ -1,10 +1,39 @@
-// The usage page: calls, denials and credits per day per agent, with a chart.
+// The usage page: calls and denials per day per agent as separate series (a denial is part of the
+// calls, so stacking them would overstate activity), one distinct colour per agent, and each
+// agent's credits against its daily and monthly budgets.
 import { Chart, registerables } from 'chart.js';
 import { useEffect, useRef } from 'react';
+
+import type { AdminResponse } from '../../../src/surfaces/admin/contracts';
 
 import { useLoad, type Run } from '../hooks';
 
 Chart.register(...registerables);
+
+type UsageAgent = AdminResponse<'GET /admin/api/usage'>['agents'][number];
+
+/** The i-th agent's hue: golden-angle steps never repeat a colour among neighbours. */
+const hueOf = (i: number) => Math.round((i * 137.508) % 360);
+const sum = (xs: readonly number[]) => xs.reduce((x, y) => x + y, 0);
+
+function Spend(props: { spent: number; budget: number | null; label: string }) {
+  const { spent, budget, label } = props;
+  if (budget === null) return <>{spent} (no budget)</>;
+  return (
+    <>
+      <meter
+        min={0}
+        max={Math.max(budget, 1)}
+        low={budget * 0.8}
+        high={budget * 0.95}
+        optimum={0}
+        value={Math.min(spent, budget)}
+        aria-label={label}
+      />{' '}
+      {spent} of {budget}
+    </>
+  );
+}
 
 export function Usage({ run }: { run: Run }) {
   const [data] = useLoad(run, 'GET /admin/api/usage', { query: { days: '14' }, everyMs: 10_000 });
@@ -15,12 +44,20 @@ export function Usage({ run }: { run: Run }) {
       type: 'bar',
       data: {
         labels: data.days,
-        datasets: data.agents.flatMap((a) => [
-          { label: `${a.agent} calls`, data: a.calls, stack: a.agent },
-          { label: `${a.agent} denials`, data: a.denials, stack: a.agent },
+        datasets: data.agents.flatMap((a, i) => [
+          {
+            label: `${a.agent} calls`,
+            data: a.calls,
+            backgroundColor: `hsl(${hueOf(i)} 65% 42%)`,
+          },
+          {
+            label: `${a.agent} denials`,
+            data: a.denials,
+            backgroundColor: `hsl(${hueOf(i)} 65% 78%)`,
+          },
         ]),
       },
-      options: { animation: false, responsive: true, scales: { x: { stacked: true } } },
+      options: { animation: false, responsive: true },
     });
     return () => chart.destroy();
   }, [data]);
@@ -28,24 +65,51 @@ export function Usage({ run }: { run: Run }) {
     <>
       <canvas ref={canvas} aria-label="Calls and denials per day per agent" role="img" />
       <table>
+        <caption>Per agent: the last 14 days, and credits against budgets (UTC)</caption>
         <thead>
           <tr>
             <th>Agent</th>
             <th>Calls</th>
             <th>Denials</th>
-            <th>Credits</th>
+            <th>Credits (14 days)</th>
+            <th>Credits today</th>
+            <th>Credits this month</th>
           </tr>
         </thead>
-        <caption>Per agent, last 14 days</caption>
         <tbody data-testid="usage-table">
-          {data?.agents.map((a) => (
-            <tr key={a.agent}>
-              <td>{a.agent}</td>
-              <td>{a.calls.reduce((x, y) => x + y, 0)}</td>
-              <td>{a.denials.reduce((x, y) => x + y, 0)}</td>
-              <td>{a.credits.reduce((x, y) => x + y, 0)}</td>
-            </tr>
-          ))}
+          {data?.agents.map((a) => {
+            const b: UsageAgent['budget'] = a.budget;
+            return (
+              <tr key={a.agent}>
+                <td>{a.agent}</td>
+                <td>{sum(a.calls)}</td>
+                <td>{sum(a.denials)}</td>
+                <td>{sum(a.credits)}</td>
+                <td>
+                  {b ? (
+                    <Spend
+                      spent={b.spent_today}
+                      budget={b.day}
+                      label={`${a.agent}: credits today`}
+                    />
+                  ) : (
+                    '—'
+                  )}
+                </td>
+                <td>
+                  {b ? (
+                    <Spend
+                      spent={b.spent_month}
+                      budget={b.month}
+                      label={`${a.agent}: credits this month`}
+                    />
+                  ) : (
+                    '—'
+                  )}
+                </td>
+              </tr>
+            );
+          })}
         </tbody>
       </table>
       <table>
