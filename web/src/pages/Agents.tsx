@@ -5,6 +5,7 @@ import type { AdminResponse } from '../../../src/surfaces/admin/contracts';
 
 import { request } from '../api';
 import { useLoad, type Run } from '../hooks';
+import { When } from '../time';
 
 type AgentRow = AdminResponse<'GET /admin/api/agents'>['agents'][number];
 
@@ -140,7 +141,15 @@ export function Agents({ run }: { run: Run }) {
                   .map((g) => `${g.target}=${g.level}${g.approval ? ' (approval)' : ''}`)
                   .join(', ') || 'none'}
               </td>
-              <td>{a.revoked_at ? `revoked ${a.revoked_at}` : (a.last_used_at ?? 'never')}</td>
+              <td>
+                {a.revoked_at ? (
+                  <>
+                    revoked <When at={a.revoked_at} />
+                  </>
+                ) : (
+                  <When at={a.last_used_at} none="never" />
+                )}
+              </td>
               <td>
                 <LimitsEditor agent={a} run={run} onSaved={() => void reload()} />
               </td>

@@ -3,6 +3,7 @@ import { useState } from 'react';
 
 import { request } from '../api';
 import { useLoad, type Run } from '../hooks';
+import { When } from '../time';
 
 export function Approvals({ run }: { run: Run }) {
   const [data, reload] = useLoad(run, 'GET /admin/api/approvals', { everyMs: 3000 });
@@ -37,7 +38,9 @@ export function Approvals({ run }: { run: Run }) {
           </p>
           {a.reason && <p>Reason given: “{a.reason}”</p>}
           <pre>{JSON.stringify(a.params, null, 2)}</pre>
-          <p>Expires {new Date(a.expires_at).toLocaleString()}</p>
+          <p>
+            Expires <When at={a.expires_at} />
+          </p>
           <label>
             Note to the agent (optional)
             <input

@@ -6,6 +6,8 @@ import type { AdminQuery, AdminResponse } from '../../../src/surfaces/admin/cont
 
 import { useLoad, type Run } from '../hooks';
 
+import { When } from '../time';
+
 import { AuditDetail } from './AuditDetail';
 
 type Decision = AdminResponse<'GET /admin/api/audit'>['records'][number]['decision'];
@@ -100,7 +102,9 @@ export function Audit({ run }: { run: Run }) {
             const shown = r.action.startsWith('admin.') ? 'admin change' : r.decision;
             return (
               <tr key={r.id}>
-                <td>{new Date(r.time).toLocaleString()}</td>
+                <td>
+                  <When at={r.time} />
+                </td>
                 <td>{r.agent ?? 'unknown token'}</td>
                 <td>
                   <code>{r.action}</code>

@@ -6,10 +6,10 @@ import type { AdminResponse } from '../../../src/surfaces/admin/contracts';
 
 import { request } from '../api';
 import type { Run } from '../hooks';
+import { When } from '../time';
 
 type Detail = AdminResponse<'GET /admin/api/audit/{id}'>;
 
-const when = (t: string | null) => (t ? new Date(t).toLocaleString() : '—');
 const orDash = (v: string | number | null) => (v === null || v === '' ? '—' : String(v));
 
 export function AuditDetail(props: { id: string; run: Run; onClose: () => void }) {
@@ -51,7 +51,9 @@ export function AuditDetail(props: { id: string; run: Run; onClose: () => void }
               <code>{r.id}</code>
             </dd>
             <dt>When</dt>
-            <dd>{when(r.time)}</dd>
+            <dd>
+              <When at={r.time} />
+            </dd>
             <dt>Agent</dt>
             <dd>{r.agent ?? 'a token that matched no agent'}</dd>
             <dt>Door</dt>
@@ -79,7 +81,9 @@ export function AuditDetail(props: { id: string; run: Run; onClose: () => void }
             <dt>Request id</dt>
             <dd>{orDash(r.request_id)}</dd>
             <dt>Completed</dt>
-            <dd>{r.completed_at ? when(r.completed_at) : 'open (in flight or held)'}</dd>
+            <dd>
+              <When at={r.completed_at} none="open (in flight or held)" />
+            </dd>
           </dl>
           <h4>Parameters as recorded</h4>
           <pre data-testid="audit-params">{JSON.stringify(r.params, null, 2)}</pre>
@@ -89,11 +93,15 @@ export function AuditDetail(props: { id: string; run: Run; onClose: () => void }
               <dt>State</dt>
               <dd>{a.state}</dd>
               <dt>Held</dt>
-              <dd>{when(a.created_at)}</dd>
+              <dd>
+                <When at={a.created_at} />
+              </dd>
               <dt>Answered by</dt>
               <dd>{orDash(a.decided_by)}</dd>
               <dt>Answered</dt>
-              <dd>{when(a.decided_at)}</dd>
+              <dd>
+                <When at={a.decided_at} />
+              </dd>
               <dt>Note</dt>
               <dd>{orDash(a.note)}</dd>
               <dt>The call then</dt>

@@ -6,6 +6,7 @@ import type { AdminResponse } from '../../../src/surfaces/admin/contracts';
 
 import { request } from '../api';
 import { useLoad, type Run } from '../hooks';
+import { When } from '../time';
 
 type Window =
   keyof AdminResponse<'GET /admin/api/overview'>['headroom'][number]['snapshot']['windows'];
@@ -59,8 +60,7 @@ export function Overview({ run }: { run: Run }) {
         <ul aria-label="Alerts">
           {data.alerts.map((a) => (
             <li key={a.id}>
-              <strong>{a.kind.replace(/_/g, ' ')}</strong> {new Date(a.time).toLocaleString()}:{' '}
-              {a.message}
+              <strong>{a.kind.replace(/_/g, ' ')}</strong> <When at={a.time} />: {a.message}
               {a.audit_ids.length > 0 && <> (audit {a.audit_ids.join(', ')})</>}{' '}
               <button
                 type="button"
