@@ -1,22 +1,10 @@
-import { randomBytes } from 'node:crypto';
-import { hostname } from 'node:os';
-
-import { getConnInfo } from '@hono/node-server/conninfo';
-import { Hono, type Context } from 'hono';
-import { secureHeaders } from 'hono/secure-headers';
+import { Hono } from 'hono';
 
 import type { Config } from '../config/config.js';
-import { alignMatches, createEnrichmentCache, type EnrichmentCache } from '../cache/index.js';
-import { getAction, planLimits } from '../catalog/index.js';
-import { createMatchBatcher } from '../gateway/match-batcher.js';
-import { observeAuditSink, observePacer, observeUpstream } from '../gateway/observe.js';
+import { createEnrichmentCache, type EnrichmentCache } from '../cache/index.js';
+import { observeAuditSink } from '../gateway/observe.js';
 import { createMetrics, type Metrics } from '../metrics/index.js';
-import {
-  createPacedUpstream,
-  createPacer,
-  createSharedPacer,
-  type Pacer,
-} from '../pacing/index.js';
+import type { Pacer } from '../pacing/index.js';
 import {
   createApprovalRepository,
   createDeliveryRepository,
@@ -30,7 +18,6 @@ import {
 } from '../store/index.js';
 import { createDeliveries, type Deliveries } from '../deliveries/deliveries.js';
 import { createGateway, type Gateway } from '../gateway/pipeline.js';
-import { loggablePath } from '../deliveries/receiver-path.js';
 import { createWebhookRoutes } from '../surfaces/webhooks/routes.js';
 import { createAdminAuth } from '../surfaces/admin/admin-auth.js';
 import { memorySessions } from '../surfaces/admin/memory-sessions.js';
@@ -44,27 +31,21 @@ import {
   type OAuthTokenSource,
 } from '../auth/oauth-agents.js';
 import { bearerToken, createAdminRoutes } from '../surfaces/admin/routes.js';
-import type {
-  AgentDirectory,
-  AgentIdentity,
-  AuditSink,
-  Clock,
-  Logger,
-  Upstream,
-} from '../ports/index.js';
-import type { StoredAlert } from '../ports/alerts.js';
-import {
-  createAddressWatch,
-  createAlertEvaluator,
-  type AlertEvaluator,
-  type EvaluatorOptions,
-} from '../alerts/index.js';
-import { dayMs, gatewayError, utcDay } from '../core/index.js';
+import type { AgentIdentity, AuditSink, Clock, Logger, Upstream } from '../ports/index.js';
+import type { AlertEvaluator, EvaluatorOptions } from '../alerts/index.js';
+import { gatewayError } from '../core/index.js';
 import { createMetricsRoutes, createOpsRoutes } from '../surfaces/ops/routes.js';
+import { loggablePath } from '../deliveries/receiver-path.js';
 import { createRequestIds } from '../surfaces/http/request-id.js';
+import {
+  clientIpReader,
+  httpsDetector,
+  isLoopback,
+  requestLog,
+  securityHeaders,
+} from '../surfaces/http/middleware.js';
 import { createMcpRoutes, type McpHttp } from '../surfaces/mcp/http.js';
 import { createRestRoutes } from '../surfaces/rest/routes.js';
-import { createApolloClient } from '../upstream/index.js';
 
 import {
   createAgentDirectory,
@@ -82,9 +63,11 @@ import { createOAuthCallbackRoutes } from './oauth-callback.js';
 import type { StoreServices } from '../store/open-store.js';
 import { serveConsole } from './console.js';
 import { readiness, sharedCheck } from './readiness.js';
-import { embeddedSandboxLabel, type UpstreamWiring } from './upstream-wiring.js';
+import { createAlerts, withAddressWatch } from './alerts-wiring.js';
+import { createUpstreamPath } from './upstream-path.js';
+import { cacheNamespace, embeddedSandboxLabel, type UpstreamWiring } from './upstream-wiring.js';
 
-export { embeddedSandboxLabel, type UpstreamWiring } from './upstream-wiring.js';
+export { cacheNamespace, embeddedSandboxLabel, type UpstreamWiring } from './upstream-wiring.js';
 
 /** Everything createApp needs. */
 export interface AppOptions {
@@ -153,7 +136,6 @@ export interface GatehouseApp {
 /** Where the built console lives (the same path from src/ under tsx and from dist/). */
 
 /** HSTS for a year, subdomains included (Apollo's Marketplace bar). */
-export const hstsValue = 'max-age=31536000; includeSubDomains';
 
 const systemClock: Clock = { now: () => Date.now(), monotonic: () => performance.now() };
 
@@ -170,45 +152,16 @@ export function createApp(options: AppOptions): GatehouseApp {
   const elapsedClock = () => performance.now();
   const notify = options.notify ?? createNotifier(config.notifyWebhookUrl, logger);
   const agents = createAgentDirectory(store, logger);
-  const client = createApolloClient({
-    baseUrl: options.upstream.baseUrl,
-    timeoutMs: config.upstreamTimeoutMs,
-    ...(options.upstream.fetch ? { fetch: options.upstream.fetch } : {}),
-    userAgent: 'gatehouse/0.1',
-  });
-  // Requests leave for Apollo through the pacer (so Apollo never answers 429), and concurrent
-  // single matches are batched above it (so a bulk call is paced under bulk_match's windows).
-  // With GATEHOUSE_REDIS_URL the windows are counted in Redis, shared by every replica.
-  const defaults = (bucket: string) =>
-    planLimits[config.apolloPlan][getAction(bucket)?.rateClass ?? 'default'];
   const shared = config.redisUrl
     ? createRedisShared(config.redisUrl, { namespace: cacheNamespace(options.upstream.baseUrl) })
     : null;
-  const unobservedPacer = shared
-    ? createSharedPacer({ shared, defaults, logger })
-    : createPacer({
-        clock: { now: () => clock.monotonic() },
-        setTimer: (fn, ms) => {
-          const t = setTimeout(fn, ms);
-          t.unref();
-          return () => clearTimeout(t);
-        },
-        defaults,
-      });
-  const observedPacer = observer ? observePacer(unobservedPacer, observer) : null;
-  const pacer: Pacer = observedPacer ?? unobservedPacer;
-  const apollo: Upstream = {
-    call: (action, input, credential) => client.call(action, input, credential),
-  };
-  const paced = createPacedUpstream(
-    // Observed below the pacer, so Apollo's latency does not include the queue's wait.
-    observer ? observeUpstream(apollo, observer) : apollo,
-    pacer,
-    { maxWaitMs: config.maxQueueWaitMs },
-  );
-  const upstream = createMatchBatcher(paced, {
-    windowMs: config.batchWindowMs,
-    align: (details, matches) => alignMatches(details, matches).aligned,
+  const { client, pacer, observedPacer, paced, upstream } = createUpstreamPath({
+    config,
+    wiring: options.upstream,
+    clock,
+    logger,
+    observer,
+    shared,
   });
   const reach = createReachRecorder(store, logger);
   // Cached answers are namespaced by upstream, so sandbox people never answer for real Apollo.
@@ -220,41 +173,18 @@ export function createApp(options: AppOptions): GatehouseApp {
     namespace: cacheNamespace(options.upstream.baseUrl),
     logger,
   });
-  // Anomaly alerts live in the database. The rules run over the shared audit table, evaluated by
-  // one replica at a time (the lease holder) on a timer; a token's new address is checked at each
-  // use. An alert is stored once, and logged and notified by the one process that stored it.
-  const raised = (a: StoredAlert) => {
-    logger.warn(
-      { alert: a.kind, alert_id: a.id, agent: a.agentName, audit_ids: a.auditIds },
-      a.message,
-    );
-    void notify(`Gatehouse alert: ${a.message}`);
-  };
   // The agents the pipeline authenticated, so a new-address alert can name the agent.
   const seen = new Map<string, AgentIdentity>();
   const ledger = createCreditLedger(store);
-  const budgets = new Map<string, { day: number | null; at: number }>();
-  const alertEvaluator = createAlertEvaluator({
-    store: store.alerts,
-    holder: `${hostname()}:${process.pid}:${randomBytes(6).toString('hex')}`,
-    now: clock.now,
+  const { evaluator: alertEvaluator, addresses } = createAlerts({
+    store,
+    config,
+    clock,
     logger,
-    // An agent's daily budget is read once a minute at most; what it spent, at each paid call.
-    async budget(agentId, at) {
-      let known = budgets.get(agentId);
-      if (!known || clock.now() - known.at > 60_000) {
-        const agent = await store.agents.get(agentId);
-        known = { day: agent?.id === agentId ? agent.creditBudgetDay : null, at: clock.now() };
-        budgets.set(agentId, known);
-      }
-      if (!known.day) return null;
-      return { day: known.day, spentToday: await ledger.spent(agentId, utcDay(at).start) };
-    },
-    onRaised: raised,
-    options: { retentionMs: config.auditRetentionDays * dayMs, ...options.alerts },
+    notify,
+    ledger,
+    options: options.alerts,
   });
-  if (options.alerts?.evaluate !== false) alertEvaluator.start();
-  const addresses = createAddressWatch({ store: store.alerts, logger, onRaised: raised });
   const storedAudit: AuditSink = createAuditSink(store, clock.now, {
     requestId: requestIds.current,
   });
@@ -269,19 +199,7 @@ export function createApp(options: AppOptions): GatehouseApp {
       ? observeAuditSink(storedAudit, observer, { monotonic: elapsedClock, countRequests: true })
       : storedAudit,
   );
-  const watchedAgents: AgentDirectory = {
-    async authenticate(token) {
-      const agent = await agents.authenticate(token);
-      if (agent) seen.set(agent.id, agent);
-      return agent;
-    },
-    byId: (id) => agents.byId?.(id) ?? Promise.resolve(null),
-    retired: (token) => agents.retired?.(token) ?? Promise.resolve(null),
-    noteUse(agentId, ip, at) {
-      agents.noteUse(agentId, ip, at);
-      addresses.noteUse({ id: agentId, name: seen.get(agentId)?.name ?? agentId }, ip, at);
-    },
-  };
+  const watchedAgents = withAddressWatch(agents, addresses, seen);
 
   // Until the server listens, the configured port stands in for the listening address.
   let listeningUrl: string | null = null;
@@ -357,20 +275,7 @@ export function createApp(options: AppOptions): GatehouseApp {
   });
   let draining = false;
 
-  const clientIp = (c: Context): string | null => {
-    if (config.trustProxy) {
-      // The caller is the last X-Forwarded-For entry: the one the trusted proxy appended. Entries
-      // to its left are whatever the client sent, so trusting the first would let anyone choose
-      // their address (and take a fresh one per guess past the admin-authentication throttle).
-      const forwarded = c.req.header('x-forwarded-for')?.split(',').at(-1)?.trim();
-      if (forwarded) return forwarded;
-    }
-    try {
-      return getConnInfo(c).remote.address ?? null;
-    } catch {
-      return null; // app.request() in tests has no socket
-    }
-  };
+  const clientIp = clientIpReader(config.trustProxy);
 
   // Every check of the admin token (bearer, console login, whatever else accepts it) goes through
   // this one throttle, counted in Redis when replicas share it.
@@ -386,54 +291,12 @@ export function createApp(options: AppOptions): GatehouseApp {
     logger,
   });
 
-  /** HTTPS directly, or (when trusted) through a TLS-terminating proxy. */
-  const isHttps = (c: Context): boolean => {
-    const forwarded = config.trustProxy ? c.req.header('x-forwarded-proto') : undefined;
-    return c.req.url.startsWith('https:') || forwarded?.split(',')[0]?.trim() === 'https';
-  };
-
+  const isHttps = httpsDetector(config.trustProxy);
   const app = new Hono();
   app.use('*', requestIds.middleware());
   app.use('*', credentialNotes.middleware());
-  app.use(
-    '*',
-    secureHeaders({
-      // Sent below, on HTTPS only: browsers ignore it over plain HTTP.
-      strictTransportSecurity: false,
-      referrerPolicy: 'no-referrer',
-      xFrameOptions: 'DENY',
-      xContentTypeOptions: 'nosniff',
-      contentSecurityPolicy: {
-        defaultSrc: ["'self'"],
-        frameAncestors: ["'none'"],
-        objectSrc: ["'none'"],
-        baseUri: ["'none'"],
-      },
-    }),
-  );
-  app.use('*', async (c, next) => {
-    await next();
-    if (isHttps(c)) c.header('strict-transport-security', hstsValue);
-  });
-  app.use('*', async (c, next) => {
-    const started = performance.now();
-    await next();
-    // Path only: a query string may carry what a careless client put there. A webhook receiver's
-    // path is its secret, so that part is logged as a hash prefix. Probes are polled every few
-    // seconds: their lines are debug, so they do not drown the calls at info.
-    const path = new URL(c.req.url).pathname;
-    const line = probePaths.has(path) ? logger.debug : logger.info;
-    line(
-      {
-        method: c.req.method,
-        path: loggablePath(path),
-        status: c.res.status,
-        ms: Math.round((performance.now() - started) * 100) / 100,
-        audit_id: c.res.headers.get('x-gatehouse-audit-id') ?? undefined,
-      },
-      'request',
-    );
-  });
+  app.use('*', ...securityHeaders(isHttps));
+  app.use('*', requestLog(logger));
   const readinessChecks = async () => [
     ...(await readiness(store, options.upstream, config, clock.now(), publicUrl())),
     ...(shared ? [await sharedCheck(shared)] : []),
@@ -619,23 +482,4 @@ export function createApp(options: AppOptions): GatehouseApp {
       agents.stop();
     },
   };
-}
-
-/** The cache namespace for an upstream: its host, in the characters the cache allows. */
-export function cacheNamespace(baseUrl: string): string {
-  let host = 'upstream';
-  try {
-    host = new URL(baseUrl).host;
-  } catch {
-    // keep the fallback
-  }
-  return host.replace(/[^A-Za-z0-9_.-]/g, '_').slice(0, 64) || 'upstream';
-}
-
-/** Health probes and scrapes, logged at debug. */
-const probePaths: ReadonlySet<string> = new Set(['/healthz', '/readyz', '/metrics']);
-
-/** True for addresses only this machine can reach. */
-export function isLoopback(host: string): boolean {
-  return ['127.0.0.1', 'localhost', '::1', '[::1]'].includes(host.toLowerCase());
 }

@@ -15,3 +15,14 @@ export interface UpstreamWiring {
   /** Releases what the credential holds (a shared lock's connection), on drain. */
   readonly close?: () => Promise<void>;
 }
+
+/** The cache namespace for an upstream: its host, in the characters the cache allows. */
+export function cacheNamespace(baseUrl: string): string {
+  let host = 'upstream';
+  try {
+    host = new URL(baseUrl).host;
+  } catch {
+    // keep the fallback
+  }
+  return host.replace(/[^A-Za-z0-9_.-]/g, '_').slice(0, 64) || 'upstream';
+}
