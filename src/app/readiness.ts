@@ -6,7 +6,7 @@ import { webhookReceiverPath } from '../deliveries/deliveries.js';
 import type { Credential, SharedWindows } from '../ports/index.js';
 import type { ReadinessCheck } from '../surfaces/ops/routes.js';
 
-import { describeConnection } from '../services/admin/views.js';
+import { describeConnection } from '../services/admin/public.js';
 import { oauthRefreshWarning } from '../services/oauth/credential.js';
 import { staleSecrets } from '../services/secret-ages.js';
 import { CredentialUnreadable, type StoreServices } from '../store/open-store.js';

@@ -1,4 +1,4 @@
-import { publicAlert } from '../../services/admin/views.js';
+import { publicAlert } from '../../services/admin/public.js';
 import { cliActor, createAdminChanges } from '../../services/admin/changes.js';
 import { ago, CliError, parse, table, type CliIO } from '../io.js';
 import { storeOptions, withStore } from '../with-store.js';

@@ -1,6 +1,6 @@
 import { openGateway } from '../../app/start.js';
 import { cliActor } from '../../services/admin/changes.js';
-import { publicApproval } from '../../services/admin/views.js';
+import { publicApproval } from '../../services/admin/public.js';
 import type { ApprovalState } from '../../ports/index.js';
 import { CliError, parse, table, type CliIO } from '../io.js';
 import { commandConfig, commandLogger, storeOptions } from '../with-store.js';

@@ -5,24 +5,26 @@ import { actions, groups, oauthScopes, revealCapability } from '../../catalog/in
 import { approvalStates, effectiveLevels, httpStatusFor, utcDay } from '../../core/index.js';
 import { err, ok } from '../../core/result.js';
 import type { Gateway } from '../../gateway/pipeline.js';
-import type { StoredAlert } from '../../ports/alerts.js';
-import type { StoredApproval } from '../../ports/index.js';
 import { createAdminChanges, type AdminChangeProblem, type GrantChange } from './changes.js';
 import type {
   AdminAgent,
-  AdminAlert,
-  AdminApproval,
   AdminAuditQuery,
-  AdminAuditRecord,
   AdminGrant,
   AdminProblem,
   AdminServices,
 } from './types.js';
-import type { Agent, AuditDecision, AuditFilters, AuditRecord } from '../../store/index.js';
+import type { Agent, AuditDecision, AuditFilters } from '../../store/index.js';
 
 import type { Config } from '../../config/config.js';
 
 import { csvHeader, exportLine } from './audit-export.js';
+import {
+  describeConnection,
+  iso,
+  publicAlert,
+  publicApproval,
+  publicAuditRecord,
+} from './public.js';
 import { oauthRefreshWarning } from '../oauth/credential.js';
 import { staleSecrets } from '../secret-ages.js';
 import {
@@ -34,76 +36,12 @@ import { oauthCallbackPath } from '../oauth/types.js';
 
 import type { StoreServices } from '../../store/open-store.js';
 
-/** A time as the admin API writes it (ISO 8601, UTC); null stays null. */
-function iso(t: number): string;
-function iso(t: number | null): string | null;
-function iso(t: number | null): string | null {
-  return t === null ? null : new Date(t).toISOString();
-}
-
-/** An alert as the admin API and `gatehouse alerts --json` show it (one shape for both). */
-export function publicAlert(a: StoredAlert): AdminAlert {
-  return {
-    id: a.id,
-    kind: a.kind,
-    time: iso(a.time),
-    agent: { id: a.agentId, name: a.agentName },
-    message: a.message,
-    audit_ids: [...a.auditIds],
-    acknowledged_at: iso(a.acknowledgedAt),
-    acknowledged_by: a.acknowledgedBy,
-    acknowledged_note: a.acknowledgedNote,
-  };
-}
-
-/** A held call as the admin API and `gatehouse approvals --json` show it. */
-export function publicApproval(a: StoredApproval): AdminApproval {
-  return {
-    id: a.id,
-    state: a.state,
-    agent: { id: a.agentId, name: a.agentName },
-    action: a.actionId,
-    target: a.target,
-    params: a.input,
-    reason: a.reason,
-    rule: a.rule,
-    audit_id: a.auditId,
-    created_at: iso(a.createdAt),
-    expires_at: iso(a.expiresAt),
-    decided_at: iso(a.decidedAt),
-    decided_by: a.decidedBy,
-    note: a.note,
-    result_status: a.resultStatus,
-  };
-}
-
 const grantChange = (g: AdminGrant): GrantChange => ({
   target: g.target,
   level: g.level,
   approval: g.approval,
   noApproval: g.no_approval ?? false,
 });
-
-/** An audit record as the admin API lists it. */
-function publicAuditRecord(r: AuditRecord): AdminAuditRecord {
-  return {
-    id: r.id,
-    time: iso(r.time),
-    agent: r.agentName,
-    agent_id: r.agentId,
-    surface: r.surface,
-    action: r.action,
-    target: r.target,
-    decision: r.decision,
-    rule: r.rule,
-    sentence: r.sentence,
-    credits: r.credits,
-    upstream_status: r.upstreamStatus,
-    request_id: r.requestId,
-    error_code: r.errorCode,
-    completed_at: iso(r.completedAt),
-  };
-}
 
 /** A change that was not made, as the admin API answers it. */
 const problem = (p: AdminChangeProblem): AdminProblem => ({
@@ -480,24 +418,4 @@ export function createAdminServices(deps: {
       });
     },
   };
-}
-
-/** " (scoped key, as ann@acme.com)": what the stored connection's metadata says about it. */
-export function describeConnection(metadata: Record<string, unknown>): string {
-  const parts: string[] = [];
-  if (metadata.keyType === 'master' || metadata.keyType === 'scoped') {
-    parts.push(`${metadata.keyType} key`);
-  }
-  const oauthUser = metadata.oauthUser as { name?: unknown; email?: unknown } | undefined;
-  const who =
-    typeof oauthUser?.email === 'string'
-      ? oauthUser.email
-      : typeof metadata.user === 'string'
-        ? metadata.user
-        : null;
-  if (who) parts.push(`as ${who}`);
-  if (typeof metadata.expiresAt === 'number') {
-    parts.push(`token expires ${new Date(metadata.expiresAt).toISOString()}`);
-  }
-  return parts.length ? ` (${parts.join(', ')})` : '';
 }
