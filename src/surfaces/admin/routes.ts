@@ -22,8 +22,8 @@ import type { SessionStore } from '../../ports/index.js';
 import { oauthBindingCookie, oauthCallbackPath } from '../oauth/routes.js';
 
 import { sameSecret, type AdminAuth } from './admin-auth.js';
+import { adminOpenApi } from './openapi.js';
 import {
-  adminOpenApi,
   adminRoutes,
   alertsQuery,
   answerBody,
