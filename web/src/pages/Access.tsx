@@ -1,39 +1,57 @@
 // The access matrix: agents × groups, each group collapsible to its actions, with a search that
-// opens every group holding a match. About eighty actions stay readable this way.
-import { useState } from 'react';
+// opens every group holding a match. About eighty actions stay readable this way. Each cell is a
+// segmented Off / Read / Full control (components/MatrixCell.tsx); an action without a grant of
+// its own reads "inherits read". One agent can be picked to read its whole policy as a list.
+import { useRef, useState } from 'react';
 
-import type { AdminResponse } from '../../../src/surfaces/admin/contracts';
-
+import { AgentPolicy } from '../components/AgentPolicy';
+import { EffectBadges } from '../components/EffectBadges';
+import {
+  MatrixCell,
+  type Cell,
+  type MatrixAgent,
+  type Pending,
+  type Target,
+} from '../components/MatrixCell';
 import { request } from '../api';
 import { useLoad, type Run } from '../hooks';
-
-type MatrixData = AdminResponse<'GET /admin/api/matrix'>;
-type Target = MatrixData['targets'][number];
-type MatrixAgent = MatrixData['agents'][number];
-type Cell = MatrixAgent['grants'][string];
 
 export function Access({ run }: { run: Run }) {
   const [data, reload] = useLoad(run, 'GET /admin/api/matrix');
   // Changes show at once; the matrix is then re-read, and a refused change snaps back.
-  const [pending, setPending] = useState<Record<string, Cell>>({});
+  const [pending, setPending] = useState<Pending>({});
   const [open, setOpen] = useState<Record<string, boolean>>({});
   const [filter, setFilter] = useState('');
+  const [only, setOnly] = useState('');
+  // Changes go to the server one after another, in the order they were made (arrow keys can make
+  // several in a row), so the last one chosen is the one that stays.
+  const queue = useRef<Promise<void>>(Promise.resolve());
   if (!data) return <p>Loading…</p>;
   if (data.agents.length === 0) return <p>No agents yet: create one on the Agents page.</p>;
 
-  const set = async (agentId: string, target: string, cell: Cell) => {
+  const set = (agentId: string, target: string, cell: Cell | null) => {
     const key = `${agentId}|${target}`;
-    setPending((p) => ({ ...p, [key]: cell }));
-    await run(() =>
-      request('PUT /admin/api/agents/{id}/grants', {
-        params: { id: agentId },
-        body: { target, level: cell.level, approval: cell.approval, no_approval: cell.no_approval },
-      }),
-    );
-    await reload();
-    setPending((p) => {
-      const { [key]: _done, ...rest } = p;
-      return rest;
+    const mark = { cell };
+    setPending((p) => ({ ...p, [key]: mark }));
+    const body = cell ?? { level: 'off' as const, approval: false, no_approval: false };
+    queue.current = queue.current.then(async () => {
+      await run(() =>
+        request('PUT /admin/api/agents/{id}/grants', {
+          params: { id: agentId },
+          body: {
+            target,
+            level: body.level,
+            approval: body.approval,
+            no_approval: body.no_approval,
+          },
+        }),
+      );
+      await reload();
+      setPending((p) => {
+        if (p[key] !== mark) return p;
+        const { [key]: _done, ...rest } = p;
+        return rest;
+      });
     });
   };
 
@@ -48,68 +66,20 @@ export function Access({ run }: { run: Run }) {
     t.kind === 'action'
       ? t.approval_by_default
       : actionsOf(t.target).some((a) => a.approval_by_default);
+  const chosen = data.agents.find((a) => a.id === only);
+  const agents: MatrixAgent[] = chosen ? [chosen] : data.agents;
 
-  const cellFor = (a: MatrixAgent, t: Target) => {
-    const g = pending[`${a.id}|${t.target}`] ?? a.grants[t.target];
-    const level = g?.level ?? 'off';
-    const cell: Cell = {
-      level,
-      approval: g?.approval ?? false,
-      no_approval: g?.no_approval ?? false,
-    };
-    const label = `${a.name}: ${t.target}`;
-    const inherited = !g && t.kind === 'action' ? a.effective[t.target]?.level : undefined;
-    return (
-      <td key={a.id}>
-        <select
-          aria-label={label}
-          value={level}
-          onChange={(e) =>
-            void set(a.id, t.target, { ...cell, level: e.target.value as Cell['level'] })
-          }
-        >
-          <option value="off">{t.kind === 'action' ? 'Group level' : 'Off'}</option>
-          <option value="read">Read</option>
-          <option value="full">Full</option>
-        </select>
-        {inherited !== undefined && <small> inherits {inherited}</small>}
-        {level !== 'off' && (
-          <label className="check">
-            <input
-              type="checkbox"
-              aria-label={`${label} needs approval`}
-              checked={cell.approval}
-              onChange={(e) =>
-                void set(a.id, t.target, {
-                  ...cell,
-                  approval: e.target.checked,
-                  no_approval: false,
-                })
-              }
-            />
-            approval
-          </label>
-        )}
-        {level === 'full' && outboundIn(t) && (
-          <label className="check">
-            <input
-              type="checkbox"
-              aria-label={`${label} sends without approval`}
-              checked={cell.no_approval}
-              onChange={(e) =>
-                void set(a.id, t.target, {
-                  ...cell,
-                  no_approval: e.target.checked,
-                  approval: false,
-                })
-              }
-            />
-            outbound without approval
-          </label>
-        )}
-      </td>
-    );
-  };
+  const cells = (t: Target) =>
+    agents.map((a) => (
+      <MatrixCell
+        key={a.id}
+        agent={a}
+        target={t}
+        pending={pending}
+        outbound={outboundIn(t)}
+        onSet={(cell) => set(a.id, t.target, cell)}
+      />
+    ));
 
   const rows = heads.flatMap((head) => {
     const children = head.kind === 'group' ? actionsOf(head.target) : [];
@@ -117,8 +87,8 @@ export function Access({ run }: { run: Run }) {
     if (q && !matches(head) && shownChildren.length === 0) return [];
     const expanded = q ? shownChildren.length > 0 : (open[head.target] ?? false);
     const headRow = (
-      <tr key={head.target}>
-        <th scope="row" className={head.kind === 'group' ? 'group' : undefined}>
+      <tr key={head.target} className="group-row">
+        <th scope="row" className={head.kind === 'group' ? 'group' : 'capability'}>
           {children.length > 0 ? (
             <button
               type="button"
@@ -133,7 +103,7 @@ export function Access({ run }: { run: Run }) {
             head.target
           )}
         </th>
-        {data.agents.map((a) => cellFor(a, head))}
+        {cells(head)}
       </tr>
     );
     if (!expanded) return [headRow];
@@ -142,14 +112,9 @@ export function Access({ run }: { run: Run }) {
       ...(q ? shownChildren : children).map((t) => (
         <tr key={t.target}>
           <th scope="row" className="action">
-            {t.target}
-            <small className={`effect effect-${t.effect ?? 'read'}`}>
-              {' '}
-              {t.effect}
-              {t.approval_by_default ? ' · held by default' : ''}
-            </small>
+            <span className="action-id">{t.target}</span> <EffectBadges target={t} />
           </th>
-          {data.agents.map((a) => cellFor(a, t))}
+          {cells(t)}
         </tr>
       )),
     ];
@@ -157,28 +122,47 @@ export function Access({ run }: { run: Run }) {
 
   return (
     <>
-      <p>
-        Each cell is an agent's grant on a group or one action: off, read or full (reads and
-        writes). A per-action grant beats its group; an action without one inherits its group's
-        level. "Approval" holds the agent's calls there until an admin approves them; outbound
-        actions (sending mail, starting a sequence) are held by default unless granted "outbound
-        without approval". people.reveal allows personal emails, phones and waterfalls.
+      <p className="intro">
+        Each cell is an agent&apos;s grant on a group or one action: Off, Read or Full (reads and
+        writes). A grant on an action beats its group&apos;s; an action without one{' '}
+        <span className="inherits">inherits</span> its group&apos;s level. An action cannot be
+        turned off inside a granted group: narrow the group instead and grant the actions it should
+        keep. &quot;Approval&quot; holds the agent&apos;s calls there until an admin approves them;
+        outbound actions (sending mail, starting a sequence) are held by default unless granted
+        &quot;outbound without approval&quot;. people.reveal allows personal emails, phones and
+        waterfalls.
       </p>
-      <label className="search">
-        Find an action
-        <input
-          type="search"
-          value={filter}
-          placeholder="e.g. label, send, sequences"
-          onChange={(e) => setFilter(e.target.value)}
-        />
-      </label>
-      <div className="scroll">
-        <table className="matrix">
+      <div className="toolbar">
+        <label className="search">
+          Find an action
+          <input
+            type="search"
+            value={filter}
+            placeholder="e.g. label, send, sequences"
+            onChange={(e) => setFilter(e.target.value)}
+          />
+        </label>
+        <label>
+          Show one agent
+          <select value={chosen ? only : ''} onChange={(e) => setOnly(e.target.value)}>
+            <option value="">All agents</option>
+            {data.agents.map((a) => (
+              <option key={a.id} value={a.id}>
+                {a.name}
+              </option>
+            ))}
+          </select>
+        </label>
+      </div>
+      {chosen && (
+        <AgentPolicy agent={chosen} targets={data.targets} matches={matches} searching={q !== ''} />
+      )}
+      <div className="scroll" role="region" aria-label="Access matrix" tabIndex={0}>
+        <table className={chosen ? 'matrix single' : 'matrix'}>
           <thead>
             <tr>
               <th scope="col">Group / action</th>
-              {data.agents.map((a) => (
+              {agents.map((a) => (
                 <th scope="col" key={a.id}>
                   {a.name}
                 </th>
