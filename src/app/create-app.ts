@@ -21,6 +21,7 @@ import { createGateway, type Gateway } from '../gateway/pipeline.js';
 import { createWebhookRoutes } from '../surfaces/webhooks/routes.js';
 import { createAdminAuth } from '../surfaces/admin/admin-auth.js';
 import { memorySessions } from '../surfaces/admin/memory-sessions.js';
+import { createConsolePeople } from '../services/admin/people.js';
 import { createOAuthServerRoutes } from '../surfaces/oauth-server/routes.js';
 import { createCredentialNotes } from '../auth/credential-notes.js';
 import { createMcpAuthorization } from '../auth/mcp-authorization.js';
@@ -356,6 +357,7 @@ export function createApp(options: AppOptions): GatehouseApp {
   app.route('/', createWebhookRoutes({ deliveries, maxBodyBytes: config.maxBodyBytes }));
   // One store of console sessions for the admin API and the MCP connection consent.
   const consoleSessions = shared ?? memorySessions();
+  const people = createConsolePeople({ store, now: clock.now });
   if (oauthServer) {
     app.route(
       '/',
@@ -365,6 +367,7 @@ export function createApp(options: AppOptions): GatehouseApp {
         isHttps,
         clientIp,
         adminEnabled: Boolean(options.adminToken ?? config.adminToken),
+        people,
         logger,
       }),
     );
@@ -385,6 +388,7 @@ export function createApp(options: AppOptions): GatehouseApp {
       adminToken: options.adminToken ?? config.adminToken,
       // Replicas share console sessions through Redis, so no sticky sessions are needed.
       sessions: consoleSessions,
+      people,
       isHttps,
       auth: adminAuth,
     }),

@@ -85,6 +85,12 @@ export const commands: readonly Command[] = [
     run: async (args, io) => (await import('./commands/secrets.js')).secretsCommand(args, io),
   },
   {
+    name: 'admin',
+    summary:
+      'People who sign in to the console as themselves, with a role (viewer, approver, admin).',
+    run: async (args, io) => (await import('./commands/admin.js')).adminCommand(args, io),
+  },
+  {
     name: 'backup',
     summary: 'Copy the SQLite database online, checked (Postgres: the pg_dump commands).',
     run: async (args, io) => (await import('./commands/backup.js')).backupCommand(args, io),

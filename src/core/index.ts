@@ -82,3 +82,10 @@ export { learnReach, reachNote, reachOf } from './key-reach.js';
 export type { KeyReach, Reach } from './key-reach.js';
 export type { SecretAgeWarning, WatchedSecret } from './secret-age.js';
 export type { Result } from './result.js';
+export {
+  consoleRoles,
+  normaliseEmail,
+  passwordLength,
+  passwordProblem,
+  type ConsoleRole,
+} from './console-people.js';

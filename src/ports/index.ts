@@ -295,14 +295,21 @@ export interface SharedReservations {
   releaseCredits(agentId: string, credits: number): Promise<void>;
 }
 
+/** One console session: its CSRF token and who signed in (null: with the admin token). */
+export interface ConsoleSession {
+  readonly csrf: string;
+  /** The console person's id (their role is read on every request, so a change applies at once). */
+  readonly person: string | null;
+}
+
 /**
- * Console sessions: the CSRF token of each live session, ended after `idleMs` without use. In
- * memory for one process; in Redis so any replica behind a load balancer knows the session.
+ * Console sessions, each ended after `idleMs` without use. In memory for one process; in Redis
+ * so any replica behind a load balancer knows the session.
  */
 export interface SessionStore {
-  create(id: string, csrf: string, idleMs: number): Promise<void>;
-  /** The session's CSRF token, its idle time restarted; null when unknown or idle too long. */
-  touch(id: string, idleMs: number): Promise<string | null>;
+  create(id: string, session: ConsoleSession, idleMs: number): Promise<void>;
+  /** The session, its idle time restarted; null when unknown or idle too long. */
+  touch(id: string, idleMs: number): Promise<ConsoleSession | null>;
   remove(id: string): Promise<void>;
 }
 

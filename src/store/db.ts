@@ -224,6 +224,21 @@ export interface RetiredTokensTable {
   retired_at: EpochMs;
 }
 
+/** People who sign in to the console (see 0012-console-people.ts); `email` is unique. */
+export interface ConsolePeopleTable {
+  id: string;
+  /** Lowercased. */
+  email: string;
+  /** viewer | approver | admin. */
+  role: string;
+  /** `scrypt$N$r$p$salt$hash`; null: sign-in through the identity provider only. */
+  password_hash: string | null;
+  created_at: EpochMs;
+  created_by: string;
+  updated_at: EpochMs;
+  last_login_at: EpochMs | null;
+}
+
 /** The whole schema, for `Kysely<Database>`. */
 export interface Database {
   agents: AgentsTable;
@@ -238,4 +253,5 @@ export interface Database {
   alerts: AlertsTable;
   alert_evaluation: AlertEvaluationTable;
   alert_known_ips: AlertKnownIpsTable;
+  console_people: ConsolePeopleTable;
 }

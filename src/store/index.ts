@@ -14,6 +14,8 @@ import type { Database } from './db.js';
 import { createGrantRepository } from './grant-repository.js';
 import type { GrantRepository } from './grant-repository.js';
 import type { RandomBytes } from './ids.js';
+import { createPeopleRepository } from './people-repository.js';
+import type { PeopleRepository } from './people-repository.js';
 import { createSettingsRepository } from './settings-repository.js';
 import type { SettingsRepository } from './settings-repository.js';
 import type { Vault } from './vault.js';
@@ -26,6 +28,7 @@ export interface Store {
   connection: ConnectionRepository;
   settings: SettingsRepository;
   alerts: AlertRepository;
+  people: PeopleRepository;
 }
 
 /** Builds every repository over one Kysely instance with shared dependencies. */
@@ -42,6 +45,7 @@ export function createStore(
     connection: createConnectionRepository(db, { vault, now }),
     settings: createSettingsRepository(db, { now }),
     alerts: createAlertRepository(db, { now, ...random }),
+    people: createPeopleRepository(db, { now, ...random }),
   };
 }
 
@@ -60,6 +64,8 @@ export type {
   IssuedToken,
 } from './agent-repository.js';
 export { createAlertRepository, maxAlertNoteLength } from './alert-repository.js';
+export { consoleRoles, createPeopleRepository, normaliseEmail } from './people-repository.js';
+export type { ConsolePerson, ConsoleRole, PeopleRepository } from './people-repository.js';
 export type { AlertRepository, AlertRepositoryDeps } from './alert-repository.js';
 export { auditDecisions, auditSurfaces, createAuditRepository } from './audit-repository.js';
 export { createAuditWriter, maxAuditBatch } from './audit-writer.js';

@@ -56,6 +56,7 @@ describe('migrateToLatest', () => {
           '0009_mcp_sessions',
           '0010_audit_request_id',
           '0011_oauth_server',
+          '0012_console_people',
         ],
       });
       expect(await migrateToLatest(handle.db)).toEqual({ ok: true, value: [] });
@@ -117,13 +118,14 @@ describeEachDatabase('migrations and column types', (t) => {
             '0009_mcp_sessions',
             '0010_audit_request_id',
             '0011_oauth_server',
+            '0012_console_people',
           ],
         });
         const { rows } = await admin.query<{ n: string }>(
           `select count(*) as n from information_schema.tables where table_schema = $1`,
           [schema],
         );
-        expect(Number(rows[0]?.n)).toBe(16);
+        expect(Number(rows[0]?.n)).toBe(17);
       } finally {
         await other.close();
         await admin.query(`drop schema ${schema} cascade`);

@@ -13,6 +13,7 @@ import { randomBytes } from 'node:crypto';
 import { createHash } from 'node:crypto';
 
 import type {
+  ConsoleSession,
   SessionStore,
   SharedLock,
   SharedReservations,
@@ -285,16 +286,17 @@ export function createRedisShared(
       await run('release', 3, ...keys(bucket).slice(0, 3));
     },
     // Sessions are stored under a hash of their id: a Redis reader cannot use one.
-    async create(id, csrf, idleMs) {
+    async create(id, session, idleMs) {
       await ready();
-      await redis.set(sessionKey(id), csrf, 'PX', idleMs);
+      await redis.set(sessionKey(id), JSON.stringify(session), 'PX', idleMs);
     },
     async touch(id, idleMs) {
       await ready();
       const key = sessionKey(id);
-      const csrf = await redis.get(key);
-      if (csrf !== null) await redis.pexpire(key, idleMs);
-      return csrf;
+      const value = await redis.get(key);
+      if (value === null) return null;
+      await redis.pexpire(key, idleMs);
+      return parseSession(value);
     },
     async remove(id) {
       await ready();
@@ -318,4 +320,20 @@ export function createRedisShared(
       redis.disconnect();
     },
   };
+}
+
+/**
+ * A stored console session. Before console people (0.1 sessions held only the CSRF token) a
+ * session was the admin token's: such a value still reads as one, until it idles out.
+ */
+export function parseSession(value: string): ConsoleSession | null {
+  if (!value.startsWith('{')) return { csrf: value, person: null };
+  try {
+    const v = JSON.parse(value) as { csrf?: unknown; person?: unknown };
+    return typeof v.csrf === 'string' && (v.person === null || typeof v.person === 'string')
+      ? { csrf: v.csrf, person: v.person }
+      : null;
+  } catch {
+    return null;
+  }
 }

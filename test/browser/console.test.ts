@@ -103,18 +103,25 @@ describe('the admin console', () => {
     const search = getAction('people.search')!.path;
     expect((await agentCall(token, search, { person_titles: ['VP Sales'] })).status).toBe(403);
     await page.getByRole('link', { name: 'Access matrix' }).click();
-    const cell = page.getByLabel('scout: people', { exact: true });
+    const level = (name: string, to: 'Off' | 'Read' | 'Full') =>
+      page
+        .getByRole('radiogroup', { name, exact: true })
+        .getByRole('radio', { name: to, exact: true })
+        .click();
+    const cell = page.getByRole('radiogroup', { name: 'scout: people', exact: true });
     await cell.waitFor();
-    // Labelled and reachable from the keyboard.
-    await cell.focus();
-    expect(await page.evaluate("document.activeElement?.getAttribute('aria-label')")).toBe(
-      'scout: people',
-    );
-    await cell.selectOption('read');
+    // Labelled and reachable from the keyboard: one tab stop per cell, its checked option.
+    await cell.getByRole('radio', { checked: true }).focus();
+    expect(
+      await page.evaluate(
+        "document.activeElement?.closest('[role=radiogroup]')?.getAttribute('aria-label')",
+      ),
+    ).toBe('scout: people');
+    await level('scout: people', 'Read');
     await expect
       .poll(async () => (await agentCall(token, search, { person_titles: ['VP Sales'] })).status)
       .toBe(200);
-    await page.getByLabel('scout: contacts', { exact: true }).selectOption('full');
+    await level('scout: contacts', 'Full');
     await page.getByLabel('scout: contacts needs approval').check();
     await expect
       .poll(() => page.getByLabel('scout: contacts needs approval').isChecked())
@@ -128,7 +135,7 @@ describe('the admin console', () => {
     expect(await page.getByRole('rowheader', { name: /contacts/ }).count()).toBe(0);
     await page.getByLabel('Find an action').fill('');
     // An outbound group under full can be granted without approval.
-    await page.getByLabel('scout: sequences', { exact: true }).selectOption('full');
+    await level('scout: sequences', 'Full');
     await page.getByLabel('scout: sequences sends without approval').check();
     await expect
       .poll(

@@ -19,6 +19,7 @@ import {
   type AdminResponse,
   type AdminRoute,
 } from '../../src/surfaces/admin/contracts.js';
+import { createConsolePeople } from '../../src/services/admin/people.js';
 import { createHarness, type Harness } from '../helpers/harness.js';
 
 const adminToken = 'contract-admin-token-0123456789abcdefgh';
@@ -427,6 +428,27 @@ describe('the admin API contract, over HTTP', () => {
     await refused('POST /admin/api/connection/oauth', 422, {
       body: { client_id: 'x', client_secret: 'y', scopes: ['launch_missiles'] },
     });
+  });
+
+  it('lists the console people, and refuses a viewer what only an admin may do', async () => {
+    const people = createConsolePeople({ store: h.store });
+    const added = await people.add(
+      { email: 'vera@example.com', role: 'viewer', password: 'a viewer password' },
+      'cli:test',
+    );
+    expect(added.ok).toBe(true);
+    const listed = await call('GET /admin/api/people');
+    expect(listed.people.map((p) => [p.email, p.role, p.password])).toEqual([
+      ['vera@example.com', 'viewer', true],
+    ]);
+    const res = await send('POST /admin/api/session', {
+      as: 'anonymous',
+      body: { email: 'vera@example.com', password: 'a viewer password' },
+    });
+    const session = await answered('POST /admin/api/session', res);
+    expect(session.person).toEqual({ email: 'vera@example.com', role: 'viewer' });
+    const cookie = res.headers.get('set-cookie')!.split(';')[0]!;
+    await refused('GET /admin/api/people', 403, { as: { cookie } });
   });
 
   it('answers a path it does not have with a refusal of the same shape', async () => {

@@ -7,10 +7,11 @@ import { Audit } from './pages/Audit';
 import { Connect } from './pages/Connect';
 import { Overview } from './pages/Overview';
 import { Usage } from './pages/Usage';
-import { api, ApiError } from './api';
+import { api, ApiError, type Credentials } from './api';
 import { connectUidFromHash } from './connect-api';
 
 import { useLoad, type Run } from './hooks';
+import { WhoProvider, type Who } from './session';
 
 const pages = ['overview', 'agents', 'access', 'audit', 'approvals', 'usage'] as const;
 type Page = (typeof pages)[number];
@@ -30,10 +31,15 @@ function pageFromHash(): Page {
 
 export function App() {
   const [state, setState] = useState<'loading' | 'out' | 'in'>('loading');
+  const [who, setWho] = useState<Who>({ person: null, role: 'viewer' });
+  const signedIn = (w: Who) => {
+    setWho(w);
+    setState('in');
+  };
   const [page, setPage] = useState<Page>(pageFromHash());
 
   useEffect(() => {
-    void api.resume().then((ok) => setState(ok ? 'in' : 'out'));
+    void api.resume().then((w) => (w ? signedIn(w) : setState('out')));
     const onHash = () => setPage(pageFromHash());
     window.addEventListener('hashchange', onHash);
     return () => window.removeEventListener('hashchange', onHash);
@@ -43,12 +49,12 @@ export function App() {
   const onAuthLost = useCallback(() => setState('out'), []);
 
   if (state === 'loading') return <p>Loading…</p>;
-  if (state === 'out') return <Login onIn={() => setState('in')} />;
+  if (state === 'out') return <Login onIn={signedIn} />;
   // An app's MCP connection request (docs/mcp-oauth.md): only a logged-in admin answers it.
   const connectUid = connectUidFromHash(window.location.hash);
   if (connectUid) return <Connect uid={connectUid} />;
   return (
-    <>
+    <WhoProvider who={who}>
       <header>
         <h1>Gatehouse</h1>
         <nav aria-label="Console pages">
@@ -58,6 +64,9 @@ export function App() {
             </a>
           ))}
         </nav>
+        <span className="who" data-testid="signed-in-as">
+          {who.person ? `${who.person.email} (${who.role})` : 'admin token'}
+        </span>
         <button type="button" onClick={() => void api.logout().then(() => setState('out'))}>
           Log out
         </button>
@@ -73,7 +82,7 @@ export function App() {
           )}
         </Guard>
       </main>
-    </>
+    </WhoProvider>
   );
 }
 
@@ -136,28 +145,59 @@ function Guard(props: { onAuthLost: () => void; children: (run: Run) => JSX.Elem
   );
 }
 
-function Login(props: { onIn: () => void }) {
+function Login(props: { onIn: (who: Who) => void }) {
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
   const [token, setToken] = useState('');
   const [error, setError] = useState<string | null>(null);
-  const submit = async (e: FormEvent) => {
+  const submit = async (e: FormEvent, credentials: Credentials) => {
     e.preventDefault();
     try {
-      await api.login(token);
+      const who = await api.login(credentials);
+      setPassword('');
       setToken('');
-      props.onIn();
+      props.onIn(who);
     } catch (err) {
       setError(err instanceof Error ? err.message : String(err));
     }
   };
   return (
-    <main>
+    <main className="login">
       <h1>Gatehouse console</h1>
-      <form className="inline" onSubmit={(e) => void submit(e)}>
+      <form aria-label="Sign in as yourself" onSubmit={(e) => void submit(e, { email, password })}>
+        <label>
+          Email
+          <input
+            type="email"
+            autoComplete="username"
+            value={email}
+            onChange={(e) => setEmail(e.target.value)}
+            required
+          />
+        </label>
+        <label>
+          Password
+          <input
+            type="password"
+            autoComplete="current-password"
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+            required
+          />
+        </label>
+        <button type="submit">Sign in</button>
+      </form>
+      <p>An admin adds you with gatehouse admin add &lt;email&gt; --role viewer|approver|admin.</p>
+      <form
+        aria-label="Log in with the shared token"
+        className="inline"
+        onSubmit={(e) => void submit(e, { token })}
+      >
         <label>
           Admin token
           <input
             type="password"
-            autoComplete="current-password"
+            autoComplete="off"
             value={token}
             onChange={(e) => setToken(e.target.value)}
             required
@@ -171,7 +211,8 @@ function Login(props: { onIn: () => void }) {
         </p>
       )}
       <p>
-        The admin token is GATEHOUSE_ADMIN_TOKEN (gatehouse start prints one for a sandbox run).
+        The admin token is GATEHOUSE_ADMIN_TOKEN (gatehouse start prints one for a sandbox run); it
+        has every role and is meant for automation.
       </p>
     </main>
   );

@@ -11,6 +11,8 @@ import type {
   ProblemResponse,
 } from '../../src/surfaces/admin/contracts';
 
+import type { Who } from './session';
+
 let csrf: string | null = null;
 
 /** An admin API refusal, with the API's own sentence. */
@@ -94,19 +96,24 @@ export function read<E extends ReadEndpoint>(
   return send(endpoint, query ? { query } : {});
 }
 
+/** How a person logs in: the admin token, or their email and password. */
+export type Credentials = { token: string } | { email: string; password: string };
+
 export const api = {
-  async login(token: string): Promise<void> {
-    const r = await request('POST /admin/api/session', { body: { token } });
+  /** Logs in; answers who is signed in with which role. */
+  async login(credentials: Credentials): Promise<Who> {
+    const r = await request('POST /admin/api/session', { body: credentials });
     csrf = r.csrf;
+    return { person: r.person, role: r.role };
   },
   /** Resumes a session after a reload (the cookie survives, the CSRF token is asked again). */
-  async resume(): Promise<boolean> {
+  async resume(): Promise<Who | null> {
     try {
       const r = await request('GET /admin/api/session');
       csrf = r.csrf;
-      return csrf !== null;
+      return csrf === null ? null : { person: r.person, role: r.role };
     } catch {
-      return false;
+      return null;
     }
   },
   async logout(): Promise<void> {

@@ -107,6 +107,38 @@ export function limitsWords(l: LimitsChange): string {
   return parts.join(', ');
 }
 
+/**
+ * One audit record of an admin change: who changed what, in a sentence ("An admin (cli:alice)
+ * revoked bot."). `about.agent` is the agent it concerns, if any; `target` what it changed.
+ */
+export async function recordAdminChange(
+  audit: Store['audit'],
+  now: () => number,
+  by: AdminActor,
+  about: { agent: { id: string; name: string } | null; target: string },
+  verb: string,
+  did: string,
+  params: Record<string, unknown> = {},
+): Promise<void> {
+  const t = now();
+  const opened = await audit.open({
+    time: t,
+    agentId: about.agent?.id ?? null,
+    agentName: about.agent?.name ?? null,
+    surface: by.startsWith('cli:') ? 'cli' : 'admin',
+    action: `admin.${verb}`,
+    target: about.target,
+    params,
+    decision: 'allowed',
+    rule: by,
+    sentence: `An admin (${by}) ${did}.`,
+    credits: 0,
+    completedAt: t,
+  });
+  // The change is made; an unrecorded change must not look like a refused one.
+  if (!opened.ok) throw new Error(`admin change made but not audited: ${opened.error.message}`);
+}
+
 /** Creates the admin changes over the store. */
 export function createAdminChanges(deps: {
   readonly store: Pick<Store, 'agents' | 'grants' | 'audit' | 'alerts'>;
@@ -117,32 +149,13 @@ export function createAdminChanges(deps: {
   const notFound = (what: string): Result<never, AdminChangeProblem> =>
     err({ code: 'not_found', message: `No agent named or with id '${what}'.` });
 
-  /** One audit record: who changed what, in a sentence. */
-  async function record(
+  const record = (
     by: AdminActor,
     agent: { id: string; name: string },
     verb: string,
     did: string,
     params: Record<string, unknown> = {},
-  ): Promise<void> {
-    const t = now();
-    const opened = await store.audit.open({
-      time: t,
-      agentId: agent.id,
-      agentName: agent.name,
-      surface: by.startsWith('cli:') ? 'cli' : 'admin',
-      action: `admin.${verb}`,
-      target: agent.name,
-      params,
-      decision: 'allowed',
-      rule: by,
-      sentence: `An admin (${by}) ${did}.`,
-      credits: 0,
-      completedAt: t,
-    });
-    // The change is made; an unrecorded change must not look like a refused one.
-    if (!opened.ok) throw new Error(`admin change made but not audited: ${opened.error.message}`);
-  }
+  ) => recordAdminChange(store.audit, now, by, { agent, target: agent.name }, verb, did, params);
 
   return {
     async createAgent(input, by) {

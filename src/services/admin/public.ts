@@ -2,7 +2,7 @@
 // connection), shared by the admin services and the CLI's --json output so both print one shape.
 import type { StoredAlert } from '../../ports/alerts.js';
 import type { StoredApproval } from '../../ports/index.js';
-import type { AuditRecord } from '../../store/index.js';
+import type { AuditRecord, ConsolePerson } from '../../store/index.js';
 
 import type { AdminAlert, AdminApproval, AdminAuditRecord } from './types.js';
 
@@ -11,6 +11,18 @@ export function iso(t: number): string;
 export function iso(t: number | null): string | null;
 export function iso(t: number | null): string | null {
   return t === null ? null : new Date(t).toISOString();
+}
+
+/** A console person as `GET /admin/api/people` and `gatehouse admin list --json` show them. */
+export function publicPerson(p: ConsolePerson) {
+  return {
+    email: p.email,
+    role: p.role,
+    password: p.hasPassword,
+    created_at: iso(p.createdAt),
+    created_by: p.createdBy,
+    last_login_at: iso(p.lastLoginAt),
+  };
 }
 
 /** An alert as the admin API and `gatehouse alerts --json` show it (one shape for both). */

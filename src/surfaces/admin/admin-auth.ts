@@ -37,6 +37,15 @@ export interface AdminAuth {
    * longer answer would otherwise confirm guesses); no token counts for nothing.
    */
   isAdmin(c: Context, presented: string | undefined, via: AdminVia): Promise<boolean>;
+  /**
+   * A console person's sign-in, under the same per-address throttle as the token: `attempt`
+   * answers the person when the email and password are theirs. While the address is locked out
+   * `attempt` is not called. Answers the person, or the refusal to send.
+   */
+  signIn<T>(
+    c: Context,
+    attempt: () => Promise<T | null>,
+  ): Promise<{ ok: true; value: T } | { ok: false; response: Response }>;
 }
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest();
@@ -95,6 +104,16 @@ export function createAdminAuth(options: AdminAuthOptions): AdminAuth {
   async function check(c: Context, presented: string, via: AdminVia): Promise<Outcome> {
     const token = options.token;
     if (!token) return { kind: 'off' };
+    return throttled(c, via, async () => sameSecret(presented, token), 'wrong admin token');
+  }
+
+  /** Checks a credential with `right` unless the caller's address is locked out. */
+  async function throttled(
+    c: Context,
+    via: AdminVia,
+    right: () => Promise<boolean>,
+    wrongWords: string,
+  ): Promise<Outcome> {
     const ip = options.clientIp(c);
     const key = throttleKey(ip);
     const attempt = await throttle.attempt(key);
@@ -106,7 +125,7 @@ export function createAdminAuth(options: AdminAuthOptions): AdminAuth {
       );
       return { kind: 'locked', retryAfterMs: attempt.retryAfterMs };
     }
-    if (sameSecret(presented, token)) {
+    if (await right()) {
       if (attempt.failures > 0) {
         logger.info(
           { via, ip, throttle_key: key, failures: attempt.failures },
@@ -126,13 +145,49 @@ export function createAdminAuth(options: AdminAuthOptions): AdminAuth {
         ...(locked ? { locked_for_s: locked.lockedForMs / 1000, lockout: locked.lockout } : {}),
       },
       locked
-        ? 'admin authentication failed: wrong admin token; this address is locked out'
-        : 'admin authentication failed: wrong admin token',
+        ? `admin authentication failed: ${wrongWords}; this address is locked out`
+        : `admin authentication failed: ${wrongWords}`,
     );
     return { kind: 'wrong', lockedForMs: locked?.lockedForMs ?? null };
   }
 
+  const locked = (c: Context, retryAfterMs: number) => {
+    const retryAfter = Math.ceil(retryAfterMs / 1000);
+    c.header('retry-after', String(retryAfter));
+    return c.json(
+      {
+        error: `Too many failed admin authentications from this address: try again in ${describeWait(retryAfterMs)}. Until then every attempt from it is refused without being checked.`,
+        retry_after_seconds: retryAfter,
+      },
+      429,
+    );
+  };
+
   return {
+    async signIn(c, attempt) {
+      let found: Awaited<ReturnType<typeof attempt>> = null;
+      const outcome = await throttled(
+        c,
+        'admin:console',
+        async () => (found = await attempt()) !== null,
+        'wrong email or password',
+      );
+      if (outcome.kind === 'ok' && found !== null) return { ok: true, value: found };
+      if (outcome.kind === 'locked')
+        return { ok: false, response: locked(c, outcome.retryAfterMs) };
+      const lockedFor = outcome.kind === 'wrong' ? outcome.lockedForMs : null;
+      return {
+        ok: false,
+        response: c.json(
+          {
+            error: lockedFor
+              ? `That email and password do not match a console person. Too many failures from this address: it is locked out for ${describeWait(lockedFor)}.`
+              : 'That email and password do not match a console person (ask an admin: gatehouse admin add).',
+          },
+          401,
+        ),
+      };
+    },
     async isAdmin(c, presented, via) {
       if (presented === undefined) return false;
       return (await check(c, presented, via)).kind === 'ok';
@@ -150,17 +205,8 @@ export function createAdminAuth(options: AdminAuthOptions): AdminAuth {
             },
             503,
           );
-        case 'locked': {
-          const retryAfter = Math.ceil(outcome.retryAfterMs / 1000);
-          c.header('retry-after', String(retryAfter));
-          return c.json(
-            {
-              error: `Too many failed admin authentications from this address: try again in ${describeWait(outcome.retryAfterMs)}. Until then every attempt from it is refused without being checked.`,
-              retry_after_seconds: retryAfter,
-            },
-            429,
-          );
-        }
+        case 'locked':
+          return locked(c, outcome.retryAfterMs);
         case 'wrong':
           return c.json(
             {

@@ -8,6 +8,9 @@ import { z } from 'zod';
 import {
   approvalStates,
   auditDecisions,
+  consoleRoles,
+  passwordLength,
+  type ConsoleRole,
   maxRedactedFields,
   redactableField,
   surfaces,
@@ -57,7 +60,14 @@ export const limitsBody = z
     message:
       'name at least one limit: credits_per_day, credits_per_month, requests_per_minute or redact',
   });
-export const loginBody = z.strictObject({ token: z.string().min(1).max(512) });
+/** Log in with the admin token (automation, the first admin) or as a console person. */
+export const loginBody = z.union([
+  z.strictObject({ token: z.string().min(1).max(512) }),
+  z.strictObject({
+    email: z.string().min(3).max(254),
+    password: z.string().min(1).max(passwordLength.max),
+  }),
+]);
 export const answerBody = z.strictObject({ note: z.string().max(1000).optional() });
 export const auditQuery = z.strictObject({
   agent: z.string().max(100).optional(),
@@ -98,13 +108,38 @@ export const approvalsQuery = z.strictObject({
 
 const time = z.iso.datetime();
 
+/** Who is signed in: a console person, or null for the admin token (which has every role). */
+export const sessionPerson = z
+  .strictObject({ email: z.string(), role: z.enum(consoleRoles) })
+  .nullable();
 /** The answer to logging in: the CSRF token every change must echo in `X-CSRF-Token`. */
 export const sessionResponse = z.strictObject({
   csrf: z.string(),
   idle_timeout_seconds: z.number().int(),
+  person: sessionPerson,
+  role: z.enum(consoleRoles),
 });
-/** The current session's CSRF token; null without a live console session (bearer callers). */
-export const sessionStateResponse = z.strictObject({ csrf: z.string().nullable() });
+/**
+ * The current session's CSRF token (null without a live console session: bearer callers) and the
+ * caller's role.
+ */
+export const sessionStateResponse = z.strictObject({
+  csrf: z.string().nullable(),
+  person: sessionPerson,
+  role: z.enum(consoleRoles),
+});
+export const peopleResponse = z.strictObject({
+  people: z.array(
+    z.strictObject({
+      email: z.string(),
+      role: z.enum(consoleRoles),
+      password: z.boolean(),
+      created_at: time,
+      created_by: z.string(),
+      last_login_at: time.nullable(),
+    }),
+  ),
+});
 export const loggedOutResponse = z.strictObject({ ok: z.literal(true) });
 export const agentsResponse = z.strictObject({ agents: z.array(adminAgentSchema) });
 export const alertsResponse = z.strictObject({ alerts: z.array(adminAlertSchema) });
@@ -165,6 +200,21 @@ export interface AdminRoute {
   readonly refusals?: readonly (AdminProblem['status'] | 401 | 429)[];
   /** True for the routes that need no admin credential (logging in, this document). */
   readonly open?: boolean;
+  /**
+   * The least role that may call it (see {@link requiredRole}): by default viewer for reading,
+   * admin for any change.
+   */
+  readonly role?: ConsoleRole;
+}
+
+/** The least role a route needs: its own, else viewer to read and admin to change. */
+export function requiredRole(route: Pick<AdminRoute, 'method' | 'role'>): ConsoleRole {
+  return route.role ?? (route.method === 'get' ? 'viewer' : 'admin');
+}
+
+/** Whether `role` includes `needed` (viewer < approver < admin). */
+export function roleAllows(role: ConsoleRole, needed: ConsoleRole): boolean {
+  return consoleRoles.indexOf(role) >= consoleRoles.indexOf(needed);
 }
 
 /** Every admin route: the OpenAPI document and /admin/docs are generated from this list. */
@@ -179,7 +229,8 @@ export const adminRoutes = [
   {
     method: 'post',
     path: '/admin/api/session',
-    summary: 'Log in with the admin token: sets the session cookie, returns the CSRF token.',
+    summary:
+      'Log in with the admin token or as a console person (email and password): sets the session cookie, returns the CSRF token and the role.',
     body: loginBody,
     response: sessionResponse,
     refusals: [401, 429],
@@ -188,7 +239,7 @@ export const adminRoutes = [
   {
     method: 'get',
     path: '/admin/api/session',
-    summary: 'The current session and its CSRF token.',
+    summary: 'The current session, its CSRF token and who is signed in with which role.',
     response: sessionStateResponse,
   },
   {
@@ -196,6 +247,15 @@ export const adminRoutes = [
     path: '/admin/api/session',
     summary: 'Log out.',
     response: loggedOutResponse,
+    role: 'viewer',
+  },
+  {
+    method: 'get',
+    path: '/admin/api/people',
+    summary:
+      'The people who sign in to the console and their roles (added with gatehouse admin add). Admins only.',
+    response: peopleResponse,
+    role: 'admin',
   },
   {
     method: 'get',
@@ -302,6 +362,7 @@ export const adminRoutes = [
     body: answerBody,
     response: adminAcknowledgedAlertSchema,
     refusals: [404, 422],
+    role: 'approver',
   },
   {
     method: 'get',
@@ -325,6 +386,7 @@ export const adminRoutes = [
     body: answerBody,
     response: adminAnsweredApprovalSchema,
     refusals: [404, 409, 410],
+    role: 'approver',
   },
   {
     method: 'post',
@@ -333,6 +395,7 @@ export const adminRoutes = [
     body: answerBody,
     response: adminAnsweredApprovalSchema,
     refusals: [404, 409, 410],
+    role: 'approver',
   },
 ] as const satisfies readonly AdminRoute[];
 

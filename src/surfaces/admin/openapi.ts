@@ -29,6 +29,8 @@ import {
   oauthStartResponse,
   openApiResponse,
   problemResponse,
+  peopleResponse,
+  requiredRole,
   sessionResponse,
   sessionStateResponse,
   type AdminRoute,
@@ -58,6 +60,7 @@ for (const [id, schema] of Object.entries({
   Overview: adminOverviewSchema,
   Problem: problemResponse,
   RotatedToken: adminRotatedTokenSchema,
+  People: peopleResponse,
   Session: sessionResponse,
   SessionState: sessionStateResponse,
   Usage: adminUsageSchema,
@@ -68,7 +71,7 @@ for (const [id, schema] of Object.entries({
 const refusalWords: Record<number, string> = {
   400: 'Invalid input, with the issues',
   401: 'No or wrong admin credential',
-  403: 'Missing or wrong CSRF token (console sessions)',
+  403: 'Missing or wrong CSRF token (console sessions), or a role that may not do this',
   404: 'No such agent, alert or held call',
   409: 'Conflicts with the current state (a name taken, an answer already given)',
   410: 'The held call expired',
@@ -113,7 +116,7 @@ export function adminOpenApi(): z.infer<typeof openApiResponse> {
     const refusals = [
       ...(r.body || r.query ? [400] : []),
       ...(r.open ? [] : [401]),
-      ...(r.method !== 'get' && !r.open ? [403] : []),
+      ...(!r.open && (r.method !== 'get' || requiredRole(r) !== 'viewer') ? [403] : []),
       ...(r.refusals ?? []),
       ...(r.open ? [] : [429]),
       503,
@@ -121,6 +124,7 @@ export function adminOpenApi(): z.infer<typeof openApiResponse> {
     paths[r.path] ??= {};
     paths[r.path]![r.method] = {
       summary: r.summary,
+      ...(r.open ? {} : { 'x-gatehouse-role': requiredRole(r) }),
       ...(params.length + query.length ? { parameters: [...params, ...query] } : {}),
       ...(r.body
         ? {

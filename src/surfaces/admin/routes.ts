@@ -18,10 +18,18 @@ import type { z } from 'zod';
 
 import { faultOf, httpStatusFor, retryAfterFor } from '../../core/index.js';
 import type { SessionStore } from '../../ports/index.js';
+import { publicPerson } from '../../services/admin/public.js';
+import {
+  personIdentity,
+  roleWords,
+  type ConsoleIdentity,
+  type ConsolePeople,
+} from '../../services/admin/people.js';
 
 import { oauthBindingCookie, oauthCallbackPath } from '../oauth/routes.js';
 
 import { sameSecret, type AdminAuth } from './admin-auth.js';
+import { routeFor, sessionIdentity } from './identity.js';
 import { adminOpenApi } from './openapi.js';
 import {
   adminRoutes,
@@ -35,6 +43,8 @@ import {
   limitsBody,
   loginBody,
   oauthBody,
+  requiredRole,
+  roleAllows,
   usageQuery,
   type AdminResponse,
   type ProblemResponse,
@@ -56,6 +66,8 @@ export interface AdminOptions {
   readonly idleMs?: number;
   /** Where sessions live (default: this process's memory; Redis for replicas). */
   readonly sessions?: SessionStore;
+  /** The people who sign in as themselves; with any of them the admin API is on without a token. */
+  readonly people: ConsolePeople;
 }
 
 /** The token of an `Authorization: Bearer <token>` header; undefined when there is none. */
@@ -132,20 +144,28 @@ export function createAdminRoutes(options: AdminOptions): Hono {
       : { ok: false, response: invalid(c, parsed.error) };
   }
 
-  async function liveSession(c: Context): Promise<{ id: string; csrf: string } | null> {
+  async function liveSession(
+    c: Context,
+  ): Promise<{ id: string; csrf: string; identity: ConsoleIdentity } | null> {
     const id = getCookie(c, cookieName(c));
     if (!id || id.length > 100) return null;
-    const csrf = await sessions.touch(id, idleMs);
-    return csrf === null ? null : { id, csrf };
+    const session = await sessions.touch(id, idleMs);
+    const identity = session && (await sessionIdentity(options.people, session));
+    if (!session || !identity) return null;
+    return { id, csrf: session.csrf, identity };
   }
 
-  // No admin token configured: the whole admin API says how to turn it on.
+  // Without an admin token and with nobody to sign in, the admin API says how to turn it on. Once
+  // someone can sign in it stays on (people are only ever removed by the CLI, beside the store).
+  let peopleExist = false;
+  const enabled = async () =>
+    Boolean(options.adminToken) || peopleExist || (peopleExist = await options.people.any());
   app.use('/admin/api/*', async (c, next) => {
-    if (!options.adminToken) {
+    if (!(await enabled())) {
       return c.json(
         {
           error:
-            'The admin API is off: set GATEHOUSE_ADMIN_TOKEN (32 or more characters) and restart Gatehouse.',
+            'The admin API is off: set GATEHOUSE_ADMIN_TOKEN (32 or more characters) and restart Gatehouse, or add a console person with gatehouse admin add <email> --role admin.',
         } satisfies ProblemResponse,
         503,
       );
@@ -161,11 +181,24 @@ export function createAdminRoutes(options: AdminOptions): Hono {
   app.post('/admin/api/session', async (c) => {
     const parsed = await body(c, loginBody);
     if (!parsed.ok) return parsed.response;
-    const refused = await options.auth.verify(c, parsed.value.token, 'admin:console');
-    if (refused) return refused;
+    const login = parsed.value;
+    let identity: ConsoleIdentity;
+    let person: string | null = null;
+    if ('token' in login) {
+      const refused = await options.auth.verify(c, login.token, 'admin:console');
+      if (refused) return refused;
+      identity = { by: 'admin:console', role: 'admin', person: null };
+    } else {
+      const signed = await options.auth.signIn(c, () =>
+        options.people.signIn(login.email, login.password),
+      );
+      if (!signed.ok) return signed.response;
+      identity = personIdentity(signed.value);
+      person = signed.value.id;
+    }
     const id = randomBytes(32).toString('base64url');
     const csrf = randomBytes(32).toString('base64url');
-    await sessions.create(id, csrf, idleMs);
+    await sessions.create(id, { csrf, person }, idleMs);
     setCookie(c, cookieName(c), id, {
       httpOnly: true,
       sameSite: 'Strict',
@@ -176,49 +209,72 @@ export function createAdminRoutes(options: AdminOptions): Hono {
     return c.json({
       csrf,
       idle_timeout_seconds: Math.floor(idleMs / 1000),
+      person: identity.person,
+      role: identity.role,
     } satisfies AdminResponse<'POST /admin/api/session'>);
   });
 
-  // Everything else needs the bearer token or a live session (and CSRF for changes).
+  // Everything else needs the bearer token or a live session (and CSRF for changes), and a role
+  // that includes the route's (contracts.ts: viewers read, approvers answer, admins change).
   const guard: MiddlewareHandler = async (c, next) => {
+    let identity: ConsoleIdentity;
     const bearer = bearerToken(c.req.header('authorization'));
     if (bearer !== undefined) {
       const refused = await options.auth.verify(c, bearer, 'admin:api');
       if (refused) return refused;
-      c.set('by' as never, 'admin:api' as never);
-      return next();
-    }
-    const live = await liveSession(c);
-    if (!live) {
-      return c.json(
-        {
-          error: 'Log in first (POST /admin/api/session) or send Authorization: Bearer.',
-        } satisfies ProblemResponse,
-        401,
-      );
-    }
-    const method = c.req.method.toUpperCase();
-    if (method !== 'GET' && method !== 'HEAD') {
-      const sent = c.req.header('x-csrf-token') ?? '';
-      if (!sameSecret(sent, live.csrf)) {
+      identity = { by: 'admin:api', role: 'admin', person: null };
+    } else {
+      const live = await liveSession(c);
+      if (!live) {
         return c.json(
           {
-            error: 'Missing or wrong X-CSRF-Token: reload the console and try again.',
+            error: 'Log in first (POST /admin/api/session) or send Authorization: Bearer.',
           } satisfies ProblemResponse,
-          403,
+          401,
         );
       }
+      const method = c.req.method.toUpperCase();
+      if (method !== 'GET' && method !== 'HEAD') {
+        const sent = c.req.header('x-csrf-token') ?? '';
+        if (!sameSecret(sent, live.csrf)) {
+          return c.json(
+            {
+              error: 'Missing or wrong X-CSRF-Token: reload the console and try again.',
+            } satisfies ProblemResponse,
+            403,
+          );
+        }
+      }
+      identity = live.identity;
     }
-    c.set('by' as never, 'admin:console' as never);
+    const route = routeFor(c.req.method, new URL(c.req.url).pathname);
+    const needed = route ? requiredRole(route) : 'viewer';
+    if (!roleAllows(identity.role, needed)) {
+      const what = `${c.req.method.toUpperCase()} ${new URL(c.req.url).pathname}`;
+      await options.people.refused(identity, what, needed);
+      return c.json(
+        {
+          error: `You are signed in as ${identity.person?.email ?? 'the admin token'} with the ${identity.role} role, which may ${roleWords[identity.role]}. ${route?.summary ?? 'This'} needs the ${needed} role: ask a Gatehouse admin (gatehouse admin role <email> ${needed}). Nothing was changed.`,
+          error_code: 'ROLE_REFUSED',
+        } satisfies ProblemResponse,
+        403,
+      );
+    }
+    c.set('identity' as never, identity as never);
     return next();
   };
   app.use('/admin/api/*', guard);
-  const by = (c: Context): AdminBy =>
-    c.get('by' as never) === 'admin:console' ? 'admin:console' : 'admin:api';
+  const who = (c: Context) => c.get('identity' as never) as ConsoleIdentity;
+  const by = (c: Context): AdminBy => who(c).by;
 
   app.get('/admin/api/session', async (c) => {
     const live = await liveSession(c);
-    return c.json({ csrf: live?.csrf ?? null } satisfies AdminResponse<'GET /admin/api/session'>);
+    const identity = who(c);
+    return c.json({
+      csrf: live?.csrf ?? null,
+      person: identity.person,
+      role: identity.role,
+    } satisfies AdminResponse<'GET /admin/api/session'>);
   });
   app.delete('/admin/api/session', async (c) => {
     const live = await liveSession(c);
@@ -226,6 +282,11 @@ export function createAdminRoutes(options: AdminOptions): Hono {
     deleteCookie(c, cookieName(c), { path: '/', secure: options.isHttps(c) });
     return c.json({ ok: true } satisfies AdminResponse<'DELETE /admin/api/session'>);
   });
+  app.get('/admin/api/people', async (c) =>
+    c.json({
+      people: (await options.people.list()).map(publicPerson),
+    } satisfies AdminResponse<'GET /admin/api/people'>),
+  );
 
   app.get('/admin/api/overview', async (c) =>
     c.json((await services.overview()) satisfies AdminResponse<'GET /admin/api/overview'>),

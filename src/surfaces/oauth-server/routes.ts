@@ -13,7 +13,9 @@ import { z } from 'zod';
 
 import type { McpAuthorization } from '../../auth/mcp-authorization.js';
 import type { Logger, SessionStore } from '../../ports/index.js';
+import type { ConsoleIdentity, ConsolePeople } from '../../services/admin/people.js';
 import { sameSecret } from '../admin/admin-auth.js';
+import { sessionIdentity } from '../admin/identity.js';
 
 /** Options for the routes. */
 export interface OAuthServerRoutesOptions {
@@ -26,6 +28,8 @@ export interface OAuthServerRoutesOptions {
   readonly idleMs?: number;
   /** Whether the admin API is on (GATEHOUSE_ADMIN_TOKEN set): without it nobody can consent. */
   readonly adminEnabled: boolean;
+  /** Console people: a person may consent when their role is admin. */
+  readonly people: ConsolePeople;
   readonly logger: Logger;
 }
 
@@ -73,36 +77,59 @@ export function createOAuthServerRoutes(options: OAuthServerRoutesOptions): Hono
   );
   for (const path of providerPaths) app.all(path, (c) => provider(c));
 
-  /** Who is asking: a live console session, or the refusal to send. */
-  async function admin(c: Context, change: boolean): Promise<Response | null> {
+  /** Who is asking: an admin's live console session, or the refusal to send. */
+  async function admin(
+    c: Context,
+    change: boolean,
+  ): Promise<{ refused: Response } | { identity: ConsoleIdentity }> {
     c.header('cache-control', 'no-store');
-    if (!options.adminEnabled) {
-      return c.json(
-        {
-          error:
-            'Connecting an app needs a Gatehouse admin, and the admin console is off: set GATEHOUSE_ADMIN_TOKEN and restart Gatehouse.',
-        },
-        503,
+    const refuse = (response: Response) => ({ refused: response });
+    if (!options.adminEnabled && !(await options.people.any())) {
+      return refuse(
+        c.json(
+          {
+            error:
+              'Connecting an app needs a Gatehouse admin, and the admin console is off: set GATEHOUSE_ADMIN_TOKEN and restart Gatehouse, or add a console person with gatehouse admin add <email> --role admin.',
+          },
+          503,
+        ),
       );
     }
     const id = getCookie(c, cookieName(c));
-    const csrf = id && id.length <= 100 ? await sessions.touch(id, idleMs) : null;
-    if (csrf === null) {
-      return c.json(
-        {
-          error:
-            'Only a Gatehouse admin can approve an app connection: log in to the console with the admin token first. A person who is not an admin cannot complete this connection; ask an admin to approve it.',
-        },
-        401,
+    const session = id && id.length <= 100 ? await sessions.touch(id, idleMs) : null;
+    const identity = session ? await sessionIdentity(options.people, session) : null;
+    if (!session || !identity) {
+      return refuse(
+        c.json(
+          {
+            error:
+              'Only a Gatehouse admin can approve an app connection: log in to the console first. A person who is not an admin cannot complete this connection; ask an admin to approve it.',
+          },
+          401,
+        ),
       );
     }
-    if (change && !sameSecret(c.req.header('x-csrf-token') ?? '', csrf)) {
-      return c.json(
-        { error: 'Missing or wrong X-CSRF-Token: reload the console and try again.' },
-        403,
+    if (change && !sameSecret(c.req.header('x-csrf-token') ?? '', session.csrf)) {
+      return refuse(
+        c.json({ error: 'Missing or wrong X-CSRF-Token: reload the console and try again.' }, 403),
       );
     }
-    return null;
+    if (identity.role !== 'admin') {
+      await options.people.refused(
+        identity,
+        `${c.req.method} /oauth/interaction (an app connection)`,
+        'admin',
+      );
+      return refuse(
+        c.json(
+          {
+            error: `Only a Gatehouse admin can approve an app connection, and ${identity.person?.email ?? 'you'} signed in as ${identity.role}: ask an admin to approve it.`,
+          },
+          403,
+        ),
+      );
+    }
+    return { identity };
   }
 
   app.get('/oauth/interaction/:uid', (c) => {
@@ -112,8 +139,8 @@ export function createOAuthServerRoutes(options: OAuthServerRoutesOptions): Hono
   });
 
   app.get('/oauth/interaction/:uid/details', async (c) => {
-    const refused = await admin(c, false);
-    if (refused) return refused;
+    const asking = await admin(c, false);
+    if ('refused' in asking) return asking.refused;
     const found = await server.details(c.req.raw, c.req.param('uid'));
     if (!found.ok) return c.json({ error: found.error.message }, found.error.status);
     const r = found.value;
@@ -131,8 +158,8 @@ export function createOAuthServerRoutes(options: OAuthServerRoutesOptions): Hono
   });
 
   app.post('/oauth/interaction/:uid/decision', async (c) => {
-    const refused = await admin(c, true);
-    if (refused) return refused;
+    const asking = await admin(c, true);
+    if ('refused' in asking) return asking.refused;
     const text = await c.req.text();
     let raw: unknown;
     try {
@@ -154,7 +181,7 @@ export function createOAuthServerRoutes(options: OAuthServerRoutesOptions): Hono
       parsed.data.decision === 'approve'
         ? { decision: 'approve' as const, agentId: parsed.data.agent_id }
         : { decision: 'deny' as const };
-    const done = await server.decide(c.req.raw, c.req.param('uid'), decision, 'admin:console');
+    const done = await server.decide(c.req.raw, c.req.param('uid'), decision, asking.identity.by);
     if (!done.ok) return c.json({ error: done.error.message }, done.error.status);
     return c.json({ redirect_to: done.value.redirectTo });
   });

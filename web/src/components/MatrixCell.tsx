@@ -5,6 +5,8 @@
 // a granted group except by narrowing the group.
 import type { AdminResponse } from '../../../src/surfaces/admin/contracts';
 
+import { useCan } from '../session';
+
 import { LevelControl, type Level } from './LevelControl';
 
 type MatrixData = AdminResponse<'GET /admin/api/matrix'>;
@@ -45,6 +47,7 @@ export function MatrixCell(props: {
 }) {
   const { agent: a, target: t, pending, outbound, onSet } = props;
   const { own, groupLevel, inherited, governing, level } = cellState(a, t, pending);
+  const canChange = useCan('admin');
   const label = `${a.name}: ${t.target}`;
   const action = t.kind === 'action';
   // Off here would only remove this action's own grant, and the group's level would still apply.
@@ -76,56 +79,58 @@ export function MatrixCell(props: {
 
   return (
     <td className={inherited ? 'cell inherited' : 'cell'}>
-      <LevelControl
-        label={label}
-        value={level}
-        inherited={inherited !== undefined}
-        unavailable={unavailable}
-        describedBy={describedBy}
-        onChange={choose}
-      />
-      {inherited && (
-        <span className="inherits" id={describedBy}>
-          inherits {inherited.level}
-          <span className="visually-hidden"> from the group {t.group}</span>
-        </span>
-      )}
-      {own && action && groupLevel !== 'off' && (
-        <button
-          type="button"
-          className="link"
-          aria-label={`${label}: use the group's level (${groupLevel})`}
-          title={`Remove ${t.target}'s own grant; it inherits ${t.group}=${groupLevel}.`}
-          onClick={() => onSet(null)}
-        >
-          use group ({groupLevel})
-        </button>
-      )}
-      {effective && level !== 'off' && !effective.callable && (
-        <span className="status denied">denied: writes need full</span>
-      )}
-      {level !== 'off' && (
-        <label className="check" title={pinNote}>
-          <input
-            type="checkbox"
-            aria-label={`${label} needs approval`}
-            checked={base.approval}
-            onChange={(e) => onSet({ ...base, approval: e.target.checked, no_approval: false })}
-          />
-          approval
-        </label>
-      )}
-      {level === 'full' && outbound && (
-        <label className="check" title={pinNote}>
-          <input
-            type="checkbox"
-            aria-label={`${label} sends without approval`}
-            checked={base.no_approval}
-            onChange={(e) => onSet({ ...base, no_approval: e.target.checked, approval: false })}
-          />
-          outbound without approval
-        </label>
-      )}
+      <fieldset className="bare" disabled={!canChange}>
+        <LevelControl
+          label={label}
+          value={level}
+          inherited={inherited !== undefined}
+          unavailable={unavailable}
+          describedBy={describedBy}
+          onChange={choose}
+        />
+        {inherited && (
+          <span className="inherits" id={describedBy}>
+            inherits {inherited.level}
+            <span className="visually-hidden"> from the group {t.group}</span>
+          </span>
+        )}
+        {own && action && groupLevel !== 'off' && (
+          <button
+            type="button"
+            className="link"
+            aria-label={`${label}: use the group's level (${groupLevel})`}
+            title={`Remove ${t.target}'s own grant; it inherits ${t.group}=${groupLevel}.`}
+            onClick={() => onSet(null)}
+          >
+            use group ({groupLevel})
+          </button>
+        )}
+        {effective && level !== 'off' && !effective.callable && (
+          <span className="status denied">denied: writes need full</span>
+        )}
+        {level !== 'off' && (
+          <label className="check" title={pinNote}>
+            <input
+              type="checkbox"
+              aria-label={`${label} needs approval`}
+              checked={base.approval}
+              onChange={(e) => onSet({ ...base, approval: e.target.checked, no_approval: false })}
+            />
+            approval
+          </label>
+        )}
+        {level === 'full' && outbound && (
+          <label className="check" title={pinNote}>
+            <input
+              type="checkbox"
+              aria-label={`${label} sends without approval`}
+              checked={base.no_approval}
+              onChange={(e) => onSet({ ...base, no_approval: e.target.checked, approval: false })}
+            />
+            outbound without approval
+          </label>
+        )}
+      </fieldset>
     </td>
   );
 }

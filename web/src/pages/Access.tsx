@@ -15,6 +15,7 @@ import {
 } from '../components/MatrixCell';
 import { request } from '../api';
 import { useLoad, type Run } from '../hooks';
+import { RoleNote } from '../session';
 
 export function Access({ run }: { run: Run }) {
   const [data, reload] = useLoad(run, 'GET /admin/api/matrix');
@@ -132,6 +133,7 @@ export function Access({ run }: { run: Run }) {
         &quot;outbound without approval&quot;. people.reveal allows personal emails, phones and
         waterfalls.
       </p>
+      <RoleNote needed="admin" what="changing a grant" />
       <div className="toolbar">
         <label className="search">
           Find an action

@@ -5,6 +5,7 @@ import type { AdminResponse } from '../../../src/surfaces/admin/contracts';
 
 import { request } from '../api';
 import { useLoad, type Run } from '../hooks';
+import { RoleNote, useCan } from '../session';
 import { When } from '../time';
 
 type AgentRow = AdminResponse<'GET /admin/api/agents'>['agents'][number];
@@ -75,6 +76,7 @@ export function Agents({ run }: { run: Run }) {
   const [data, reload] = useLoad(run, 'GET /admin/api/agents');
   const [name, setName] = useState('');
   const [issued, setIssued] = useState<{ name: string; token: string } | null>(null);
+  const canChange = useCan('admin');
   const create = async (e: FormEvent) => {
     e.preventDefault();
     const r = await run(() => request('POST /admin/api/agents', { body: { name } }));
@@ -97,78 +99,81 @@ export function Agents({ run }: { run: Run }) {
   };
   return (
     <>
-      <form className="inline" onSubmit={(e) => void create(e)}>
-        <label>
-          New agent name
-          <input value={name} onChange={(e) => setName(e.target.value)} required maxLength={64} />
-        </label>
-        <button type="submit">Create agent</button>
-      </form>
-      {issued && (
-        <div className="notice" role="status">
-          Token for <strong>{issued.name}</strong> (shown once; store it now):{' '}
-          <span className="token" data-testid="issued-token">
-            {issued.token}
-          </span>{' '}
-          <button type="button" onClick={() => void navigator.clipboard?.writeText(issued.token)}>
-            Copy
-          </button>{' '}
-          <button type="button" onClick={() => setIssued(null)}>
-            Done
-          </button>
-        </div>
-      )}
-      <table>
-        <thead>
-          <tr>
-            <th>Name</th>
-            <th>Token</th>
-            <th>Grants</th>
-            <th>Last used</th>
-            <th>Limits</th>
-            <th>Actions</th>
-          </tr>
-        </thead>
-        <tbody>
-          {data?.agents.map((a) => (
-            <tr key={a.id}>
-              <td>{a.name}</td>
-              <td>
-                <code>{a.token_prefix}…</code>
-              </td>
-              <td>
-                {a.grants
-                  .map((g) => `${g.target}=${g.level}${g.approval ? ' (approval)' : ''}`)
-                  .join(', ') || 'none'}
-              </td>
-              <td>
-                {a.revoked_at ? (
-                  <>
-                    revoked <When at={a.revoked_at} />
-                  </>
-                ) : (
-                  <When at={a.last_used_at} none="never" />
-                )}
-              </td>
-              <td>
-                <LimitsEditor agent={a} run={run} onSaved={() => void reload()} />
-              </td>
-              <td>
-                {!a.revoked_at && (
-                  <>
-                    <button type="button" onClick={() => void act(a.id, 'rotate', a.name)}>
-                      Rotate token
-                    </button>{' '}
-                    <button type="button" onClick={() => void act(a.id, 'revoke', a.name)}>
-                      Revoke
-                    </button>
-                  </>
-                )}
-              </td>
+      <RoleNote needed="admin" what="creating, limiting, rotating or revoking an agent" />
+      <fieldset className="bare" disabled={!canChange}>
+        <form className="inline" onSubmit={(e) => void create(e)}>
+          <label>
+            New agent name
+            <input value={name} onChange={(e) => setName(e.target.value)} required maxLength={64} />
+          </label>
+          <button type="submit">Create agent</button>
+        </form>
+        {issued && (
+          <div className="notice" role="status">
+            Token for <strong>{issued.name}</strong> (shown once; store it now):{' '}
+            <span className="token" data-testid="issued-token">
+              {issued.token}
+            </span>{' '}
+            <button type="button" onClick={() => void navigator.clipboard?.writeText(issued.token)}>
+              Copy
+            </button>{' '}
+            <button type="button" onClick={() => setIssued(null)}>
+              Done
+            </button>
+          </div>
+        )}
+        <table>
+          <thead>
+            <tr>
+              <th>Name</th>
+              <th>Token</th>
+              <th>Grants</th>
+              <th>Last used</th>
+              <th>Limits</th>
+              <th>Actions</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {data?.agents.map((a) => (
+              <tr key={a.id}>
+                <td>{a.name}</td>
+                <td>
+                  <code>{a.token_prefix}…</code>
+                </td>
+                <td>
+                  {a.grants
+                    .map((g) => `${g.target}=${g.level}${g.approval ? ' (approval)' : ''}`)
+                    .join(', ') || 'none'}
+                </td>
+                <td>
+                  {a.revoked_at ? (
+                    <>
+                      revoked <When at={a.revoked_at} />
+                    </>
+                  ) : (
+                    <When at={a.last_used_at} none="never" />
+                  )}
+                </td>
+                <td>
+                  <LimitsEditor agent={a} run={run} onSaved={() => void reload()} />
+                </td>
+                <td>
+                  {!a.revoked_at && (
+                    <>
+                      <button type="button" onClick={() => void act(a.id, 'rotate', a.name)}>
+                        Rotate token
+                      </button>{' '}
+                      <button type="button" onClick={() => void act(a.id, 'revoke', a.name)}>
+                        Revoke
+                      </button>
+                    </>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </fieldset>
     </>
   );
 }

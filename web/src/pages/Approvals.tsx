@@ -3,12 +3,14 @@ import { useState } from 'react';
 
 import { request } from '../api';
 import { useLoad, type Run } from '../hooks';
+import { RoleNote, useCan } from '../session';
 import { When } from '../time';
 
 export function Approvals({ run }: { run: Run }) {
   const [data, reload] = useLoad(run, 'GET /admin/api/approvals', { everyMs: 3000 });
   const [notes, setNotes] = useState<Record<string, string>>({});
   const [done, setDone] = useState<string | null>(null);
+  const canAnswer = useCan('approver');
   const answer = async (id: string, verb: 'approve' | 'reject') => {
     const options = { params: { id }, body: notes[id] ? { note: notes[id] } : {} };
     const r = await run(() =>
@@ -25,6 +27,7 @@ export function Approvals({ run }: { run: Run }) {
   };
   return (
     <>
+      <RoleNote needed="approver" what="answering a held call" />
       {done && (
         <p role="status" className="notice">
           {done}
@@ -41,20 +44,22 @@ export function Approvals({ run }: { run: Run }) {
           <p>
             Expires <When at={a.expires_at} />
           </p>
-          <label>
-            Note to the agent (optional)
-            <input
-              value={notes[a.id] ?? ''}
-              onChange={(e) => setNotes({ ...notes, [a.id]: e.target.value })}
-              maxLength={1000}
-            />
-          </label>{' '}
-          <button type="button" onClick={() => void answer(a.id, 'approve')}>
-            Approve
-          </button>{' '}
-          <button type="button" onClick={() => void answer(a.id, 'reject')}>
-            Reject
-          </button>
+          <fieldset className="bare" disabled={!canAnswer}>
+            <label>
+              Note to the agent (optional)
+              <input
+                value={notes[a.id] ?? ''}
+                onChange={(e) => setNotes({ ...notes, [a.id]: e.target.value })}
+                maxLength={1000}
+              />
+            </label>{' '}
+            <button type="button" onClick={() => void answer(a.id, 'approve')}>
+              Approve
+            </button>{' '}
+            <button type="button" onClick={() => void answer(a.id, 'reject')}>
+              Reject
+            </button>
+          </fieldset>
         </section>
       ))}
     </>
