@@ -42,7 +42,7 @@ export const commands: readonly Command[] = [
   {
     name: 'grant',
     summary: "Set an agent's level (off, read, full) on a group or action.",
-    run: async (args, io) => (await import('./commands/agents.js')).grantCommand(args, io),
+    run: async (args, io) => (await import('./commands/grant.js')).grantCommand(args, io),
   },
   {
     name: 'explain',

@@ -312,4 +312,31 @@ describe('the access matrix', () => {
     await page.getByRole('cell', { name: 'closer' }).waitFor();
     expect(await page.getByRole('table').count()).toBeGreaterThan(0);
   });
+  it('applies a role template in one click: the matrix changes and the audit records it', async () => {
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.getByRole('link', { name: 'Access matrix' }).click();
+    const templates = page.getByRole('region', { name: 'Role templates' });
+    await templates.getByLabel('Agent').selectOption({ label: 'closer' });
+    await templates.getByLabel('Template').selectOption({ label: 'Researcher' });
+    expect(await templates.textContent()).toMatch(
+      /Grants: people read, organizations read, news read\. Applying replaces closer's current grants/,
+    );
+    await templates.getByRole('button', { name: 'Apply Researcher to closer' }).click();
+    await templates
+      .getByRole('status')
+      .filter({ hasText: 'closer now has the Researcher grants' })
+      .waitFor();
+    // The matrix shows it: closer reads people, and its contacts grant is gone.
+    await expect.poll(() => checkedIn(cellControl('closer: people'))).toBe('Read');
+    expect(await checkedIn(cellControl('closer: contacts'))).toBe('Off');
+    expect(await storedGrant('closer', 'contacts')).toBeNull();
+    expect(await storedGrant('closer', 'organizations')).toMatchObject({ level: 'read' });
+    const audit = (await admin('GET', '/admin/api/audit?action=admin&limit=20')) as AuditPage;
+    const sentences = audit.records.map((r) => r.sentence);
+    expect(sentences).toContain(
+      'An admin (admin:console) applied the role template Researcher to closer: people=read, organizations=read, news=read.',
+    );
+    expect(sentences).toContain("An admin (admin:console) set closer's grant to contacts=off.");
+    await shot('access-template');
+  });
 });

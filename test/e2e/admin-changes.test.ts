@@ -108,6 +108,66 @@ describe('admin changes from the CLI', () => {
     );
   });
 
+  it('applies a role template: the grants become exactly its own, each change and the whole audited', async () => {
+    const { cli, start } = await deployment();
+    expect(
+      (await cli('agent', 'create', 'x', '--grant', 'deals=full', '--grant', 'people=full')).code,
+    ).toBe(0);
+    const applied = await cli('grant', 'x', '--template', 'researcher');
+    expect(applied.code, applied.err).toBe(0);
+    expect(applied.out).toMatch(/Grants now: .*news=read.*organizations=read.*people=read/);
+    const shown = JSON.parse((await cli('agent', 'show', 'x', '--json')).out) as {
+      grants: Array<{ target: string; level: string }>;
+    };
+    expect(shown.grants.map((gr) => `${gr.target}=${gr.level}`).sort()).toEqual([
+      'news=read',
+      'organizations=read',
+      'people=read',
+    ]);
+    const all = lines((await cli('audit', 'export', '--format', 'jsonl')).out).slice(1);
+    expect(all.map((l) => l.action)).toEqual([
+      'admin.grant',
+      'admin.grant',
+      'admin.grant',
+      'admin.grant',
+      'admin.template',
+    ]);
+    expect(all[0]!.sentence).toBe("An admin (cli:alice) set x's grant to deals=off.");
+    expect(all[4]!.sentence).toBe(
+      'An admin (cli:alice) applied the role template Researcher to x: people=read, organizations=read, news=read.',
+    );
+    const unknown = await cli('grant', 'x', '--template', 'root');
+    expect(unknown.code).toBe(1);
+    expect(unknown.err).toMatch(/No role template 'root': choose one of researcher, sdr-assistant/);
+
+    // Over the admin API: the matrix lists the templates, and applying one answers the agent.
+    const g = await start();
+    const bearer = { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' };
+    const matrix = (await (
+      await fetch(`${g.url}/admin/api/matrix`, { headers: bearer })
+    ).json()) as {
+      templates: Array<{ id: string }>;
+      agents: Array<{ id: string; name: string }>;
+    };
+    expect(matrix.templates.map((t) => t.id)).toContain('sdr-assistant');
+    const id = matrix.agents.find((a) => a.name === 'x')!.id;
+    const post = (body: unknown) =>
+      fetch(`${g.url}/admin/api/agents/${id}/template`, {
+        method: 'POST',
+        headers: bearer,
+        body: JSON.stringify(body),
+      });
+    expect((await post({ template: 'no-access' })).status).toBe(200);
+    expect((await post({ template: 'root' })).status).toBe(422);
+    expect((await post({ template: 'researcher', extra: true })).status).toBe(400);
+    const after = (await (
+      await fetch(`${g.url}/admin/api/matrix`, { headers: bearer })
+    ).json()) as {
+      agents: Array<{ name: string; grants: Record<string, unknown> }>;
+    };
+    expect(after.agents.find((a) => a.name === 'x')!.grants).toEqual({});
+  });
+
   it('a refused change leaves no record and says what to fix', async () => {
     const { cli } = await deployment();
     const missing = await cli('agent', 'limits', 'ghost', '--requests-per-minute', '3');

@@ -225,6 +225,24 @@ describe('the admin API contract, over HTTP', () => {
       body: { target: 'launch.missiles', level: 'full' },
     });
 
+    const templated = await call('POST /admin/api/agents/{id}/template', {
+      params: { id: spare.agent.id },
+      body: { template: 'researcher' },
+    });
+    expect(templated.agent.grants.map((g) => `${g.target}=${g.level}`).sort()).toEqual([
+      'news=read',
+      'organizations=read',
+      'people=read',
+    ]);
+    await refused('POST /admin/api/agents/{id}/template', 422, {
+      params: { id: spare.agent.id },
+      body: { template: 'root' },
+    });
+    await refused('POST /admin/api/agents/{id}/template', 404, {
+      params: { id: 'agt_nope' },
+      body: { template: 'researcher' },
+    });
+
     const limited = await call('PUT /admin/api/agents/{id}/limits', {
       params: { id: scout.agent.id },
       body: { credits_per_day: 500, requests_per_minute: 600, redact: ['email'] },

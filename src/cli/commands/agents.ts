@@ -112,7 +112,7 @@ function agentJson(agent: Agent, grants: Grant[]) {
   };
 }
 
-const grantText = (grants: Grant[]) =>
+export const grantText = (grants: Grant[]) =>
   grants.length
     ? grants
         .map(
@@ -329,74 +329,6 @@ export async function agentCommand(args: string[], io: CliIO): Promise<number> {
     default:
       throw new CliError(`unknown subcommand 'agent ${sub}' (see gatehouse agent --help)`, 2);
   }
-}
-
-const grantHelp = `Usage: gatehouse grant <agent> <group|action|people.reveal> <off|read|full> [--approval | --no-approval]
-
-Sets one grant. A per-action grant beats its group's grant; no grant means off.
-Actions that reach people outside the team (emails.send_now, sequences.approve, sequences.update,
-sequences.add_contacts) are held for an admin's approval by default, even under full.
-  gatehouse grant outreach-bot people read
-  gatehouse grant outreach-bot contacts.create full --approval
-  gatehouse grant outreach-bot sequences full --no-approval
-
-Options: --approval (every call under this grant waits for an admin)
-         --no-approval (outbound actions under this grant run without an admin's approval)
-         --db  --json  --help`;
-
-/** `gatehouse grant <agent> <target> <level> [--approval]` */
-export async function grantCommand(args: string[], io: CliIO): Promise<number> {
-  const { values, positionals } = parse('grant', args, {
-    ...storeOptions,
-    approval: { type: 'boolean', default: false },
-    'no-approval': { type: 'boolean', default: false },
-  });
-  if (values.help) {
-    io.out(grantHelp);
-    return 0;
-  }
-  const [agentName, target, level] = positionals;
-  if (!agentName || !target || !level)
-    throw new CliError(
-      'usage: gatehouse grant <agent> <target> <off|read|full> [--approval | --no-approval]',
-      2,
-    );
-  const noApproval = values['no-approval'];
-  if (values.approval && noApproval)
-    throw new CliError('--approval and --no-approval contradict each other: choose one', 2);
-  const parsed = parseGrantFlag(`${target}=${level}`);
-  return withStore(io, values, async (store) => {
-    const set = await createAdminChanges({ store }).setGrant(
-      agentName,
-      { target: parsed.target, level: parsed.level, approval: values.approval, noApproval },
-      cliActor(io.env),
-    );
-    if (!set.ok) throw new CliError(set.error.message);
-    const { agent, grants } = set.value;
-    if (values.json)
-      io.out(
-        JSON.stringify({
-          agent: agent.name,
-          grant: {
-            target: parsed.target,
-            level: parsed.level,
-            approval: values.approval,
-            no_approval: noApproval,
-          },
-          grants: grants.map((g) => ({
-            target: g.target,
-            level: g.level,
-            approval: g.requiresApproval,
-            no_approval: g.noApproval,
-          })),
-        }),
-      );
-    else
-      io.out(
-        `${agent.name}: ${parsed.target}=${parsed.level}${values.approval ? ' (approval required)' : noApproval ? ' (outbound actions without approval)' : ''}. Grants now: ${grantText(grants)}`,
-      );
-    return 0;
-  });
 }
 
 const explainHelp = `Usage: gatehouse explain <agent> <action> [--params JSON]

@@ -6,6 +6,8 @@ import { err, ok, type Result } from '../../core/result.js';
 import type { StoredAlert } from '../../ports/alerts.js';
 import type { Agent, Grant, GrantLevel, Store } from '../../store/index.js';
 
+import { roleTemplate, roleTemplates } from './templates.js';
+
 /**
  * Who made a change: `cli:<os user>`, `admin:console` or `admin:api`. The part before the colon
  * is the audit record's surface.
@@ -64,6 +66,15 @@ export interface AdminChanges {
     limits: LimitsChange,
     by: AdminActor,
   ): Promise<Result<Agent, AdminChangeProblem>>;
+  /**
+   * Makes the agent's grants exactly the template's: grants it does not name are removed. Each
+   * change is its own admin.grant record, and one admin.template record names the template.
+   */
+  applyTemplate(
+    idOrName: string,
+    templateId: string,
+    by: AdminActor,
+  ): Promise<Result<{ agent: Agent; grants: Grant[] }, AdminChangeProblem>>;
   /**
    * Acknowledges an anomaly alert, once: a second acknowledgement changes nothing and says who
    * acknowledged it first (`already` true), and writes no record.
@@ -157,7 +168,7 @@ export function createAdminChanges(deps: {
     params: Record<string, unknown> = {},
   ) => recordAdminChange(store.audit, now, by, { agent, target: agent.name }, verb, did, params);
 
-  return {
+  const changes: AdminChanges = {
     async createAgent(input, by) {
       const grants = input.grants.filter((g) => g.level !== 'off');
       const created = await store.agents.create({
@@ -236,6 +247,41 @@ export function createAdminChanges(deps: {
       return ok({ agent, grants: await store.grants.list(agent.id) });
     },
 
+    async applyTemplate(idOrName, templateId, by) {
+      const template = roleTemplate(templateId);
+      if (!template) {
+        return err({
+          code: 'invalid',
+          message: `No role template '${templateId.slice(0, 64)}': choose one of ${roleTemplates.map((t) => t.id).join(', ')}.`,
+        });
+      }
+      const agent = await store.agents.get(idOrName);
+      if (!agent) return notFound(idOrName);
+      if (agent.revokedAt !== null) {
+        return err({
+          code: 'conflict',
+          message: `${agent.name} is revoked; its grants are kept as they were.`,
+        });
+      }
+      const named = new Set(template.grants.map((g) => g.target));
+      const stale = (await store.grants.list(agent.id)).filter((g) => !named.has(g.target));
+      for (const change of [
+        ...stale.map((g) => ({ target: g.target, level: 'off' as const })),
+        ...template.grants,
+      ]) {
+        const done = await changes.setGrant(agent.id, change, by);
+        if (!done.ok) return done;
+      }
+      await record(
+        by,
+        agent,
+        'template',
+        `applied the role template ${template.title} to ${agent.name}: ${template.grants.map(grantWords).join(', ') || 'no grants'}`,
+        { template: template.id },
+      );
+      return ok({ agent, grants: await store.grants.list(agent.id) });
+    },
+
     async setLimits(idOrName, limits, by) {
       const words = limitsWords(limits);
       if (!words) {
@@ -290,4 +336,5 @@ export function createAdminChanges(deps: {
       return ok({ alert: a, already: false });
     },
   };
+  return changes;
 }

@@ -197,6 +197,22 @@ export const adminMatrixSchema = z.strictObject({
       ),
     }),
   ),
+  /** Role templates: grants for a kind of agent, applied in one step (they replace its grants). */
+  templates: z.array(
+    z.strictObject({
+      id: z.string(),
+      title: z.string(),
+      description: z.string(),
+      grants: z.array(
+        z.strictObject({
+          target: z.string(),
+          level: z.enum(levels),
+          approval: z.boolean(),
+          no_approval: z.boolean(),
+        }),
+      ),
+    }),
+  ),
 });
 export type AdminMatrix = z.infer<typeof adminMatrixSchema>;
 
@@ -342,6 +358,12 @@ export interface AdminServices {
   setGrant(
     agentId: string,
     grant: AdminGrant,
+    by: AdminBy,
+  ): Promise<Result<AdminAgentChange, AdminProblem>>;
+  /** Makes the agent's grants exactly a role template's (each change audited). */
+  applyTemplate(
+    agentId: string,
+    template: string,
     by: AdminBy,
   ): Promise<Result<AdminAgentChange, AdminProblem>>;
   audit(query: AdminAuditQuery): Promise<AdminAuditPage>;

@@ -18,6 +18,7 @@ import type { Agent, AuditDecision, AuditFilters } from '../../store/index.js';
 import type { Config } from '../../config/config.js';
 
 import { csvHeader, exportLine } from './audit-export.js';
+import { roleTemplates } from './templates.js';
 import {
   describeConnection,
   iso,
@@ -247,7 +248,24 @@ export function createAdminServices(deps: {
           };
         }),
         agents: rows,
+        templates: roleTemplates.map((t) => ({
+          id: t.id,
+          title: t.title,
+          description: t.description,
+          grants: t.grants.map((g) => ({
+            target: g.target,
+            level: g.level,
+            approval: g.approval ?? false,
+            no_approval: g.noApproval ?? false,
+          })),
+        })),
       };
+    },
+
+    async applyTemplate(id, template, by) {
+      const applied = await changes.applyTemplate(id, template, by);
+      if (!applied.ok) return err(problem(applied.error));
+      return ok({ agent: await agentView(applied.value.agent) });
     },
 
     async setGrant(id, grant, by) {

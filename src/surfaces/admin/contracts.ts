@@ -40,6 +40,7 @@ export const grantBody = z.strictObject({
   /** Outbound actions under this grant run without the approval they need by default. */
   no_approval: z.boolean().default(false),
 });
+export const templateBody = z.strictObject({ template: z.string().min(1).max(64) });
 export const createAgentBody = z.strictObject({
   name: z.string().min(1).max(64),
   description: z.string().max(500).optional(),
@@ -306,6 +307,16 @@ export const adminRoutes = [
     response: adminAgentChangeSchema,
     refusals: [404, 409, 422],
   },
+  {
+    method: 'post',
+    path: '/admin/api/agents/{id}/template',
+    summary:
+      "Apply a role template (GET /admin/api/matrix lists them): the agent's grants become exactly the template's; each change is audited as admin.grant, the whole as admin.template.",
+    body: templateBody,
+    response: adminAgentChangeSchema,
+    refusals: [404, 409, 422],
+  },
+
   {
     method: 'put',
     path: '/admin/api/agents/{id}/limits',

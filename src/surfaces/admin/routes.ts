@@ -45,6 +45,7 @@ import {
   oauthBody,
   requiredRole,
   roleAllows,
+  templateBody,
   usageQuery,
   type AdminResponse,
   type ProblemResponse,
@@ -323,6 +324,14 @@ export function createAdminRoutes(options: AdminOptions): Hono {
     const done = await services.setGrant(c.req.param('id'), parsed.value, by(c));
     return done.ok
       ? c.json(done.value satisfies AdminResponse<'PUT /admin/api/agents/{id}/grants'>)
+      : problem(c, done.error);
+  });
+  app.post('/admin/api/agents/:id/template', async (c) => {
+    const parsed = await body(c, templateBody);
+    if (!parsed.ok) return parsed.response;
+    const done = await services.applyTemplate(c.req.param('id'), parsed.value.template, by(c));
+    return done.ok
+      ? c.json(done.value satisfies AdminResponse<'POST /admin/api/agents/{id}/template'>)
       : problem(c, done.error);
   });
   app.put('/admin/api/agents/:id/limits', async (c) => {

@@ -6,6 +6,7 @@ import { useRef, useState } from 'react';
 
 import { AgentPolicy } from '../components/AgentPolicy';
 import { EffectBadges } from '../components/EffectBadges';
+import { TemplatePicker } from '../components/TemplatePicker';
 import {
   MatrixCell,
   type Cell,
@@ -156,6 +157,14 @@ export function Access({ run }: { run: Run }) {
           </select>
         </label>
       </div>
+      <TemplatePicker
+        data={data}
+        agentId={chosen ? only : ''}
+        run={run}
+        onApplied={async () => {
+          await reload();
+        }}
+      />
       {chosen && (
         <AgentPolicy agent={chosen} targets={data.targets} matches={matches} searching={q !== ''} />
       )}
