@@ -13,6 +13,7 @@ import { getAction } from '../../src/catalog/index.js';
 import {
   adminRoutes,
   auditExportLine,
+  auditStreamEvent,
   openApiResponse,
   problemResponse,
   type AdminEndpoint,
@@ -372,9 +373,13 @@ describe('the admin API contract, over HTTP', () => {
     const overview = await call('GET /admin/api/overview');
     expect(overview.today.calls).toBeGreaterThanOrEqual(4);
     expect(overview.today.denials).toBeGreaterThanOrEqual(1);
-    expect(overview.headroom.map((r) => r.action)).toEqual(
+    // Every action's bucket; the ones Apollo was called for are marked used.
+    expect(overview.headroom.filter((r) => r.used).map((r) => r.action)).toEqual(
       expect.arrayContaining(['people.search', 'contacts.create']),
     );
+    expect(overview.headroom.find((r) => r.action === 'deals.create')?.used).toBe(false);
+    expect(overview.recent_denials.length).toBeGreaterThanOrEqual(1);
+    expect(overview.recent_denials.every((r) => r.decision === 'denied')).toBe(true);
     expect(overview.pending_approvals).toBe(0);
   });
 
@@ -432,6 +437,46 @@ describe('the admin API contract, over HTTP', () => {
     expect(header).toEqual(Object.keys(auditExportLine.shape).filter((k) => !jsonOnly.has(k)));
     expect(rows.map((r) => r[0])).toEqual(lines.map((l) => l.id));
     covered.add('GET /admin/api/audit/export');
+
+    // The stream: its first event names the newest matching record, and a new one sends another.
+    const streaming = new AbortController();
+    const stream = await fetch(`${server.url}/admin/api/audit/stream?agent=scout`, {
+      headers: { authorization: `Bearer ${adminToken}` },
+      signal: streaming.signal,
+    });
+    expect(stream.status).toBe(200);
+    expect(stream.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    const reader = stream.body!.pipeThrough(new TextDecoderStream()).getReader();
+    let buffered = '';
+    const nextEvent = async () => {
+      for (;;) {
+        const end = buffered.indexOf('\n\n');
+        if (end >= 0) {
+          const block = buffered.slice(0, end);
+          buffered = buffered.slice(end + 2);
+          const data = /^data: (.*)$/m.exec(block)?.[1];
+          if (data !== undefined) {
+            expect(block).toMatch(/^event: audit$/m);
+            return auditStreamEvent.parse(JSON.parse(data));
+          }
+          continue;
+        }
+        const { value, done } = await reader.read();
+        if (done) throw new Error('the audit stream ended');
+        buffered += value;
+      }
+    };
+    const scoutNewest = await call('GET /admin/api/audit', {
+      query: { agent: 'scout', limit: '1' },
+    });
+    expect((await nextEvent()).newest).toBe(scoutNewest.records[0]!.id);
+    expect((await agentCall(agents.scout!.token, 'contacts.search', {})).status).toBe(403);
+    const after = await nextEvent();
+    const latest = await call('GET /admin/api/audit', { query: { agent: 'scout', limit: '1' } });
+    expect(after.newest).toBe(latest.records[0]!.id);
+    expect(after.newest).not.toBe(scoutNewest.records[0]!.id);
+    streaming.abort();
+    covered.add('GET /admin/api/audit/stream');
   });
 
   it("starts connecting Apollo over OAuth and refuses a scope Apollo doesn't have", async () => {

@@ -151,10 +151,13 @@ export const adminOverviewSchema = z.strictObject({
   /** Things an admin should fix: a failing OAuth refresh, credentials past their rotation age. */
   warnings: z.array(z.string()),
   alerts: z.array(adminAlertSchema),
-  /** The actions this process has called Apollo for, with each pacing bucket's state. */
+  /** The five newest denied calls. */
+  recent_denials: z.array(z.lazy(() => adminAuditRecordSchema)),
+  /** Every action's pacing bucket; `used`: a call counted in one of its windows (Apollo's day). */
   headroom: z.array(
     z.strictObject({
       action: z.string(),
+      used: z.boolean(),
       snapshot: z.strictObject({
         bucket: z.string(),
         windows: z.record(z.enum(windows), headroomWindowSchema),

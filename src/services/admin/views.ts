@@ -125,15 +125,20 @@ export function createAdminServices(deps: {
       const t = now();
       const since = utcDay(t).start;
       const info = await store.connection.info();
-      const [calls, denials, credits, pending] = await Promise.all([
+      const [calls, denials, credits, pending, recentDenials] = await Promise.all([
         store.audit.count({ since, adminChanges: 'exclude' }),
         store.audit.count({ since, decision: 'denied', adminChanges: 'exclude' }),
         store.audit.sumCredits({ since, adminChanges: 'exclude' }),
         gateway.listApprovals({ states: ['pending'], limit: 1000 }),
+        store.audit.query({ decision: 'denied', adminChanges: 'exclude', limit: 5 }),
       ]);
+      // "Used" is a call counted in one of the action's windows; the longest is Apollo's day.
+      // (Counted by this process's pacer; with Redis the counts are every replica's.)
       const headroom = actions.flatMap((a) => {
         const snapshot = gateway.headroom(a.id);
-        return snapshot ? [{ action: a.id, snapshot }] : [];
+        if (!snapshot) return [];
+        const used = Object.values(snapshot.windows).some((w) => w.sent > 0);
+        return [{ action: a.id, used, snapshot }];
       });
       return {
         connection: info
@@ -154,6 +159,7 @@ export function createAdminServices(deps: {
           ...(await staleSecrets(store, deps.config, t)).warnings.map((w) => w.message),
         ],
         alerts: (await store.alerts.list({ limit: 10 })).map(publicAlert),
+        recent_denials: recentDenials.records.map(publicAuditRecord),
         headroom,
       };
     },

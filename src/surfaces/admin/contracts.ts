@@ -83,6 +83,12 @@ export const auditQuery = z.strictObject({
 export const exportQuery = auditQuery
   .omit({ limit: true, before: true })
   .extend({ format: z.enum(['csv', 'jsonl']) });
+export const streamQuery = auditQuery.omit({ limit: true, before: true });
+/** One event of the audit stream: the trail changed where the filters look (see `newest`). */
+export const auditStreamEvent = z.strictObject({
+  /** The newest matching record's id (null: none yet). */
+  newest: z.string().nullable(),
+});
 export const oauthBody = z.strictObject({
   client_id: z.string().min(1).max(200),
   client_secret: z.string().min(1).max(500),
@@ -197,6 +203,8 @@ export interface AdminRoute {
   readonly status?: 201;
   /** The answer is a file: CSV, or JSON lines each parsing with `response`. */
   readonly download?: true;
+  /** The answer is a stream of server-sent events, each one's data parsing with `response`. */
+  readonly stream?: true;
   /** The refusals this route may answer besides the ones every route may (input, credential). */
   readonly refusals?: readonly (AdminProblem['status'] | 401 | 429)[];
   /** True for the routes that need no admin credential (logging in, this document). */
@@ -332,6 +340,15 @@ export const adminRoutes = [
     summary: 'Audit records, newest first, filtered; page with `before`.',
     query: auditQuery,
     response: adminAuditPageSchema,
+  },
+  {
+    method: 'get',
+    path: '/admin/api/audit/stream',
+    summary:
+      'Server-sent events: an `audit` event whenever the records the filters match change (a new record, an outcome), at once and then within a second; re-read GET /admin/api/audit then. A comment every 15 s keeps proxies from closing it.',
+    query: streamQuery,
+    response: auditStreamEvent,
+    stream: true,
   },
   {
     method: 'get',

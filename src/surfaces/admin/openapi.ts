@@ -25,6 +25,7 @@ import {
   alertsResponse,
   approvalsResponse,
   auditExportLine,
+  auditStreamEvent,
   loggedOutResponse,
   oauthStartResponse,
   openApiResponse,
@@ -49,6 +50,7 @@ for (const [id, schema] of Object.entries({
   Approval: adminApprovalSchema,
   ApprovalList: approvalsResponse,
   AuditExportLine: auditExportLine,
+  AuditStreamEvent: auditStreamEvent,
   AuditPage: adminAuditPageSchema,
   AuditDetail: adminAuditDetailSchema,
   AuditRecord: adminAuditRecordSchema,
@@ -102,17 +104,24 @@ export function adminOpenApi(): z.infer<typeof openApiResponse> {
             .properties ?? {},
         ).map(([name, schema]) => ({ name, in: 'query', required: false, schema }))
       : [];
-    const success = r.download
+    const success = r.stream
       ? {
-          description: 'A download: CSV with a header line, or one JSON object a line',
+          description: "Server-sent events; each event's data is JSON",
           content: {
-            'text/csv': { schema: { type: 'string' } },
-            'application/x-ndjson': {
-              schema: { type: 'string', description: 'Each line is an AuditExportLine.' },
-            },
+            'text/event-stream': { schema: { type: 'string' }, 'x-event-data': ref(r.response) },
           },
         }
-      : { description: 'OK', content: { 'application/json': { schema: ref(r.response) } } };
+      : r.download
+        ? {
+            description: 'A download: CSV with a header line, or one JSON object a line',
+            content: {
+              'text/csv': { schema: { type: 'string' } },
+              'application/x-ndjson': {
+                schema: { type: 'string', description: 'Each line is an AuditExportLine.' },
+              },
+            },
+          }
+        : { description: 'OK', content: { 'application/json': { schema: ref(r.response) } } };
     const refusals = [
       ...(r.body || r.query ? [400] : []),
       ...(r.open ? [] : [401]),

@@ -13,6 +13,7 @@ import { randomBytes } from 'node:crypto';
 
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
+import { streamSSE } from 'hono/streaming';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { z } from 'zod';
 
@@ -31,6 +32,7 @@ import { oauthBindingCookie, oauthCallbackPath } from '../oauth/routes.js';
 import { sameSecret, type AdminAuth } from './admin-auth.js';
 import { routeFor, sessionIdentity } from './identity.js';
 import { adminOpenApi } from './openapi.js';
+import type { auditStreamEvent } from './contracts.js';
 import {
   adminRoutes,
   alertsQuery,
@@ -45,6 +47,7 @@ import {
   oauthBody,
   requiredRole,
   roleAllows,
+  streamQuery,
   templateBody,
   usageQuery,
   type AdminResponse,
@@ -379,6 +382,37 @@ export function createAdminRoutes(options: AdminOptions): Hono {
     return c.json(
       (await services.audit(parsed.data)) satisfies AdminResponse<'GET /admin/api/audit'>,
     );
+  });
+  app.get('/admin/api/audit/stream', (c) => {
+    const parsed = streamQuery.safeParse(c.req.query());
+    if (!parsed.success) return invalid(c, parsed.error);
+    const filters = parsed.data;
+    return streamSSE(c, async (stream) => {
+      // The trail is the database's, shared by every replica: looking at it once a second sees
+      // records written anywhere. An event goes out only when what the filters match changed.
+      let last = '';
+      let quietSince = now();
+      const ends = now() + idleMs;
+      while (!stream.aborted && !stream.closed && now() < ends) {
+        const page = await services.audit({ ...filters, limit: 50 });
+        const event = {
+          newest: page.records[0]?.id ?? null,
+        } satisfies z.infer<typeof auditStreamEvent>;
+        // A new record, or an outcome arriving (status, credits, a decision answered).
+        const signature = page.records
+          .map((r) => `${r.id}:${r.decision}:${r.upstream_status}:${r.credits}:${r.error_code}`)
+          .join(',');
+        if (signature !== last) {
+          last = signature;
+          quietSince = now();
+          await stream.writeSSE({ event: 'audit', data: JSON.stringify(event) });
+        } else if (now() - quietSince >= 15_000) {
+          quietSince = now();
+          await stream.write(': still here\n\n');
+        }
+        await stream.sleep(1000);
+      }
+    });
   });
   const auditIdPattern = /^aud_[0-9A-Za-z]{26}$/;
   app.get('/admin/api/audit/:id', async (c) => {
