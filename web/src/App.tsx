@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 
 import { Access } from './pages/Access';
+import { AgentPage } from './pages/AgentPage';
 import { Agents } from './pages/Agents';
 import { Approvals } from './pages/Approvals';
 import { Audit } from './pages/Audit';
@@ -24,9 +25,23 @@ const titles: Record<Page, string> = {
   usage: 'Usage',
 };
 
-function pageFromHash(): Page {
-  const h = window.location.hash.replace(/^#\/?/, '') as Page;
-  return pages.includes(h) ? h : 'overview';
+/** A console page, and for `#/agents/<name>` the agent's name (URL-decoded). */
+interface Route {
+  page: Page;
+  agent?: string;
+}
+
+function routeFromHash(): Route {
+  const h = window.location.hash.replace(/^#\/?/, '');
+  const agent = /^agents\/(.+)$/.exec(h)?.[1];
+  if (agent !== undefined) {
+    try {
+      return { page: 'agents', agent: decodeURIComponent(agent) };
+    } catch {
+      return { page: 'agents', agent };
+    }
+  }
+  return { page: pages.includes(h as Page) ? (h as Page) : 'overview' };
 }
 
 export function App() {
@@ -36,11 +51,12 @@ export function App() {
     setWho(w);
     setState('in');
   };
-  const [page, setPage] = useState<Page>(pageFromHash());
+  const [route, setRoute] = useState<Route>(routeFromHash);
+  const page = route.page;
 
   useEffect(() => {
     void api.resume().then((w) => (w ? signedIn(w) : setState('out')));
-    const onHash = () => setPage(pageFromHash());
+    const onHash = () => setRoute(routeFromHash());
     window.addEventListener('hashchange', onHash);
     return () => window.removeEventListener('hashchange', onHash);
   }, []);
@@ -76,8 +92,15 @@ export function App() {
           {(run) => (
             <>
               <SimulatedBanner run={run} />
-              <h2>{titles[page]}</h2>
-              <PageFor page={page} run={run} />
+              {route.agent !== undefined ? (
+                // The agent's page has its name for a heading; a new name starts it afresh.
+                <AgentPage key={route.agent} name={route.agent} run={run} />
+              ) : (
+                <>
+                  <h2>{titles[page]}</h2>
+                  <PageFor page={page} run={run} />
+                </>
+              )}
             </>
           )}
         </Guard>

@@ -1,97 +1,78 @@
-// The agents page: create (token shown once), rotate, revoke, and each agent's limits.
+// The agents page: every agent (each name opens its page), rotate and revoke, and creating one with
+// a name, a description and its grants; the new agent's page then shows its token once and is
+// where its budgets and limits are set.
 import { useState, type FormEvent } from 'react';
 
-import type { AdminResponse } from '../../../src/surfaces/admin/contracts';
-
+import { GrantsChooser, grantsOf, type Chosen } from '../agent/GrantsChooser';
+import { agentHref, handOff, IssuedToken, type Issued } from '../agent/IssuedToken';
+import { LimitsEditor } from '../agent/LimitsEditor';
 import { request } from '../api';
 import { useLoad, type Run } from '../hooks';
 import { RoleNote, useCan } from '../session';
 import { When } from '../time';
 
-type AgentRow = AdminResponse<'GET /admin/api/agents'>['agents'][number];
-
-/** "" → null (no limit); otherwise the number typed. */
-const limitValue = (text: string): number | null => (text.trim() === '' ? null : Number(text));
-
-/** An agent's limits: credit budgets, requests per minute and the fields removed from answers. */
-function LimitsEditor(props: { agent: AgentRow; run: Run; onSaved: () => void }) {
-  const a = props.agent;
-  const [day, setDay] = useState(a.credit_budget_day?.toString() ?? '');
-  const [month, setMonth] = useState(a.credit_budget_month?.toString() ?? '');
-  const [rpm, setRpm] = useState(a.requests_per_minute?.toString() ?? '');
-  const [redact, setRedact] = useState(a.redacted_fields.join(', '));
-  const save = async (e: FormEvent) => {
+function CreateAgent({ run }: { run: Run }) {
+  const [matrix] = useLoad(run, 'GET /admin/api/matrix');
+  const [name, setName] = useState('');
+  const [description, setDescription] = useState('');
+  const [chosen, setChosen] = useState<Chosen>({});
+  const create = async (e: FormEvent) => {
     e.preventDefault();
-    const r = await props.run(() =>
-      request('PUT /admin/api/agents/{id}/limits', {
-        params: { id: a.id },
+    const r = await run(() =>
+      request('POST /admin/api/agents', {
         body: {
-          credits_per_day: limitValue(day),
-          credits_per_month: limitValue(month),
-          requests_per_minute: limitValue(rpm),
-          redact: redact
-            .split(',')
-            .map((f) => f.trim())
-            .filter(Boolean),
+          name,
+          ...(description.trim() ? { description: description.trim() } : {}),
+          grants: grantsOf(chosen),
         },
       }),
     );
-    if (r) props.onSaved();
+    if (!r) return;
+    // Its page shows the token (once) and is where its budgets and limits are set.
+    handOff({ agentId: r.agent.id, name: r.agent.name, token: r.token });
+    window.location.hash = agentHref(r.agent.name);
   };
   return (
-    <details>
-      <summary>
-        Limits: {a.requests_per_minute ?? 'no'} req/min
-        {a.redacted_fields.length ? `, hides ${a.redacted_fields.join(', ')}` : ''}
-      </summary>
-      <form className="limits" aria-label={`Limits of ${a.name}`} onSubmit={(e) => void save(e)}>
+    <form className="create-agent" aria-label="New agent" onSubmit={(e) => void create(e)}>
+      <div className="fields">
         <label>
-          Credits per day
-          <input type="number" min={0} value={day} onChange={(e) => setDay(e.target.value)} />
-        </label>
-        <label>
-          Credits per month
-          <input type="number" min={0} value={month} onChange={(e) => setMonth(e.target.value)} />
-        </label>
-        <label>
-          Requests per minute
-          <input type="number" min={1} value={rpm} onChange={(e) => setRpm(e.target.value)} />
-        </label>
-        <label>
-          Redact fields
+          New agent name
           <input
-            value={redact}
-            placeholder="email, phone_numbers"
-            onChange={(e) => setRedact(e.target.value)}
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+            required
+            maxLength={64}
+            pattern="[A-Za-z0-9._\-]([A-Za-z0-9 ._\-]{0,62}[A-Za-z0-9._\-])?"
+            title="Letters, digits, dot, dash, underscore; spaces inside"
           />
         </label>
-        <button type="submit">Save limits</button>
-        <small>Empty: no limit. Every change is in the audit trail.</small>
-      </form>
-    </details>
+        <label className="wide">
+          Description (optional)
+          <input
+            value={description}
+            onChange={(e) => setDescription(e.target.value)}
+            maxLength={500}
+            placeholder="What it is for, who runs it"
+          />
+        </label>
+      </div>
+      <GrantsChooser targets={matrix?.targets} chosen={chosen} onChange={setChosen} />
+      <button type="submit">Create agent</button>{' '}
+      <small>Its page opens next, with its token (shown once) and its budgets and limits.</small>
+    </form>
   );
 }
 
 export function Agents({ run }: { run: Run }) {
   const [data, reload] = useLoad(run, 'GET /admin/api/agents');
-  const [name, setName] = useState('');
-  const [issued, setIssued] = useState<{ name: string; token: string } | null>(null);
+  const [issued, setIssued] = useState<Issued | null>(null);
   const canChange = useCan('admin');
-  const create = async (e: FormEvent) => {
-    e.preventDefault();
-    const r = await run(() => request('POST /admin/api/agents', { body: { name } }));
-    if (r) {
-      setIssued({ name: r.agent.name, token: r.token });
-      setName('');
-      void reload();
-    }
-  };
   const act = async (id: string, verb: 'rotate' | 'revoke', agentName: string) => {
     if (verb === 'revoke' && !window.confirm(`Revoke ${agentName}? Its token stops at once.`))
       return;
     if (verb === 'rotate') {
       const r = await run(() => request('POST /admin/api/agents/{id}/rotate', { params: { id } }));
-      if (r) setIssued({ name: agentName, token: r.token });
+      if (r) setIssued({ agentId: id, name: agentName, token: r.token });
     } else {
       await run(() => request('POST /admin/api/agents/{id}/revoke', { params: { id } }));
     }
@@ -101,27 +82,8 @@ export function Agents({ run }: { run: Run }) {
     <>
       <RoleNote needed="admin" what="creating, limiting, rotating or revoking an agent" />
       <fieldset className="bare" disabled={!canChange}>
-        <form className="inline" onSubmit={(e) => void create(e)}>
-          <label>
-            New agent name
-            <input value={name} onChange={(e) => setName(e.target.value)} required maxLength={64} />
-          </label>
-          <button type="submit">Create agent</button>
-        </form>
-        {issued && (
-          <div className="notice" role="status">
-            Token for <strong>{issued.name}</strong> (shown once; store it now):{' '}
-            <span className="token" data-testid="issued-token">
-              {issued.token}
-            </span>{' '}
-            <button type="button" onClick={() => void navigator.clipboard?.writeText(issued.token)}>
-              Copy
-            </button>{' '}
-            <button type="button" onClick={() => setIssued(null)}>
-              Done
-            </button>
-          </div>
-        )}
+        <CreateAgent run={run} />
+        {issued && <IssuedToken issued={issued} onDone={() => setIssued(null)} />}
         <table>
           <thead>
             <tr>
@@ -136,7 +98,9 @@ export function Agents({ run }: { run: Run }) {
           <tbody>
             {data?.agents.map((a) => (
               <tr key={a.id}>
-                <td>{a.name}</td>
+                <td>
+                  <a href={agentHref(a.name)}>{a.name}</a>
+                </td>
                 <td>
                   <code>{a.token_prefix}…</code>
                 </td>
