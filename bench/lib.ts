@@ -4,8 +4,25 @@ import http from 'node:http';
 import { join } from 'node:path';
 
 import { createLogger } from '../src/app/logger.js';
+import { getAction, type ActionId } from '../src/catalog/index.js';
 import { openStore } from '../src/store/open-store.js';
 import { loadConfig } from '../src/config/config.js';
+
+// Children still running when the bench exits (it failed, or was interrupted) are killed with it.
+const running = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of running) child.kill('SIGKILL');
+});
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => process.exit(130));
+}
+
+/** Tracks a child so that it does not outlive the bench. */
+export function track(child: ChildProcess): ChildProcess {
+  running.add(child);
+  child.once('exit', () => running.delete(child));
+  return child;
+}
 
 /** Starts `node --import tsx <script>` (or `node <nodeArgs> <script>`) and resolves with the first stdout line matching `pattern`. */
 export function startChild(
@@ -14,10 +31,12 @@ export function startChild(
   pattern: RegExp,
   nodeArgs: readonly string[] = ['--import', 'tsx'],
 ): Promise<{ child: ChildProcess; match: RegExpExecArray }> {
-  const child = spawn(process.execPath, [...nodeArgs, script], {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = track(
+    spawn(process.execPath, [...nodeArgs, script], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    }),
+  );
   return new Promise((resolve, reject) => {
     let out = '';
     child.stdout!.on('data', (d: Buffer) => {
@@ -38,9 +57,14 @@ export async function stopChild(child: ChildProcess): Promise<void> {
   if (child.exitCode === null) child.kill('SIGKILL');
 }
 
-const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
+// A free socket is dropped after 4 s, before a Node server's 5 s keep-alive timeout can close it
+// under a request that is just being sent on it (which would read as a reset).
+const agent = new http.Agent({ keepAlive: true, maxSockets: 256, timeout: 4000 });
 
-/** One request over a keep-alive connection; resolves with status and elapsed ms. */
+/**
+ * One request over a keep-alive connection; resolves with status and elapsed ms. A request that
+ * fails on the wire (reset, refused) resolves with status 0, counted as an error by the caller.
+ */
 export function send(
   url: string,
   method: string,
@@ -48,14 +72,14 @@ export function send(
   body: string | undefined,
 ): Promise<{ status: number; ms: number }> {
   const started = performance.now();
-  return new Promise((resolve, reject) => {
+  return new Promise((resolve) => {
     const req = http.request(url, { method, headers, agent }, (res) => {
       res.resume();
       res.on('end', () =>
         resolve({ status: res.statusCode ?? 0, ms: performance.now() - started }),
       );
     });
-    req.on('error', reject);
+    req.on('error', () => resolve({ status: 0, ms: performance.now() - started }));
     if (body) req.end(body);
     else req.end();
   });
@@ -90,6 +114,12 @@ export async function startUpstream(kind: 'replay' | 'sandbox'): Promise<Upstrea
   return { child: started.child, url, key };
 }
 
+/** BENCH_CPU_PROF=<dir>: every gateway writes a CPU profile there when it stops (node --cpu-prof). */
+export function profileArgs(): string[] {
+  const dir = process.env.BENCH_CPU_PROF;
+  return dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : [];
+}
+
 /** Starts the built gateway on `upstream`, with the database in `dir`, as its own process. */
 export async function startGateway(dir: string, upstream: Upstream) {
   const env = {
@@ -108,7 +138,12 @@ export async function startGateway(dir: string, upstream: Upstream) {
   const store = await openStore(config, createLogger({ level: 'silent' }));
   await store.connection.save({ kind: 'apikey', credential: { key: upstream.key } });
   await store.close();
-  const started = await startChild('bench/servers/gateway.mjs', env, /LISTENING (\S+)/, []);
+  const started = await startChild(
+    'bench/servers/gateway.mjs',
+    env,
+    /LISTENING (\S+)/,
+    profileArgs(),
+  );
   return { child: started.child, url: started.match[1]! };
 }
 
@@ -166,4 +201,51 @@ export async function fullSpeed(
     }),
   );
   return done / seconds;
+}
+
+/** One call of a benchmark mix. */
+export interface Call {
+  method: string;
+  path: string;
+  body: string | undefined;
+}
+
+/**
+ * The five-call mix of the overhead benches (people search, people match, contacts search,
+ * organization enrich, organization search), with an id and a domain fetched from `sandboxUrl`.
+ */
+export async function buildMix(sandboxUrl: string, key: string): Promise<Call[]> {
+  const direct = { 'x-api-key': key, 'content-type': 'application/json' };
+  const first = async (id: ActionId, body: object) => {
+    const res = await fetch(`${sandboxUrl}${getAction(id).path}`, {
+      method: 'POST',
+      headers: direct,
+      body: JSON.stringify(body),
+    });
+    return (await res.json()) as Record<string, Array<Record<string, unknown>>>;
+  };
+  const personId = (await first('people.search', { person_titles: ['Director'], per_page: 1 }))
+    .people![0]!.id as string;
+  const domain = (await first('organizations.search', { per_page: 1 })).organizations![0]!
+    .primary_domain as string;
+  const post = (id: ActionId, body: object): Call => ({
+    method: 'POST',
+    path: getAction(id).path,
+    body: JSON.stringify(body),
+  });
+  return [
+    post('people.search', {
+      person_titles: ['VP Sales'],
+      person_locations: ['Germany'],
+      per_page: 10,
+    }),
+    post('people.match', { id: personId }),
+    post('contacts.search', { q_keywords: 'a', per_page: 10 }),
+    {
+      method: 'GET',
+      path: `${getAction('organizations.enrich').path}?domain=${domain}`,
+      body: undefined,
+    },
+    post('organizations.search', { organization_locations: ['United States'], per_page: 10 }),
+  ];
 }

@@ -107,6 +107,7 @@ async function main() {
     mcp_rps: round(mcpRps, 0),
     mcp_throughput_ratio: round(mcpRps / restRps, 3),
   };
+  const met = figures.mcp_added_p50_ms <= 0.5;
   const col = (v: unknown) => String(v).padEnd(16);
   process.stdout.write(
     [
@@ -114,13 +115,13 @@ async function main() {
       `MCP vs REST (people search, ${calls} calls one at a time; ${concurrency} concurrent callers for ${fullSeconds} s)`,
       '',
       `                        REST (baseline) MCP             MCP adds`,
-      `p50 latency, ms         ${col(figures.rest_p50_ms)}${col(figures.mcp_p50_ms)}${figures.mcp_added_p50_ms}`,
-      `p99 latency, ms         ${col(figures.rest_p99_ms)}${col(figures.mcp_p99_ms)}${figures.mcp_added_p99_ms}`,
+      `p50 latency, ms         ${col(figures.rest_p50_ms)}${col(figures.mcp_p50_ms)}${col(`+${figures.mcp_added_p50_ms}`)}target ≤ +0.5 (${met ? 'met' : 'NOT met'})`,
+      `p99 latency, ms         ${col(figures.rest_p99_ms)}${col(figures.mcp_p99_ms)}+${figures.mcp_added_p99_ms}`,
       `throughput, req/s       ${col(figures.rest_rps)}${col(figures.mcp_rps)}ratio ${figures.mcp_throughput_ratio}`,
       '',
     ].join('\n'),
   );
-  process.stdout.write(`${JSON.stringify(figures)}\n`);
+  process.stdout.write(`${JSON.stringify({ ...figures, targets_met: { mcp_added_p50: met } })}\n`);
 }
 
 await main();

@@ -21,6 +21,7 @@ import {
   fixedRate,
   fullSpeed,
   percentile,
+  profileArgs,
   round,
   send,
   startChild,
@@ -117,7 +118,9 @@ async function main() {
     }
     const children = [];
     for (let i = 0; i < s.replicas; i++) {
-      children.push(await startChild('bench/servers/gateway.mjs', s.env, /LISTENING (\S+)/, []));
+      children.push(
+        await startChild('bench/servers/gateway.mjs', s.env, /LISTENING (\S+)/, profileArgs()),
+      );
     }
     const r = await measure(
       children.map((c) => c.match[1]!),
@@ -137,20 +140,33 @@ async function main() {
     '',
     `Gatehouse replicas (people search; ${rate} req/s for ${fixedSeconds} s; full speed: ${concurrency} callers for ${fullSeconds} s)`,
     '',
-    `${col('', 30)}${col('p50 ms')}${col('p99 ms')}${col('p50 added')}${col('req/s')}errors`,
-    `${col('direct (baseline)', 30)}${col(round(direct.p50, 2))}${col(round(direct.p99, 2))}${col('-')}${col(Math.round(direct.rps))}${direct.errors}`,
+    `${col('', 30)}${col('p50 ms')}${col('p99 ms')}${col('p50 added')}${col('p99 added')}${col('req/s')}errors`,
+    `${col('direct (baseline)', 30)}${col(round(direct.p50, 2))}${col(round(direct.p99, 2))}${col('-')}${col('-')}${col(Math.round(direct.rps))}${direct.errors}`,
     ...results.map(
       (r) =>
-        `${col(r.label, 30)}${col(round(r.p50, 2))}${col(round(r.p99, 2))}${col(`+${round(r.p50 - direct.p50, 2)}`)}${col(Math.round(r.rps))}${r.errors}`,
+        `${col(r.label, 30)}${col(round(r.p50, 2))}${col(round(r.p99, 2))}${col(`+${round(r.p50 - direct.p50, 2)}`)}${col(`+${round(r.p99 - direct.p99, 2)}`)}${col(Math.round(r.rps))}${r.errors}`,
     ),
     '',
   ];
+  const one = results.find((r) => r.label === 'postgres+redis, 1 replica')!;
+  const three = results.find((r) => r.label === 'postgres+redis, 3 replicas')!;
+  const targets = {
+    one_replica_p50_added: one.p50 - direct.p50 <= 2,
+    one_replica_p99_added: one.p99 - direct.p99 <= 10,
+    three_replicas_not_slower: three.rps >= one.rps,
+  };
+  const met = (ok: boolean) => (ok ? 'met' : 'NOT met');
+  lines.push(
+    `targets: one replica p50 added ≤ 2 ms (${met(targets.one_replica_p50_added)}), p99 added ≤ 10 ms (${met(targets.one_replica_p99_added)}); three replicas' full speed ≥ one's (${met(targets.three_replicas_not_slower)}, ratio ${round(three.rps / one.rps, 3)})`,
+    '',
+  );
   process.stdout.write(lines.join('\n'));
   const key = (label: string) => label.replace(/[^a-z0-9]+/g, '_').replace(/_$/, '');
   const figures: Record<string, unknown> = {
     bench: 'replicas',
     rate_rps: rate,
     direct_p50_ms: round(direct.p50, 3),
+    direct_p99_ms: round(direct.p99, 3),
     direct_rps: Math.round(direct.rps),
   };
   for (const r of results) {
@@ -158,7 +174,9 @@ async function main() {
     figures[`${key(r.label)}_p99_added_ms`] = round(r.p99 - direct.p99, 3);
     figures[`${key(r.label)}_rps`] = Math.round(r.rps);
   }
+  figures.three_to_one_replica_rps_ratio = round(three.rps / one.rps, 3);
   figures.errors = results.reduce((a, r) => a + r.errors, direct.errors);
+  figures.targets_met = targets;
   process.stdout.write(`${JSON.stringify(figures)}\n`);
 }
 
