@@ -21,8 +21,6 @@ import { createGateway, type Gateway } from '../gateway/pipeline.js';
 import { createWebhookRoutes } from '../surfaces/webhooks/routes.js';
 import { createAdminAuth } from '../surfaces/admin/admin-auth.js';
 import { memorySessions } from '../surfaces/admin/memory-sessions.js';
-import { createConsolePeople } from '../services/admin/people.js';
-import { createOAuthServerRoutes } from '../surfaces/oauth-server/routes.js';
 import { createCredentialNotes } from '../auth/credential-notes.js';
 import { createMcpAuthorization } from '../auth/mcp-authorization.js';
 import {
@@ -31,7 +29,7 @@ import {
   withOAuthAccessTokens,
   type OAuthTokenSource,
 } from '../auth/oauth-agents.js';
-import { bearerToken, createAdminRoutes } from '../surfaces/admin/routes.js';
+import { bearerToken } from '../surfaces/admin/routes.js';
 import type { AgentIdentity, AuditSink, Clock, Logger, Upstream } from '../ports/index.js';
 import type { AlertEvaluator, EvaluatorOptions } from '../alerts/index.js';
 import { gatewayError } from '../core/index.js';
@@ -57,16 +55,16 @@ import {
   createReachRecorder,
   enrichmentCachePort,
 } from './adapters.js';
-import { createAdminServices } from '../services/admin/views.js';
 import { createDeliveryPoll } from '../jobs/delivery-poll.js';
 import { createNotifier, type Notify } from './notify.js';
 import { createOAuthCallbackRoutes } from './oauth-callback.js';
 import type { StoreServices } from '../store/open-store.js';
 import { serveConsole } from './console.js';
+import { mountConsole } from './console-wiring.js';
 import { readiness, sharedCheck } from './readiness.js';
 import { createAlerts, withAddressWatch } from './alerts-wiring.js';
 import { createUpstreamPath } from './upstream-path.js';
-import { cacheNamespace, embeddedSandboxLabel, type UpstreamWiring } from './upstream-wiring.js';
+import { cacheNamespace, type UpstreamWiring } from './upstream-wiring.js';
 
 export { cacheNamespace, embeddedSandboxLabel, type UpstreamWiring } from './upstream-wiring.js';
 
@@ -355,44 +353,21 @@ export function createApp(options: AppOptions): GatehouseApp {
     }),
   );
   app.route('/', createWebhookRoutes({ deliveries, maxBodyBytes: config.maxBodyBytes }));
-  // One store of console sessions for the admin API and the MCP connection consent.
-  const consoleSessions = shared ?? memorySessions();
-  const people = createConsolePeople({ store, now: clock.now });
-  if (oauthServer) {
-    app.route(
-      '/',
-      createOAuthServerRoutes({
-        server: oauthServer,
-        sessions: consoleSessions,
-        isHttps,
-        clientIp,
-        adminEnabled: Boolean(options.adminToken ?? config.adminToken),
-        people,
-        logger,
-      }),
-    );
-  }
-  app.route(
-    '/',
-    createAdminRoutes({
-      services: createAdminServices({
-        store,
-        gateway,
-        upstreamLabel: options.upstream.label,
-        simulated: options.upstream.label === embeddedSandboxLabel,
-        upstreamUrl: options.upstream.baseUrl,
-        publicUrl,
-        config,
-        now: clock.now,
-      }),
-      adminToken: options.adminToken ?? config.adminToken,
-      // Replicas share console sessions through Redis, so no sticky sessions are needed.
-      sessions: consoleSessions,
-      people,
-      isHttps,
-      auth: adminAuth,
-    }),
-  );
+  mountConsole(app, {
+    store,
+    gateway,
+    config,
+    upstream: options.upstream,
+    adminToken: options.adminToken ?? config.adminToken,
+    now: clock.now,
+    publicUrl,
+    sessions: shared ?? memorySessions(),
+    isHttps,
+    clientIp,
+    logger,
+    adminAuth,
+    oauthServer,
+  });
   const mcp = createMcpRoutes({
     gateway,
     audit: createAuditReader(store),

@@ -16,6 +16,27 @@ describe('loadConfig', () => {
     expect(Object.isFrozen(c)).toBe(true);
   });
 
+  it('takes the identity provider whole or not at all, its secret never from the file', () => {
+    expect(() => loadConfig({ env: { GATEHOUSE_OIDC_ISSUER: 'https://idp.example.com' } })).toThrow(
+      /GATEHOUSE_OIDC_ISSUER, GATEHOUSE_OIDC_CLIENT_ID and GATEHOUSE_OIDC_CLIENT_SECRET go together/,
+    );
+    const c = loadConfig({
+      env: {
+        GATEHOUSE_OIDC_ISSUER: 'https://idp.example.com',
+        GATEHOUSE_OIDC_CLIENT_ID: 'gatehouse',
+        GATEHOUSE_OIDC_CLIENT_SECRET: 's3cret',
+      },
+    });
+    expect(c.oidcName).toBe('your identity provider');
+    expect(() => loadConfig({ env: { GATEHOUSE_OIDC_ISSUER: 'ftp://idp' } })).toThrow(
+      /GATEHOUSE_OIDC_ISSUER/,
+    );
+    const dir = mkdtempSync(join(tmpdir(), 'gh-config-'));
+    const file = join(dir, 'gatehouse.config.json');
+    writeFileSync(file, JSON.stringify({ oidcClientSecret: 'in the file' }));
+    expect(() => loadConfig({ file })).toThrow(/GATEHOUSE_OIDC_CLIENT_SECRET/);
+  });
+
   it('lets env beat the file and flags beat env', () => {
     const dir = mkdtempSync(join(tmpdir(), 'gh-config-'));
     const file = join(dir, 'gatehouse.config.json');

@@ -202,6 +202,30 @@ export const configSchema = z.object({
     .describe(
       "GATEHOUSE_PUBLIC_URL: Gatehouse's address as Apollo reaches it, for asynchronous enrichment webhooks (default: the listening address; real Apollo needs public HTTPS, otherwise results are polled)",
     ),
+  oidcIssuer: z
+    .url({ protocol: /^https?$/, message: 'must be an http(s) URL' })
+    .optional()
+    .describe(
+      "GATEHOUSE_OIDC_ISSUER: the team's OpenID Connect identity provider (its issuer URL); people sign in to the console with it",
+    ),
+  oidcClientId: z
+    .string()
+    .min(1)
+    .max(200)
+    .optional()
+    .describe("GATEHOUSE_OIDC_CLIENT_ID: Gatehouse's client id at the identity provider"),
+  oidcClientSecret: z
+    .string()
+    .min(1)
+    .max(500)
+    .optional()
+    .describe("GATEHOUSE_OIDC_CLIENT_SECRET: Gatehouse's client secret at the identity provider"),
+  oidcName: z
+    .string()
+    .min(1)
+    .max(60)
+    .default('your identity provider')
+    .describe('GATEHOUSE_OIDC_NAME: the sign-in button says "Sign in with <name>"'),
   metrics: bool
     .default(true)
     .describe('GATEHOUSE_METRICS: serve Prometheus metrics at /metrics (false: no /metrics)'),
@@ -332,6 +356,10 @@ export const envNames: Readonly<Record<keyof Config, string>> = Object.freeze({
   maxSecretAgeDays: 'GATEHOUSE_MAX_SECRET_AGE_DAYS',
   trustProxy: 'GATEHOUSE_TRUST_PROXY',
   publicUrl: 'GATEHOUSE_PUBLIC_URL',
+  oidcIssuer: 'GATEHOUSE_OIDC_ISSUER',
+  oidcClientId: 'GATEHOUSE_OIDC_CLIENT_ID',
+  oidcClientSecret: 'GATEHOUSE_OIDC_CLIENT_SECRET',
+  oidcName: 'GATEHOUSE_OIDC_NAME',
   approvalTtlMinutes: 'GATEHOUSE_APPROVAL_TTL_MINUTES',
   notifyWebhookUrl: 'GATEHOUSE_NOTIFY_WEBHOOK_URL',
   metrics: 'GATEHOUSE_METRICS',
@@ -394,6 +422,12 @@ export function loadConfig(sources: ConfigSources = {}): Config {
       );
     }
   }
+  const oidc = [parsed.data.oidcIssuer, parsed.data.oidcClientId, parsed.data.oidcClientSecret];
+  if (oidc.some((v) => v !== undefined) && !oidc.every((v) => v !== undefined)) {
+    throw new ConfigError(
+      'GATEHOUSE_OIDC_ISSUER, GATEHOUSE_OIDC_CLIENT_ID and GATEHOUSE_OIDC_CLIENT_SECRET go together: give all three to sign in with an identity provider, or none.',
+    );
+  }
   if ((parsed.data.tlsCert === undefined) !== (parsed.data.tlsKey === undefined)) {
     throw new ConfigError(
       'GATEHOUSE_TLS_CERT and GATEHOUSE_TLS_KEY go together: give both to serve HTTPS, or neither.',
@@ -424,9 +458,14 @@ function readConfigFile(path: string | undefined): Record<string, unknown> {
   const unknownKeys = Object.keys(data).filter((k) => !Object.hasOwn(envNames, k));
   if (unknownKeys.length)
     throw new ConfigError(`${path}: unknown setting ${unknownKeys.join(', ')}`);
-  if ('secretKey' in data || 'adminToken' in data || 'otlpHeaders' in data) {
+  if (
+    'secretKey' in data ||
+    'adminToken' in data ||
+    'otlpHeaders' in data ||
+    'oidcClientSecret' in data
+  ) {
     throw new ConfigError(
-      `${path}: keep secrets out of the config file; use GATEHOUSE_SECRET_KEY / GATEHOUSE_ADMIN_TOKEN / OTEL_EXPORTER_OTLP_HEADERS`,
+      `${path}: keep secrets out of the config file; use GATEHOUSE_SECRET_KEY / GATEHOUSE_ADMIN_TOKEN / OTEL_EXPORTER_OTLP_HEADERS / GATEHOUSE_OIDC_CLIENT_SECRET`,
     );
   }
   return data as Record<string, unknown>;

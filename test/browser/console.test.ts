@@ -90,12 +90,17 @@ describe('the admin console', () => {
   });
 
   it('creates an agent and shows its token once', async () => {
-    await page.getByRole('link', { name: 'Agents' }).click();
+    const nav = page.getByRole('navigation', { name: 'Console pages' });
+    await nav.getByRole('link', { name: 'Agents' }).click();
     await page.getByLabel('New agent name').fill('scout');
     await page.getByRole('button', { name: 'Create agent' }).click();
+    // The new agent's page, with its token shown once.
+    await page.getByRole('heading', { level: 2, name: 'scout' }).waitFor();
     token = (await page.getByTestId('issued-token').textContent()) ?? '';
     expect(token).toMatch(/^gh_agent_/);
-    await page.getByRole('cell', { name: 'scout' }).waitFor();
+    await shot('agent-created');
+    await nav.getByRole('link', { name: 'Agents' }).click();
+    await page.getByRole('link', { name: 'scout', exact: true }).waitFor();
     await shot('agents');
   });
 
@@ -210,10 +215,10 @@ describe('the admin console', () => {
       expect((await agentCall(made.value.token, search, { q_keywords: `p${i}` })).status).toBe(403);
     }
     await page.getByRole('link', { name: 'Audit' }).click();
-    await page.getByLabel('Agent').fill('pager');
+    await page.getByLabel('Agent').selectOption({ label: 'pager' });
     const feed = page.getByTestId('audit-feed');
     await expect.poll(() => feed.locator('tr').count()).toBe(100);
-    expect(await page.getByTestId('audit-page').textContent()).toBe('Page 1 (live)');
+    await expect.poll(() => page.getByTestId('audit-page').textContent()).toBe('Page 1 (live)');
     const denied = feed.locator('td.decision-denied');
     expect(await denied.count()).toBe(100);
     expect(
@@ -250,7 +255,22 @@ describe('the admin console', () => {
     await page.getByLabel('Action or group').fill('peop');
     await page.getByText('No records match.').waitFor();
     await page.getByLabel('Action or group').fill('');
-    await page.getByLabel('Agent').fill('');
+    // Live: a new call shows up on its own, told by the server's event stream (no polling).
+    await expect.poll(() => page.getByTestId('audit-page').textContent()).toBe('Page 1 (live)');
+    const before = await firstId();
+    expect((await agentCall(made.value.token, search, { q_keywords: 'live one' })).status).toBe(
+      403,
+    );
+    await expect.poll(firstId, { timeout: 5_000 }).not.toBe(before);
+    expect(await feed.locator('tr').count()).toBe(100);
+    // A time range: the last hour holds them all; a range in the future holds none.
+    await page.getByLabel('When').selectOption('last hour');
+    await expect.poll(() => feed.locator('tr').count()).toBe(100);
+    await page.getByLabel('When').selectOption('between dates');
+    await page.getByLabel('From').fill('2099-01-01T00:00');
+    await page.getByText('No records match.').waitFor();
+    await page.getByLabel('When').selectOption('any time');
+    await page.getByLabel('Agent').selectOption('');
   });
 
   it('shows usage per agent with a chart, and credits against a budget', async () => {
@@ -287,7 +307,10 @@ describe('the admin console', () => {
   });
 
   it("sets an agent's limits, the agent is held to them, and the audit shows an admin change", async () => {
-    await page.getByRole('link', { name: 'Agents' }).click();
+    await page
+      .getByRole('navigation', { name: 'Console pages' })
+      .getByRole('link', { name: 'Agents' })
+      .click();
     await page
       .getByRole('row')
       .filter({ has: page.getByRole('cell', { name: 'scout', exact: true }) })
@@ -312,6 +335,29 @@ describe('the admin console', () => {
     expect(await change.textContent()).toMatch(
       /admin change.*An admin \(admin:console\) set scout's limits: .*1 request a minute, redacting email\./,
     );
+  });
+
+  it("shows the overview's newest denials, budget burn, and the headroom of the actions used", async () => {
+    await page.getByRole('link', { name: 'Overview' }).click();
+    const denials = page.getByRole('list', { name: 'Recent denials' });
+    await denials.waitFor();
+    expect(await denials.getByRole('listitem').count()).toBe(5);
+    expect(await denials.textContent()).toMatch(/tried to/);
+    const burn = page.getByRole('list', { name: 'Budget burn' });
+    await expect.poll(() => burn.textContent()).toMatch(/spender.*\d+ of 5 credits today/);
+    // Only the actions called in Apollo's windows; the rest behind "Show all".
+    const rows = page.locator('table').filter({ hasText: 'Left this minute' }).locator('tbody tr');
+    const usedCount = await rows.count();
+    expect(usedCount).toBeGreaterThan(0);
+    expect(usedCount).toBeLessThan(20);
+    expect(await rows.allTextContents()).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^organizations\.search/)]),
+    );
+    await page.getByRole('button', { name: /^Show all \d+$/ }).click();
+    await expect.poll(() => rows.count()).toBeGreaterThan(80);
+    await page.getByRole('button', { name: 'Show only the used ones' }).click();
+    await expect.poll(() => rows.count()).toBe(usedCount);
+    await shot('overview-busy');
   });
 
   it('shows an alert on the overview and acknowledges it', async () => {

@@ -173,6 +173,10 @@ function Login(props: { onIn: (who: Who) => void }) {
   const [password, setPassword] = useState('');
   const [token, setToken] = useState('');
   const [error, setError] = useState<string | null>(null);
+  const [provider, setProvider] = useState<string | null>(null);
+  useEffect(() => {
+    void api.identityProvider().then(setProvider);
+  }, []);
   const submit = async (e: FormEvent, credentials: Credentials) => {
     e.preventDefault();
     try {
@@ -187,6 +191,13 @@ function Login(props: { onIn: (who: Who) => void }) {
   return (
     <main className="login">
       <h1>Gatehouse console</h1>
+      {provider && (
+        <p>
+          <a className="button" href="/admin/oidc/login">
+            Sign in with {provider}
+          </a>
+        </p>
+      )}
       <form aria-label="Sign in as yourself" onSubmit={(e) => void submit(e, { email, password })}>
         <label>
           Email

@@ -116,6 +116,16 @@ export const api = {
       return null;
     }
   },
+  /** The identity provider's name when people can sign in with it (GET /admin/oidc/config). */
+  async identityProvider(): Promise<string | null> {
+    try {
+      const res = await fetch('/admin/oidc/config', { credentials: 'same-origin' });
+      const body = (await res.json()) as { enabled?: boolean; name?: string | null };
+      return body.enabled && body.name ? body.name : null;
+    } catch {
+      return null;
+    }
+  },
   async logout(): Promise<void> {
     await request('DELETE /admin/api/session').catch(() => undefined);
     csrf = null;

@@ -8,10 +8,10 @@ import { consoleRoles, type ConsoleRole } from '../../store/index.js';
 import { ago, CliError, parse, table, type CliIO } from '../io.js';
 import { storeOptions, withStore } from '../with-store.js';
 
-const help = `Usage: gatehouse admin add <email> --role viewer|approver|admin [--password-file <path> | --generate-password]
+const help = `Usage: gatehouse admin add <email> --role viewer|approver|admin [--password-file <path> | --generate-password | --no-password]
        gatehouse admin list [--json]
        gatehouse admin role <email> viewer|approver|admin
-       gatehouse admin password <email> [--password-file <path> | --generate-password]
+       gatehouse admin password <email> [--password-file <path> | --generate-password | --no-password]
        gatehouse admin remove <email>
 
 The people who sign in to the console as themselves, each with a role:
@@ -22,11 +22,12 @@ A request beyond a person's role is refused and recorded; every record they caus
 The admin token (GATEHOUSE_ADMIN_TOKEN) stays for automation and has every role.
 
 The password comes from standard input (one line) or --password-file; --generate-password makes
-a strong one and prints it once. Passwords are stored only as scrypt hashes. A role change or a
+a strong one and prints it once; --no-password: they sign in only with the identity provider
+(GATEHOUSE_OIDC_ISSUER), whose verified email must be this one. Passwords are stored only as scrypt hashes. A role change or a
 removal applies to the person's live sessions at once. Every change is audited (admin.person_*)
 as cli:<your user name>.
 
-Options: --role  --password-file  --generate-password  --db  --json  --help`;
+Options: --role  --password-file  --generate-password  --no-password  --db  --json  --help`;
 
 /** `gatehouse admin …` */
 export async function adminCommand(args: string[], io: CliIO): Promise<number> {
@@ -35,6 +36,7 @@ export async function adminCommand(args: string[], io: CliIO): Promise<number> {
     role: { type: 'string' },
     'password-file': { type: 'string' },
     'generate-password': { type: 'boolean', default: false },
+    'no-password': { type: 'boolean', default: false },
   });
   if (values.help) {
     io.out(help);
@@ -49,7 +51,13 @@ export async function adminCommand(args: string[], io: CliIO): Promise<number> {
     }
     return text as ConsoleRole;
   };
-  const password = async (): Promise<{ password: string; generated: boolean }> => {
+  const password = async (): Promise<{ password: string | null; generated: boolean }> => {
+    if (values['no-password']) {
+      if (values['password-file'] !== undefined || values['generate-password']) {
+        throw new CliError('--no-password means no password: drop the other password option', 2);
+      }
+      return { password: null, generated: false };
+    }
     if (values['generate-password']) {
       if (values['password-file'] !== undefined) {
         throw new CliError('give --password-file or --generate-password, not both', 2);
@@ -83,7 +91,7 @@ export async function adminCommand(args: string[], io: CliIO): Promise<number> {
   switch (sub) {
     case 'add': {
       const address = needEmail(
-        'usage: gatehouse admin add <email> --role viewer|approver|admin [--password-file <path> | --generate-password]',
+        'usage: gatehouse admin add <email> --role viewer|approver|admin [--password-file <path> | --generate-password | --no-password]',
       );
       const r = role(values.role, 'say which role: --role viewer, approver or admin');
       const secret = await password();
@@ -124,7 +132,7 @@ export async function adminCommand(args: string[], io: CliIO): Promise<number> {
     }
     case 'password': {
       const address = needEmail(
-        'usage: gatehouse admin password <email> [--password-file <path> | --generate-password]',
+        'usage: gatehouse admin password <email> [--password-file <path> | --generate-password | --no-password]',
       );
       const secret = await password();
       return withStore(io, values, async (store) => {
@@ -134,7 +142,13 @@ export async function adminCommand(args: string[], io: CliIO): Promise<number> {
           by,
         );
         done(changed);
-        if (changed.ok) io.out(`Set a new password for ${changed.value.email}.`);
+        if (changed.ok) {
+          io.out(
+            secret.password === null
+              ? `${changed.value.email} now signs in only with the identity provider.`
+              : `Set a new password for ${changed.value.email}.`,
+          );
+        }
         if (secret.generated) io.out(`Password (shown once): ${secret.password}`);
         return 0;
       });

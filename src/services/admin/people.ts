@@ -54,6 +54,8 @@ export interface ConsolePeople {
   any(): Promise<boolean>;
   /** The person when the password is theirs; null otherwise (the same time either way). */
   signIn(email: string, password: string): Promise<ConsolePerson | null>;
+  /** The person an identity provider vouched for by their verified email; null: nobody here. */
+  signInVerified(email: string): Promise<ConsolePerson | null>;
   /** The identity of a signed-in person; null when they were removed since. */
   identify(personId: string): Promise<ConsoleIdentity | null>;
   /** Records a request refused for its role: who, what they tried, which role it needs. */
@@ -174,6 +176,14 @@ export function createConsolePeople(deps: {
       if (!found || !right) return null;
       await store.people.signedIn(found.person.id);
       return found.person;
+    },
+
+    async signInVerified(email) {
+      const normal = normaliseEmail(email);
+      const person = normal ? await store.people.get(normal) : undefined;
+      if (!person) return null;
+      await store.people.signedIn(person.id);
+      return person;
     },
 
     async identify(personId) {

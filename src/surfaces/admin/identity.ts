@@ -1,7 +1,12 @@
 // Who an admin API request is from and what it may do: the contract's route a request is for (its
 // least role, contracts.ts), and the identity a console session stands for. Shared by the admin
 // API and the MCP connection consent, which accept the same sessions.
-import type { ConsoleSession } from '../../ports/index.js';
+import { randomBytes } from 'node:crypto';
+
+import type { Context } from 'hono';
+import { setCookie } from 'hono/cookie';
+
+import type { ConsoleSession, SessionStore } from '../../ports/index.js';
 import type { ConsoleIdentity, ConsolePeople } from '../../services/admin/people.js';
 
 import { adminRoutes, type AdminRoute } from './contracts.js';
@@ -25,4 +30,29 @@ export async function sessionIdentity(
   return session.person === null
     ? { by: 'admin:console', role: 'admin', person: null }
     : people.identify(session.person);
+}
+
+/** The console session cookie: `__Host-` on HTTPS (Secure, path /, no Domain). */
+export const sessionCookieName = (https: boolean) => (https ? '__Host-gh_session' : 'gh_session');
+
+/**
+ * Starts a console session for the admin token (`person` null) or a person: stores it, sets the
+ * HttpOnly, SameSite=Strict cookie (Secure on HTTPS), and answers its CSRF token.
+ */
+export async function openSession(
+  c: Context,
+  options: { sessions: SessionStore; idleMs: number; isHttps: (c: Context) => boolean },
+  person: string | null,
+): Promise<string> {
+  const id = randomBytes(32).toString('base64url');
+  const csrf = randomBytes(32).toString('base64url');
+  await options.sessions.create(id, { csrf, person }, options.idleMs);
+  setCookie(c, sessionCookieName(options.isHttps(c)), id, {
+    httpOnly: true,
+    sameSite: 'Strict',
+    secure: options.isHttps(c),
+    path: '/',
+    maxAge: Math.floor(options.idleMs / 1000),
+  });
+  return csrf;
 }

@@ -13,7 +13,6 @@ import { randomBytes } from 'node:crypto';
 
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
-import { streamSSE } from 'hono/streaming';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { z } from 'zod';
 
@@ -30,11 +29,11 @@ import {
 import { oauthBindingCookie, oauthCallbackPath } from '../oauth/routes.js';
 
 import { sameSecret, type AdminAuth } from './admin-auth.js';
-import { routeFor, sessionIdentity } from './identity.js';
+import { auditStream } from './audit-stream.js';
+import { adminDocsPage } from './docs-page.js';
+import { openSession, routeFor, sessionCookieName, sessionIdentity } from './identity.js';
 import { adminOpenApi } from './openapi.js';
-import type { auditStreamEvent } from './contracts.js';
 import {
-  adminRoutes,
   alertsQuery,
   answerBody,
   approvalsQuery,
@@ -98,7 +97,7 @@ export function createAdminRoutes(options: AdminOptions): Hono {
       retry === null ? {} : { 'retry-after': String(retry) },
     );
   });
-  const cookieName = (c: Context) => (options.isHttps(c) ? '__Host-gh_session' : 'gh_session');
+  const cookieName = (c: Context) => sessionCookieName(options.isHttps(c));
 
   const problem = (c: Context, p: AdminProblem) =>
     c.json({ error: p.message } satisfies ProblemResponse, p.status);
@@ -200,16 +199,7 @@ export function createAdminRoutes(options: AdminOptions): Hono {
       identity = personIdentity(signed.value);
       person = signed.value.id;
     }
-    const id = randomBytes(32).toString('base64url');
-    const csrf = randomBytes(32).toString('base64url');
-    await sessions.create(id, { csrf, person }, idleMs);
-    setCookie(c, cookieName(c), id, {
-      httpOnly: true,
-      sameSite: 'Strict',
-      secure: options.isHttps(c),
-      path: '/',
-      maxAge: Math.floor(idleMs / 1000),
-    });
+    const csrf = await openSession(c, { sessions, idleMs, isHttps: options.isHttps }, person);
     return c.json({
       csrf,
       idle_timeout_seconds: Math.floor(idleMs / 1000),
@@ -386,33 +376,7 @@ export function createAdminRoutes(options: AdminOptions): Hono {
   app.get('/admin/api/audit/stream', (c) => {
     const parsed = streamQuery.safeParse(c.req.query());
     if (!parsed.success) return invalid(c, parsed.error);
-    const filters = parsed.data;
-    return streamSSE(c, async (stream) => {
-      // The trail is the database's, shared by every replica: looking at it once a second sees
-      // records written anywhere. An event goes out only when what the filters match changed.
-      let last = '';
-      let quietSince = now();
-      const ends = now() + idleMs;
-      while (!stream.aborted && !stream.closed && now() < ends) {
-        const page = await services.audit({ ...filters, limit: 50 });
-        const event = {
-          newest: page.records[0]?.id ?? null,
-        } satisfies z.infer<typeof auditStreamEvent>;
-        // A new record, or an outcome arriving (status, credits, a decision answered).
-        const signature = page.records
-          .map((r) => `${r.id}:${r.decision}:${r.upstream_status}:${r.credits}:${r.error_code}`)
-          .join(',');
-        if (signature !== last) {
-          last = signature;
-          quietSince = now();
-          await stream.writeSSE({ event: 'audit', data: JSON.stringify(event) });
-        } else if (now() - quietSince >= 15_000) {
-          quietSince = now();
-          await stream.write(': still here\n\n');
-        }
-        await stream.sleep(1000);
-      }
-    });
+    return auditStream(c, (q) => services.audit(q), parsed.data, { now, idleMs });
   });
   const auditIdPattern = /^aud_[0-9A-Za-z]{26}$/;
   app.get('/admin/api/audit/:id', async (c) => {
@@ -507,21 +471,6 @@ export function createAdminRoutes(options: AdminOptions): Hono {
     ),
   );
 
-  // Browsable documentation, generated from the same route list.
-  app.get('/admin/docs', (c) => {
-    const rows = adminRoutes
-      .map(
-        (r) =>
-          `<tr><td><code>${r.method.toUpperCase()}</code></td><td><code>${escapeHtml(r.path)}</code></td><td>${escapeHtml(r.summary)}</td></tr>`,
-      )
-      .join('\n');
-    return c.html(
-      `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Gatehouse admin API</title></head><body><h1>Gatehouse admin API</h1><p>Authenticate with <code>Authorization: Bearer &lt;admin token&gt;</code>, or log in and send <code>X-CSRF-Token</code> with every change. Machine-readable: <a href="/admin/api/openapi.json">openapi.json</a>.</p><table><thead><tr><th>Method</th><th>Path</th><th>What it does</th></tr></thead><tbody>${rows}</tbody></table></body></html>`,
-    );
-  });
+  app.get('/admin/docs', (c) => c.html(adminDocsPage()));
   return app;
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
 }

@@ -1,11 +1,13 @@
-// The overview page: the Apollo connection, today's calls, warnings, alerts (acknowledge),
-// rate headroom, and connecting Apollo over OAuth.
+// The overview page: the Apollo connection, today's calls, warnings, alerts (acknowledge), the
+// newest denials, budget burn, rate headroom of the actions used (the rest behind "Show all"),
+// and connecting Apollo over OAuth.
 import { useState, type FormEvent } from 'react';
 
 import type { AdminResponse } from '../../../src/surfaces/admin/contracts';
 
 import { request } from '../api';
 import { useLoad, type Run } from '../hooks';
+import { useCan } from '../session';
 import { When } from '../time';
 
 type Window =
@@ -13,7 +15,17 @@ type Window =
 
 export function Overview({ run }: { run: Run }) {
   const [data, reload] = useLoad(run, 'GET /admin/api/overview', { everyMs: 5000 });
+  const [usage] = useLoad(run, 'GET /admin/api/usage', { query: { days: '1' }, everyMs: 15000 });
+  const [allHeadroom, setAllHeadroom] = useState(false);
+  const canAcknowledge = useCan('approver');
   if (!data) return <p>Loading…</p>;
+  const budgeted = (usage?.agents ?? []).flatMap((a) =>
+    a.budget && (a.budget.day !== null || a.budget.month !== null)
+      ? [{ agent: a.agent, budget: a.budget }]
+      : [],
+  );
+  const used = data.headroom.filter((h) => h.used);
+  const headroom = allHeadroom ? data.headroom : used;
   const c = data.connection;
   const acknowledge = async (id: string) => {
     const done = await run(() =>
@@ -64,6 +76,10 @@ export function Overview({ run }: { run: Run }) {
               {a.audit_ids.length > 0 && <> (audit {a.audit_ids.join(', ')})</>}{' '}
               <button
                 type="button"
+                disabled={!canAcknowledge}
+                title={
+                  canAcknowledge ? undefined : 'Acknowledging an alert needs the approver role'
+                }
                 aria-label={`Acknowledge alert ${a.id}`}
                 onClick={() => void acknowledge(a.id)}
               >
@@ -73,10 +89,58 @@ export function Overview({ run }: { run: Run }) {
           ))}
         </ul>
       )}
-      <h3>Rate headroom</h3>
-      {data.headroom.length === 0 ? (
-        <p>No calls to Apollo yet in this process.</p>
+      <h3>Recent denials</h3>
+      {data.recent_denials.length === 0 ? (
+        <p>No call has been denied.</p>
       ) : (
+        <ul aria-label="Recent denials" className="denials">
+          {data.recent_denials.map((r) => (
+            <li key={r.id}>
+              <When at={r.time} />: {r.sentence}
+            </li>
+          ))}
+        </ul>
+      )}
+      <h3>Budget burn today</h3>
+      {budgeted.length === 0 ? (
+        <p>
+          No agent has a credit budget: set one on the <a href="#/agents">Agents</a> page.
+        </p>
+      ) : (
+        <ul aria-label="Budget burn" className="burn">
+          {budgeted.map((a) => (
+            <li key={a.agent}>
+              <strong>{a.agent}</strong>{' '}
+              {a.budget.day !== null && (
+                <>
+                  <meter min={0} max={a.budget.day} value={a.budget.spent_today} />{' '}
+                  {a.budget.spent_today} of {a.budget.day} credits today
+                </>
+              )}
+              {a.budget.month !== null && (
+                <>
+                  {' '}
+                  ({a.budget.spent_month} of {a.budget.month} this month)
+                </>
+              )}
+            </li>
+          ))}
+        </ul>
+      )}
+      <h3>Rate headroom</h3>
+      <p>
+        {used.length === 0
+          ? 'No action has called Apollo in its current windows.'
+          : `The ${used.length} action${used.length === 1 ? '' : 's'} called in Apollo's current windows.`}{' '}
+        <button
+          type="button"
+          aria-pressed={allHeadroom}
+          onClick={() => setAllHeadroom(!allHeadroom)}
+        >
+          {allHeadroom ? 'Show only the used ones' : `Show all ${data.headroom.length}`}
+        </button>
+      </p>
+      {headroom.length > 0 && (
         <table>
           <thead>
             <tr>
@@ -88,7 +152,7 @@ export function Overview({ run }: { run: Run }) {
             </tr>
           </thead>
           <tbody>
-            {data.headroom.map((h) => {
+            {headroom.map((h) => {
               const left = (k: Window) => {
                 const x = h.snapshot.windows[k];
                 return x.limit === null ? 'no limit' : `${x.left ?? x.limit} of ${x.limit}`;
