@@ -11,7 +11,7 @@ import { Usage } from './pages/Usage';
 import { api, ApiError, type Credentials } from './api';
 import { connectUidFromHash } from './connect-api';
 
-import { useLoad, type Run } from './hooks';
+import { queryClient, useLoad, type Run } from './hooks';
 import { WhoProvider, type Who } from './session';
 
 const pages = ['overview', 'agents', 'access', 'audit', 'approvals', 'usage'] as const;
@@ -62,7 +62,12 @@ export function App() {
   }, []);
 
   // Any 401 (idle timeout, logout elsewhere) returns to the login form.
-  const onAuthLost = useCallback(() => setState('out'), []);
+  // Signed out: nothing read for this person stays in memory for the next one.
+  const signedOut = useCallback(() => {
+    queryClient.clear();
+    setState('out');
+  }, []);
+  const onAuthLost = signedOut;
 
   if (state === 'loading') return <p>Loading…</p>;
   if (state === 'out') return <Login onIn={signedIn} />;
@@ -83,7 +88,7 @@ export function App() {
         <span className="who" data-testid="signed-in-as">
           {who.person ? `${who.person.email} (${who.role})` : 'admin token'}
         </span>
-        <button type="button" onClick={() => void api.logout().then(() => setState('out'))}>
+        <button type="button" onClick={() => void api.logout().then(signedOut)}>
           Log out
         </button>
       </header>

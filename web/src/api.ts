@@ -11,6 +11,7 @@ import type {
   ProblemResponse,
 } from '../../src/surfaces/admin/contracts';
 
+import { queryClient } from './query';
 import type { Who } from './session';
 
 let csrf: string | null = null;
@@ -75,6 +76,8 @@ async function send<E extends AdminEndpoint>(
     const refusal = data as Partial<ProblemResponse>;
     throw new ApiError(res.status, refusal.error ?? `${res.status} ${res.statusText}`);
   }
+  // A change was made: whatever a page shows may be out of date now.
+  if (method !== 'GET') void queryClient.invalidateQueries();
   return data as AdminResponse<E>;
 }
 

@@ -7,9 +7,8 @@ import type { AdminQuery, AdminResponse } from '../../../src/surfaces/admin/cont
 
 import { useLoad, type Run } from '../hooks';
 
-import { When } from '../time';
-
 import { AuditDetail } from './AuditDetail';
+import { AuditTable } from '../components/AuditTable';
 
 type Decision = AdminResponse<'GET /admin/api/audit'>['records'][number]['decision'];
 // Keyed by every decision the contract names, so a new one cannot be missing from the filter.
@@ -156,51 +155,7 @@ export function Audit({ run }: { run: Run }) {
           Export JSONL
         </a>
       </form>
-      <table>
-        <thead>
-          <tr>
-            <th>When</th>
-            <th>Agent</th>
-            <th>Action</th>
-            <th>Decision</th>
-            <th>Credits</th>
-            <th>What happened</th>
-            <th>
-              <span className="visually-hidden">Details</span>
-            </th>
-          </tr>
-        </thead>
-        <tbody data-testid="audit-feed">
-          {data?.records.map((r) => {
-            // An admin's change is not a call an agent made: it is not "allowed".
-            const shown = r.action.startsWith('admin.') ? 'admin change' : r.decision;
-            return (
-              <tr key={r.id}>
-                <td>
-                  <When at={r.time} />
-                </td>
-                <td>{r.agent ?? 'unknown token'}</td>
-                <td>
-                  <code>{r.action}</code>
-                </td>
-                <td className={`decision decision-${shown.replace(' ', '-')}`}>{shown}</td>
-                <td>{r.credits}</td>
-                <td className="sentence">{r.sentence}</td>
-                <td>
-                  <button
-                    type="button"
-                    aria-label={`Details of ${r.id}`}
-                    aria-expanded={opened === r.id}
-                    onClick={() => setOpened(r.id)}
-                  >
-                    Details
-                  </button>
-                </td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
+      <AuditTable records={data?.records ?? []} opened={opened} onOpen={setOpened} />
       {data && data.records.length === 0 && <p>No records match.</p>}
       <nav className="pager" aria-label="Audit pages">
         <button
