@@ -119,12 +119,8 @@ describe('the access matrix', () => {
     expect(await cell.getAttribute('class')).toMatch(/\binherited\b/);
     expect(await radio(search, 'Off').isChecked()).toBe(false);
     expect(await radio(search, 'Read').isChecked()).toBe(true);
-    // Off cannot be chosen inside a granted group (the admin API stores no per-action off), and
-    // the control says why instead of pretending.
-    expect(await radio(search, 'Off').getAttribute('aria-disabled')).toBe('true');
-    expect(await radio(search, 'Off').getAttribute('title')).toMatch(
-      /group people grants read; narrow the group to deny this action/,
-    );
+    // Off can be chosen inside a granted group: it would deny this one action.
+    expect(await radio(search, 'Off').getAttribute('aria-disabled')).toBeNull();
     // The inheritance is the control's description, for screen readers.
     const describedBy = await search.getAttribute('aria-describedby');
     expect(await page.locator(`[id="${describedBy}"]`).textContent()).toMatch(
@@ -161,28 +157,39 @@ describe('the access matrix', () => {
       ),
     ).toBe(true);
 
-    // Off is still not a deny here; "use group" removes the action's own grant.
-    expect(await radio(search, 'Off').getAttribute('aria-disabled')).toBe('true');
+    // Off inside the granted group is an explicit deny: the agent's next search is refused while
+    // the rest of the group still answers; "use group" removes the deny again.
+    await radio(search, 'Off').click();
+    await expect.poll(() => storedGrant('scout', 'people.search')).toMatchObject({ level: 'off' });
+    await expect
+      .poll(() => cellOf(search).textContent())
+      .toContain('denied here, though people grants read');
+    expect((await agentCall('scout', 'people.search', { person_titles: ['CFO'] })).status).toBe(
+      403,
+    );
     await page
       .getByRole('button', { name: "scout: people.search: use the group's level (read)" })
       .click();
     await expect.poll(() => storedGrant('scout', 'people.search')).toBeNull();
     await expect.poll(async () => cellOf(search).textContent()).toContain('inherits read');
     expect(await radio(search, 'Off').isChecked()).toBe(false);
+    expect((await agentCall('scout', 'people.search', { person_titles: ['CFO'] })).status).toBe(
+      200,
+    );
   });
 
   it('moves with the arrow keys, with one tab stop per cell', async () => {
     const match = cellControl('scout: people.match');
     expect(await match.locator('[tabindex="0"]').allTextContents()).toEqual(['Read']);
     await radio(match, 'Read').focus();
-    // Off is unavailable, so the arrows skip it: Read → Full → (Off skipped) Read.
+    // Read → Full → back to Read.
     await page.keyboard.press('ArrowRight');
     await expect.poll(() => storedGrant('scout', 'people.match')).toMatchObject({ level: 'full' });
     await expect.poll(() => match.locator('[tabindex="0"]').allTextContents()).toEqual(['Full']);
     expect(await page.evaluate<string | undefined>('document.activeElement?.textContent')).toBe(
       'Full',
     );
-    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('ArrowLeft');
     await expect.poll(() => storedGrant('scout', 'people.match')).toMatchObject({ level: 'read' });
     await expect.poll(() => checkedIn(match)).toBe('Read');
     // Read is now the action's own grant, not inherited.

@@ -168,6 +168,37 @@ describe('admin changes from the CLI', () => {
     expect(after.agents.find((a) => a.name === 'x')!.grants).toEqual({});
   });
 
+  it('denies one action inside a granted group, audited, and refuses a deny with a level', async () => {
+    const { cli, start } = await deployment();
+    expect((await cli('agent', 'create', 'x', '--grant', 'people=read')).code).toBe(0);
+    const denied = await cli('grant', 'x', 'people.search', 'deny');
+    expect(denied.code, denied.err).toBe(0);
+    expect(denied.out).toMatch(/people\.search=off \(denied even under its group\)/);
+    const explained = await cli('explain', 'x', 'people.search');
+    expect(explained.out).toMatch(/denied/i);
+    expect((await cli('explain', 'x', 'people.match')).out).toMatch(/allowed/i);
+    const [record] = lines((await cli('audit', 'export', '--format', 'jsonl')).out).slice(-1);
+    expect(record!.sentence).toBe(
+      "An admin (cli:alice) set x's grant to people.search=off (denied even under its group).",
+    );
+    expect((await cli('grant', 'x', 'people.search', 'deny', '--approval')).code).toBe(2);
+
+    const g = await start();
+    const bearer = { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' };
+    const put = (body: unknown) =>
+      fetch(`${g.url}/admin/api/agents/x/grants`, {
+        method: 'PUT',
+        headers: bearer,
+        body: JSON.stringify(body),
+      });
+    const bad = await put({ target: 'people.match', level: 'read', deny: true });
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(await bad.json())).toMatch(/deny goes with level off/);
+    // Plain off removes the deny: the action inherits the group's read again.
+    expect((await put({ target: 'people.search', level: 'off' })).status).toBe(200);
+    expect((await cli('explain', 'x', 'people.search')).out).toMatch(/allowed/i);
+  });
+
   it('a refused change leaves no record and says what to fix', async () => {
     const { cli } = await deployment();
     const missing = await cli('agent', 'limits', 'ghost', '--requests-per-minute', '3');

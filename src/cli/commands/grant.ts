@@ -5,10 +5,13 @@ import { storeOptions, withStore } from '../with-store.js';
 
 import { grantText, parseGrantFlag } from './agents.js';
 
-const grantHelp = `Usage: gatehouse grant <agent> <group|action|people.reveal> <off|read|full> [--approval | --no-approval]
+const grantHelp = `Usage: gatehouse grant <agent> <group|action|people.reveal> <off|read|full|deny> [--approval | --no-approval]
        gatehouse grant <agent> --template <${roleTemplates.map((t) => t.id).join('|')}>
 
-Sets one grant. A per-action grant beats its group's grant; no grant means off.
+Sets one grant. A per-action grant beats its group's grant; no grant means off. Level off removes
+the grant (an action then inherits its group's level); deny stores an explicit off, so the action
+is denied even where its group grants read or full:
+  gatehouse grant researcher people.bulk_match deny
 Actions that reach people outside the team (emails.send_now, sequences.approve, sequences.update,
 sequences.add_contacts) are held for an admin's approval by default, even under full.
   gatehouse grant outreach-bot people read
@@ -56,17 +59,22 @@ export async function grantCommand(args: string[], io: CliIO): Promise<number> {
   }
   if (!agentName || !target || !level)
     throw new CliError(
-      'usage: gatehouse grant <agent> <target> <off|read|full> [--approval | --no-approval]',
+      'usage: gatehouse grant <agent> <target> <off|read|full|deny> [--approval | --no-approval]',
       2,
     );
   const noApproval = values['no-approval'];
   if (values.approval && noApproval)
     throw new CliError('--approval and --no-approval contradict each other: choose one', 2);
-  const parsed = parseGrantFlag(`${target}=${level}`);
+  // `deny`: an explicit off, which beats the group's grant (plain `off` removes the grant).
+  const deny = level === 'deny';
+  if (deny && (values.approval || noApproval)) {
+    throw new CliError('deny takes no approval option: a denied action never runs', 2);
+  }
+  const parsed = parseGrantFlag(`${target}=${deny ? 'off' : level}`);
   return withStore(io, values, async (store) => {
     const set = await createAdminChanges({ store }).setGrant(
       agentName,
-      { target: parsed.target, level: parsed.level, approval: values.approval, noApproval },
+      { target: parsed.target, level: parsed.level, approval: values.approval, noApproval, deny },
       cliActor(io.env),
     );
     if (!set.ok) throw new CliError(set.error.message);
@@ -91,7 +99,7 @@ export async function grantCommand(args: string[], io: CliIO): Promise<number> {
       );
     else
       io.out(
-        `${agent.name}: ${parsed.target}=${parsed.level}${values.approval ? ' (approval required)' : noApproval ? ' (outbound actions without approval)' : ''}. Grants now: ${grantText(grants)}`,
+        `${agent.name}: ${parsed.target}=${parsed.level}${deny ? ' (denied even under its group)' : values.approval ? ' (approval required)' : noApproval ? ' (outbound actions without approval)' : ''}. Grants now: ${grantText(grants)}`,
       );
     return 0;
   });

@@ -29,12 +29,17 @@ export interface AdminChangeProblem {
   readonly message: string;
 }
 
-/** A grant as an admin sets it (`level: 'off'` removes it). */
+/**
+ * A grant as an admin sets it. `level: 'off'` removes the target's grant, so an action falls back
+ * to its group's; with `deny` it stores an explicit off instead, which denies the action even where
+ * its group grants a level (a per-action grant beats its group's).
+ */
 export interface GrantChange {
   readonly target: string;
   readonly level: GrantLevel | 'off';
   readonly approval?: boolean;
   readonly noApproval?: boolean;
+  readonly deny?: boolean;
 }
 
 /** Limits as an admin sets them; absent: unchanged, null: none. */
@@ -88,6 +93,7 @@ export interface AdminChanges {
 
 /** "people=read (with approval)": a grant in the words audit sentences use. */
 export function grantWords(g: GrantChange): string {
+  if (g.level === 'off' && g.deny) return `${g.target}=off (denied even under its group)`;
   const note =
     g.level === 'off'
       ? ''
@@ -170,7 +176,8 @@ export function createAdminChanges(deps: {
 
   const changes: AdminChanges = {
     async createAgent(input, by) {
-      const grants = input.grants.filter((g) => g.level !== 'off');
+      // An explicit deny is kept; a plain off is no grant at all.
+      const grants = input.grants.filter((g) => g.level !== 'off' || g.deny);
       const created = await store.agents.create({
         name: input.name,
         description: input.description ?? null,
@@ -231,12 +238,13 @@ export function createAdminChanges(deps: {
           message: `${agent.name} is revoked; its grants are kept as they were.`,
         });
       }
-      if (grant.level === 'off') {
+      if (grant.level === 'off' && !grant.deny) {
         await store.grants.remove(agent.id, grant.target);
       } else {
+        const denied = grant.level === 'off';
         const set = await store.grants.set(agent.id, grant.target, grant.level, {
-          requiresApproval: grant.approval ?? false,
-          noApproval: grant.noApproval ?? false,
+          requiresApproval: !denied && (grant.approval ?? false),
+          noApproval: !denied && (grant.noApproval ?? false),
           by,
         });
         if (!set.ok) return err({ code: 'invalid', message: set.error.message });

@@ -327,6 +327,8 @@ export interface AdminGrant {
   readonly approval: boolean;
   /** Waives the approval outbound actions need by default. */
   readonly no_approval?: boolean;
+  /** With level off: an explicit deny, even where the action's group grants a level. */
+  readonly deny?: boolean;
 }
 
 /** An agent's limits as the admin sets them: absent unchanged, null none. */

@@ -42,6 +42,7 @@ const grantChange = (g: AdminGrant): GrantChange => ({
   level: g.level,
   approval: g.approval,
   noApproval: g.no_approval ?? false,
+  deny: g.deny ?? false,
 });
 
 /** A change that was not made, as the admin API answers it. */

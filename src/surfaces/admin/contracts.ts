@@ -33,13 +33,21 @@ import {
 } from '../../services/admin/types.js';
 
 const levels = ['off', 'read', 'full'] as const;
-export const grantBody = z.strictObject({
-  target: z.string().min(1).max(100),
-  level: z.enum(levels),
-  approval: z.boolean().default(false),
-  /** Outbound actions under this grant run without the approval they need by default. */
-  no_approval: z.boolean().default(false),
-});
+export const grantBody = z
+  .strictObject({
+    target: z.string().min(1).max(100),
+    /** off removes the grant (an action then inherits its group's level), unless `deny`. */
+    level: z.enum(levels),
+    approval: z.boolean().default(false),
+    /** Outbound actions under this grant run without the approval they need by default. */
+    no_approval: z.boolean().default(false),
+    /** With level off: store an explicit deny, which beats the group's grant. */
+    deny: z.boolean().default(false),
+  })
+  .refine((g) => !g.deny || g.level === 'off', {
+    message: 'deny goes with level off: it denies the target even where its group grants a level',
+    path: ['deny'],
+  });
 export const templateBody = z.strictObject({ template: z.string().min(1).max(64) });
 export const createAgentBody = z.strictObject({
   name: z.string().min(1).max(64),

@@ -1,8 +1,7 @@
 // One cell of the access matrix: an agent's level on a group or one action, where it comes from,
-// and its approval. An action without a grant of its own reads "inherits read" (never "Off"), and
-// Off is unavailable where the group grants a level: the admin API removes an action's own grant
-// when it is set to off, so the action falls back to its group; an action cannot be denied inside
-// a granted group except by narrowing the group.
+// and its approval. An action without a grant of its own reads "inherits read" (never "Off").
+// Choosing Off on an action inside a granted group stores an explicit deny for it, which beats the
+// group's grant (shown as "denied here"); "use group" removes the action's own grant again.
 import type { AdminResponse } from '../../../src/surfaces/admin/contracts';
 
 import { useCan } from '../session';
@@ -50,14 +49,9 @@ export function MatrixCell(props: {
   const canChange = useCan('admin');
   const label = `${a.name}: ${t.target}`;
   const action = t.kind === 'action';
-  // Off here would only remove this action's own grant, and the group's level would still apply.
-  // (An explicit off stored outside the console, e.g. by an import, is shown as the deny it is.)
-  const offBlocked = action && groupLevel !== 'off' && own?.level !== 'off';
-  const unavailable = offBlocked
-    ? {
-        off: `The group ${t.group} grants ${groupLevel}; narrow the group to deny this action.`,
-      }
-    : {};
+  // Off inside a granted group stores an explicit deny for this action (it beats the group's
+  // grant); "use group" removes it again. Off anywhere else removes the target's own grant.
+  const deniesInGroup = action && groupLevel !== 'off';
   const describedBy = inherited ? idFor(a, t) : undefined;
   const effective = action && !(`${a.id}|${t.target}` in pending) ? a.effective[t.target] : null;
   // The approval settings belong to the governing grant; changing them on an inherited cell gives
@@ -72,8 +66,8 @@ export function MatrixCell(props: {
     : undefined;
 
   const choose = (next: Level) => {
-    // Off removes the target's own grant (the admin API stores no explicit off).
-    if (next === 'off') onSet(null);
+    if (next === 'off')
+      onSet(deniesInGroup ? { level: 'off', approval: false, no_approval: false } : null);
     else onSet({ level: next, approval: base.approval, no_approval: base.no_approval });
   };
 
@@ -84,7 +78,6 @@ export function MatrixCell(props: {
           label={label}
           value={level}
           inherited={inherited !== undefined}
-          unavailable={unavailable}
           describedBy={describedBy}
           onChange={choose}
         />
@@ -104,6 +97,11 @@ export function MatrixCell(props: {
           >
             use group ({groupLevel})
           </button>
+        )}
+        {own?.level === 'off' && deniesInGroup && (
+          <span className="status denied">
+            denied here, though {t.group} grants {groupLevel}
+          </span>
         )}
         {effective && level !== 'off' && !effective.callable && (
           <span className="status denied">denied: writes need full</span>

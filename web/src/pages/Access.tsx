@@ -45,6 +45,8 @@ export function Access({ run }: { run: Run }) {
             level: body.level,
             approval: body.approval,
             no_approval: body.no_approval,
+            // An own off (inside a granted group) is an explicit deny; none is a removal.
+            deny: cell?.level === 'off',
           },
         }),
       );
@@ -127,12 +129,12 @@ export function Access({ run }: { run: Run }) {
       <p className="intro">
         Each cell is an agent&apos;s grant on a group or one action: Off, Read or Full (reads and
         writes). A grant on an action beats its group&apos;s; an action without one{' '}
-        <span className="inherits">inherits</span> its group&apos;s level. An action cannot be
-        turned off inside a granted group: narrow the group instead and grant the actions it should
-        keep. &quot;Approval&quot; holds the agent&apos;s calls there until an admin approves them;
-        outbound actions (sending mail, starting a sequence) are held by default unless granted
-        &quot;outbound without approval&quot;. people.reveal allows personal emails, phones and
-        waterfalls.
+        <span className="inherits">inherits</span> its group&apos;s level. An action can be denied
+        inside a granted group by choosing its Off: that stores a deny for the one action, which
+        beats the group&apos;s grant (&quot;use group&quot; removes it). &quot;Approval&quot; holds
+        the agent&apos;s calls there until an admin approves them; outbound actions (sending mail,
+        starting a sequence) are held by default unless granted &quot;outbound without
+        approval&quot;. people.reveal allows personal emails, phones and waterfalls.
       </p>
       <RoleNote needed="admin" what="changing a grant" />
       <div className="toolbar">
