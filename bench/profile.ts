@@ -1,7 +1,9 @@
-// bench:profile: where a Gatehouse process spends its CPU at full speed. The overhead mix from 32
-// callers for BENCH_FULL_SECONDS (10) against the replaying upstream, the gateway (SQLite, policy
-// and audit on, dist/) run with `node --cpu-prof`; prints the functions and the files (or
-// packages) with the most self time, and where the profile was written.
+// bench:profile: where a Gatehouse process spends its CPU. First the gateway's CPU time per call
+// (user + system, from /proc) at a fixed BENCH_RATE (500/s) for BENCH_SECONDS (10): a figure that
+// other work on the machine disturbs far less than latency. Then the overhead mix from 32 callers
+// for BENCH_FULL_SECONDS (10) against the replaying upstream, the gateway (SQLite, policy and
+// audit on, dist/) run with `node --cpu-prof`; prints the functions and the files (or packages)
+// with the most self time, and where the profile was written.
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,7 +11,10 @@ import { join } from 'node:path';
 import {
   buildMix,
   createBenchAgent,
+  fixedRate,
   fullSpeed,
+  percentile,
+  round,
   send,
   startGateway,
   startUpstream,
@@ -17,6 +22,16 @@ import {
 } from './lib.js';
 
 const seconds = Number(process.env.BENCH_FULL_SECONDS ?? 10);
+const rate = Number(process.env.BENCH_RATE ?? 500);
+const fixedSeconds = Number(process.env.BENCH_SECONDS ?? 10);
+
+/** A process's CPU time so far (user + system), in ms, from /proc (Linux). */
+function cpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // utime and stime are fields 14 and 15 of stat (11 and 12 after the command).
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+}
 const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 32);
 const top = Number(process.env.BENCH_PROFILE_TOP ?? 30);
 
@@ -76,22 +91,38 @@ function summarise(profile: Profile) {
 async function main() {
   const dir = mkdtempSync(join(tmpdir(), 'gatehouse-bench-profile-'));
   const profDir = process.env.BENCH_CPU_PROF ?? join(dir, 'prof');
-  process.env.BENCH_CPU_PROF = profDir;
+  delete process.env.BENCH_CPU_PROF;
   const upstream = await startUpstream('replay');
   const token = await createBenchAgent(dir, ['people', 'organizations', 'contacts']);
   const mix = await buildMix(upstream.url, upstream.key);
-  const gateway = await startGateway(dir, upstream);
   let errors = 0;
-  const one = async (i: number) => {
+  const caller = (url: string) => async (i: number) => {
     const call = mix[i % mix.length]!;
     const headers = { 'x-api-key': token, 'content-type': 'application/json' };
-    const r = await send(`${gateway.url}${call.path}`, call.method, headers, call.body);
+    const r = await send(`${url}${call.path}`, call.method, headers, call.body);
     if (r.status !== 200) errors += 1;
     return r.ms;
   };
+
+  // Without the profiler: CPU per call at a fixed rate, and full speed.
+  const plain = await startGateway(dir, upstream);
+  const one = caller(plain.url);
   await Promise.all(Array.from({ length: 300 }, (_, i) => one(i)));
+  await fixedRate(one, rate, 2);
+  const pid = plain.child.pid!;
+  const before = cpuMs(pid);
+  const latencies = await fixedRate(one, rate, fixedSeconds);
+  const perCall = ((cpuMs(pid) - before) * 1000) / latencies.length;
   const rps = await fullSpeed(one, concurrency, seconds);
-  await stopChild(gateway.child);
+  await stopChild(plain.child);
+
+  // With it: full speed only.
+  process.env.BENCH_CPU_PROF = profDir;
+  const profiled = await startGateway(dir, upstream);
+  const two = caller(profiled.url);
+  await Promise.all(Array.from({ length: 300 }, (_, i) => two(i)));
+  const profiledRps = await fullSpeed(two, concurrency, seconds);
+  await stopChild(profiled.child);
   await stopChild(upstream.child);
   const file = readdirSync(profDir).find((f) => f.endsWith('.cpuprofile'));
   if (!file) throw new Error(`no profile in ${profDir}`);
@@ -99,9 +130,18 @@ async function main() {
     JSON.parse(readFileSync(join(profDir, file), 'utf8')) as Profile,
   );
   process.stdout.write(
-    `\n${Math.round(rps)} req/s at full speed (${concurrency} callers, ${seconds} s), ${errors} errors; ${(total / 1e6).toFixed(1)} s of samples\n\n${text}\nprofile: ${join(profDir, file)}\n`,
+    [
+      '',
+      `CPU per call at ${rate}/s: ${Math.round(perCall)} µs (p50 ${round(percentile(latencies, 50), 3)} ms, p99 ${round(percentile(latencies, 99), 3)} ms)`,
+      `full speed (${concurrency} callers, ${seconds} s): ${Math.round(rps)} req/s; profiled: ${Math.round(profiledRps)} req/s; ${errors} errors`,
+      `${(total / 1e6).toFixed(1)} s of samples`,
+      '',
+      text,
+      `profile: ${join(profDir, file)}`,
+      '',
+    ].join('\n'),
   );
-  rmSync(join(dir, 'gatehouse.db'), { force: true });
+  rmSync(dir, { recursive: true, force: true });
 }
 
 await main();
