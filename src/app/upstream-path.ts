@@ -45,6 +45,8 @@ export function createUpstreamPath(deps: {
     timeoutMs: config.upstreamTimeoutMs,
     ...(wiring.fetch ? { fetch: wiring.fetch } : {}),
     userAgent: 'gatehouse/0.1',
+    // Apollo's answers are passed on as they come (see ApolloClientOptions.validateAnswers).
+    validateAnswers: false,
   });
   const defaults = (bucket: string) =>
     planLimits[config.apolloPlan][getAction(bucket)?.rateClass ?? 'default'];
