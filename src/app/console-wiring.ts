@@ -7,7 +7,7 @@ import { createOidcSignIn } from '../auth/oidc-signin.js';
 import type { McpAuthorization } from '../auth/mcp-authorization.js';
 import type { Config } from '../config/config.js';
 import type { Gateway } from '../gateway/pipeline.js';
-import type { Logger, SessionStore } from '../ports/index.js';
+import type { DeliveryStore, Logger, SessionStore } from '../ports/index.js';
 import { createConsolePeople } from '../services/admin/people.js';
 import { createAdminServices } from '../services/admin/views.js';
 import type { StoreServices } from '../store/open-store.js';
@@ -20,6 +20,7 @@ import { embeddedSandboxLabel, type UpstreamWiring } from './upstream-wiring.js'
 
 export interface ConsoleWiring {
   readonly store: StoreServices;
+  readonly deliveries: Pick<DeliveryStore, 'forCall'>;
   readonly gateway: Gateway;
   readonly config: Config;
   readonly upstream: UpstreamWiring;
@@ -83,6 +84,7 @@ export function mountConsole(app: Hono, w: ConsoleWiring): void {
         upstreamUrl: w.upstream.baseUrl,
         publicUrl: w.publicUrl,
         config,
+        deliveries: w.deliveries,
         now: w.now,
       }),
       adminToken: w.adminToken,

@@ -230,8 +230,9 @@ export function createApp(options: AppOptions): GatehouseApp {
         credentialNotes.noteOAuth();
       })
     : watchedAgents;
+  const deliveryStore = createDeliveryRepository(store.handle.db, { sealer: store.sealer });
   const deliveries = createDeliveries({
-    store: createDeliveryRepository(store.handle.db, { sealer: store.sealer }),
+    store: deliveryStore,
     audit,
     clock,
     logger,
@@ -355,6 +356,7 @@ export function createApp(options: AppOptions): GatehouseApp {
   app.route('/', createWebhookRoutes({ deliveries, maxBodyBytes: config.maxBodyBytes }));
   mountConsole(app, {
     store,
+    deliveries: deliveryStore,
     gateway,
     config,
     upstream: options.upstream,

@@ -134,6 +134,11 @@ export interface DeliveryStore {
   byReceiver(receiverHash: string): Promise<StoredDelivery | undefined>;
   /** The agent's delivery for Apollo's request id (the newest, should Apollo repeat an id). */
   forAgent(agentId: string, requestId: string): Promise<StoredDelivery | undefined>;
+  /**
+   * The delivery that followed a call (by the call's audit record), without its payload: what an
+   * admin may see of it. Undefined when the call awaited none.
+   */
+  forCall(callAuditId: string): Promise<Omit<StoredDelivery, 'payload'> | undefined>;
   /** Settles a pending delivery; undefined when it was already settled (Apollo retried). */
   settle(receiverHash: string, settlement: DeliverySettlement): Promise<StoredDelivery | undefined>;
   /** Pending deliveries whose poll is due at `now`, oldest first. */

@@ -101,6 +101,20 @@ export function createDeliveryRepository(
       return row && (await toDelivery(row));
     },
 
+    async forCall(callAuditId) {
+      const row = await db
+        .selectFrom('deliveries')
+        .selectAll()
+        .where('call_audit_id', '=', callAuditId)
+        .orderBy('created_at', 'desc')
+        .limit(1)
+        .executeTakeFirst();
+      if (!row) return undefined;
+      // Not opened: the payload is the agent's personal data, not the admin's.
+      const { payload: _sealed, ...rest } = fromRow(row, null);
+      return rest;
+    },
+
     async settle(hash, s) {
       if (!states.has(s.state) || (s.state as DeliveryState) === 'pending') {
         throw new Error(`cannot settle a delivery as '${s.state}'`);

@@ -17,6 +17,8 @@ import { createHarness, type Harness } from '../helpers/harness.js';
 
 const publicUrl = 'https://gatehouse.example.com';
 let h: Harness | null = null;
+const adminToken = 'deliveries-admin-token-0123456789abcdef';
+
 afterEach(async () => {
   await h?.close();
   h = null;
@@ -27,7 +29,7 @@ async function setup(reachable = true) {
   let now = Date.parse('2026-11-23T10:00:00Z');
   const posts: string[] = [];
   const harness = await createHarness({
-    config: { publicUrl },
+    config: { publicUrl, adminToken },
     clock: { now: () => now, monotonic: () => performance.now() },
     sandbox: {
       fetch: async (url, init) => {
@@ -114,6 +116,22 @@ describe('asynchronous enrichment', () => {
     );
     const spent = await h.store.audit.sumCredits({ agentId: delivered!.agentId! });
     expect(spent).toBe(9); // 1 for the match, 8 for the phone
+
+    // The call's record, opened by an admin, names the delivery that followed: never its data.
+    const callId = /in call (aud_\w+)/.exec(delivered!.sentence)![1]!;
+    const detail = await h.request('GET', `/admin/api/audit/${callId}`, {
+      headers: { authorization: `Bearer ${adminToken}` },
+    });
+    expect(detail.status).toBe(200);
+    const text = await detail.text();
+    expect(JSON.parse(text).delivery).toMatchObject({
+      what: 'phone numbers',
+      state: 'delivered',
+      via: 'webhook',
+      credits: 8,
+      audit_id: delivered!.id,
+    });
+    expect(text).not.toContain(payload.people[0]!.phone_numbers[0]!.sanitized_number);
   });
 
   it('acknowledges a repeated delivery without changing anything, and refuses unknown receivers', async () => {

@@ -253,6 +253,20 @@ export const adminAuditDetailSchema = z.strictObject({
     duration_ms: z.number().nullable(),
   }),
   approval: adminApprovalSchema.nullable(),
+  /** What Apollo delivered later for the call (phones, waterfall results): never the data itself. */
+  delivery: z
+    .strictObject({
+      what: z.string(),
+      state: z.enum(['pending', 'delivered', 'empty', 'failed']),
+      via: z.enum(['webhook', 'poll']).nullable(),
+      credits: z.number(),
+      detail: z.string().nullable(),
+      created_at: time,
+      settled_at: time.nullable(),
+      /** The delivery's own audit record. */
+      audit_id: z.string(),
+    })
+    .nullable(),
 });
 export type AdminAuditDetail = z.infer<typeof adminAuditDetailSchema>;
 

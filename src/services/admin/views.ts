@@ -13,6 +13,7 @@ import type {
   AdminProblem,
   AdminServices,
 } from './types.js';
+import type { DeliveryStore } from '../../ports/index.js';
 import type { Agent, AuditDecision, AuditFilters } from '../../store/index.js';
 
 import type { Config } from '../../config/config.js';
@@ -70,6 +71,8 @@ export function createAdminServices(deps: {
   readonly publicUrl: () => string;
   /** For rotation reminders (secret ages). */
   readonly config: Pick<Config, 'adminToken' | 'maxSecretAgeDays'>;
+  /** The deliveries that followed calls (asynchronous enrichment), for a record's details. */
+  readonly deliveries?: Pick<DeliveryStore, 'forCall'>;
   readonly now?: () => number;
 }): AdminServices {
   const { store, gateway } = deps;
@@ -295,7 +298,10 @@ export function createAdminServices(deps: {
     async auditRecord(id) {
       const r = await store.audit.get(id);
       if (!r) return err({ status: 404, message: `There is no audit record ${id}.` });
-      const [approval] = await gateway.listApprovals({ auditId: r.id, limit: 1 });
+      const [[approval], delivery] = await Promise.all([
+        gateway.listApprovals({ auditId: r.id, limit: 1 }),
+        deps.deliveries?.forCall(r.id),
+      ]);
       return ok({
         record: {
           ...publicAuditRecord(r),
@@ -304,6 +310,18 @@ export function createAdminServices(deps: {
           duration_ms: r.durationMs,
         },
         approval: approval ? publicApproval(approval) : null,
+        delivery: delivery
+          ? {
+              what: delivery.what,
+              state: delivery.state,
+              via: delivery.via,
+              credits: delivery.credits,
+              detail: delivery.detail,
+              created_at: iso(delivery.createdAt),
+              settled_at: iso(delivery.settledAt),
+              audit_id: delivery.auditId,
+            }
+          : null,
       });
     },
 

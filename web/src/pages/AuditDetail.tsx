@@ -32,6 +32,7 @@ export function AuditDetail(props: { id: string; run: Run; onClose: () => void }
   }, [onClose]);
   const r = detail?.record;
   const a = detail?.approval;
+  const d = detail?.delivery;
   return (
     <aside className="drawer" role="dialog" aria-label={`Audit record ${id}`}>
       <header>
@@ -109,6 +110,36 @@ export function AuditDetail(props: { id: string; run: Run; onClose: () => void }
             </dl>
           ) : (
             <p>This call was not held for approval.</p>
+          )}
+          <h4>Delivery</h4>
+          {d ? (
+            <dl data-testid="audit-delivery">
+              <dt>What Apollo sends later</dt>
+              <dd>{d.what}</dd>
+              <dt>State</dt>
+              <dd>
+                {d.state}
+                {d.via ? ` (by ${d.via})` : ''}
+              </dd>
+              <dt>Asked</dt>
+              <dd>
+                <When at={d.created_at} />
+              </dd>
+              <dt>Settled</dt>
+              <dd>
+                <When at={d.settled_at} none="not yet" />
+              </dd>
+              <dt>Credits</dt>
+              <dd>{d.credits}</dd>
+              <dt>Detail</dt>
+              <dd>{orDash(d.detail)}</dd>
+              <dt>Its record</dt>
+              <dd>
+                <code>{d.audit_id}</code>
+              </dd>
+            </dl>
+          ) : (
+            <p>Nothing was delivered later for this call.</p>
           )}
         </>
       )}

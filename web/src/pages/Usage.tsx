@@ -1,14 +1,21 @@
 // The usage page: calls and denials per day per agent as separate series (a denial is part of the
 // calls, so stacking them would overstate activity), one distinct colour per agent, and each
 // agent's credits against its daily and monthly budgets.
-import { Chart, registerables } from 'chart.js';
+import type { Chart as ChartType } from 'chart.js';
 import { useEffect, useRef } from 'react';
 
 import type { AdminResponse } from '../../../src/surfaces/admin/contracts';
 
 import { useLoad, type Run } from '../hooks';
 
-Chart.register(...registerables);
+// chart.js is most of the console's weight and only this page draws a chart: it loads on the
+// page's first visit, not with the console.
+let chartJs: Promise<typeof ChartType> | undefined;
+const loadChart = () =>
+  (chartJs ??= import('chart.js').then(({ Chart, registerables }) => {
+    Chart.register(...registerables);
+    return Chart;
+  }));
 
 type UsageAgent = AdminResponse<'GET /admin/api/usage'>['agents'][number];
 
@@ -39,27 +46,35 @@ export function Usage({ run }: { run: Run }) {
   const [data] = useLoad(run, 'GET /admin/api/usage', { query: { days: '14' }, everyMs: 10_000 });
   const canvas = useRef<HTMLCanvasElement>(null);
   useEffect(() => {
-    if (!data || !canvas.current) return;
-    const chart = new Chart(canvas.current, {
-      type: 'bar',
-      data: {
-        labels: data.days,
-        datasets: data.agents.flatMap((a, i) => [
-          {
-            label: `${a.agent} calls`,
-            data: a.calls,
-            backgroundColor: `hsl(${hueOf(i)} 65% 42%)`,
-          },
-          {
-            label: `${a.agent} denials`,
-            data: a.denials,
-            backgroundColor: `hsl(${hueOf(i)} 65% 78%)`,
-          },
-        ]),
-      },
-      options: { animation: false, responsive: true },
+    if (!data) return;
+    let chart: ChartType | undefined;
+    let gone = false;
+    void loadChart().then((Chart) => {
+      if (gone || !canvas.current) return;
+      chart = new Chart(canvas.current, {
+        type: 'bar',
+        data: {
+          labels: data.days,
+          datasets: data.agents.flatMap((a, i) => [
+            {
+              label: `${a.agent} calls`,
+              data: a.calls,
+              backgroundColor: `hsl(${hueOf(i)} 65% 42%)`,
+            },
+            {
+              label: `${a.agent} denials`,
+              data: a.denials,
+              backgroundColor: `hsl(${hueOf(i)} 65% 78%)`,
+            },
+          ]),
+        },
+        options: { animation: false, responsive: true },
+      });
     });
-    return () => chart.destroy();
+    return () => {
+      gone = true;
+      chart?.destroy();
+    };
   }, [data]);
   return (
     <>
