@@ -23,6 +23,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/app/logger.js';
 import { startGatehouse, type StartedGatehouse } from '../../src/app/start.js';
 import { loadConfig } from '../../src/config/config.js';
+import { createConsolePeople } from '../../src/services/admin/people.js';
 import { e2eDatabase } from '../helpers/e2e-db.js';
 
 const adminToken = 'admin-token-for-the-mcp-oauth-test-0123456789';
@@ -134,11 +135,11 @@ class Browser {
     return res;
   }
   /** Logs in to the console as the admin; returns the session's CSRF token. */
-  async login(): Promise<string> {
+  async login(credentials: object = { token: adminToken }): Promise<string> {
     const res = await this.fetch('/admin/api/session', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ token: adminToken }),
+      body: JSON.stringify(credentials),
     });
     expect(res.status).toBe(200);
     return ((await res.json()) as { csrf: string }).csrf;
@@ -453,6 +454,49 @@ describe('hostile authorization requests', () => {
       body: JSON.stringify({ decision: 'approve', agent_id: reader.id }),
     });
     expect(foreign.status).toBe(404);
+  });
+
+  it('refuses a console person without the admin role, recorded; an admin person is named', async () => {
+    const people = createConsolePeople({ store: g.store });
+    for (const [email, role] of [
+      ['appr@example.com', 'approver'],
+      ['boss@example.com', 'admin'],
+    ] as const) {
+      expect((await people.add({ email, role, password: `${email} password` }, 'cli:t')).ok).toBe(
+        true,
+      );
+    }
+    const approver = new Browser();
+    const uid = await openConsent(approver, new URL((await authorize({})).url));
+    const csrf = await approver.login({
+      email: 'appr@example.com',
+      password: 'appr@example.com password',
+    });
+    const details = await approver.fetch(`/oauth/interaction/${uid}/details`);
+    expect(details.status).toBe(403);
+    expect(((await details.json()) as { error: string }).error).toMatch(
+      /appr@example\.com signed in as approver: ask an admin/,
+    );
+    const refused = await approver.fetch(`/oauth/interaction/${uid}/decision`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-csrf-token': csrf },
+      body: JSON.stringify({ decision: 'approve', agent_id: reader.id }),
+    });
+    expect(refused.status).toBe(403);
+    const audit = await g.store.audit.query({ action: 'admin.refused', limit: 10 });
+    expect(audit.records[0]?.sentence).toMatch(/^appr@example\.com \(approver\) was refused POST/);
+
+    const boss = new Browser();
+    const bossUid = await openConsent(boss, new URL((await authorize({})).url));
+    const bossCsrf = await boss.login({
+      email: 'boss@example.com',
+      password: 'boss@example.com password',
+    });
+    const back = await answer(boss, bossUid, bossCsrf, { decision: 'deny' });
+    expect(back.searchParams.get('error')).toBe('access_denied');
+    const denial = (await g.store.audit.query({ action: 'admin.mcp_connect_deny', limit: 1 }))
+      .records[0];
+    expect(denial?.rule ?? denial?.sentence).toMatch(/boss@example\.com/);
   });
 
   it('lets the admin deny: the app is told access_denied, and the denial is audited', async () => {
