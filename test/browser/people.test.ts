@@ -92,6 +92,17 @@ async function signIn(email: string): Promise<Page> {
 }
 
 describe('people in the console', () => {
+  it('offers email and password and the admin token, and fits a 390 px screen', async () => {
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    contexts.push(context);
+    const page = await context.newPage();
+    await page.goto(g.url);
+    await page.getByRole('button', { name: 'Sign in' }).waitFor();
+    await page.getByRole('button', { name: 'Log in' }).waitFor();
+    expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
+    await page.screenshot({ path: join(artifacts, 'login-390.png'), fullPage: true });
+  });
+
   it('an approver sees the matrix read-only and approves a held call, named in its record', async () => {
     const page = await signIn('ana@example.com');
     expect(await page.getByTestId('signed-in-as').textContent()).toBe('ana@example.com (approver)');
