@@ -2,7 +2,7 @@
 // root, so neither the store nor the gateway knows about the other.
 import { cacheableActionIds, mergeBulk, splitBulk, type EnrichmentCache } from '../cache/index.js';
 import { learnReach, type AuditRecord, type KeyReach } from '../core/index.js';
-import { createAuditWriter, type Agent } from '../store/index.js';
+import { createAuditWriter, hashToken, type Agent } from '../store/index.js';
 import type {
   AgentDirectory,
   AgentIdentity,
@@ -18,6 +18,8 @@ import type {
 } from '../ports/index.js';
 
 import { loadConnection, type StoreServices } from '../store/open-store.js';
+
+import { versionedCache } from './read-cache.js';
 
 export { loadConnection };
 
@@ -38,10 +40,17 @@ export function createAgentDirectory(
   };
   const timer = setInterval(() => void flush(), 1000);
   timer.unref();
+  // Only tokens that found an agent are kept (by hash): unknown tokens never fill the memory.
+  const byToken = versionedCache<string, AgentIdentity | null>(
+    store.handle.changeVersion,
+    (agent) => agent !== null,
+  );
   return {
     async authenticate(token: string): Promise<AgentIdentity | null> {
-      const agent = await store.agents.findByToken(token);
-      return agent ? identity(agent) : null;
+      return byToken.get(hashToken(token), async () => {
+        const agent = await store.agents.findByToken(token);
+        return agent ? identity(agent) : null;
+      });
     },
     async retired(token: string) {
       const found = await store.agents.findRetiredToken(token);
@@ -72,17 +81,19 @@ function identity(agent: Agent): AgentIdentity {
   };
 }
 
-/** Grants straight from the store: every call sees the latest grants. */
+/** Grants from the store, kept while the store's change version stands: every call sees the latest. */
 export function createGrantSource(store: StoreServices): GrantSource {
+  const cache = versionedCache<string, readonly GrantRow[]>(store.handle.changeVersion);
   return {
-    async grantsFor(agentId: string): Promise<readonly GrantRow[]> {
-      return (await store.grants.list(agentId)).map((g) => ({
-        target: g.target,
-        level: g.level,
-        requiresApproval: g.requiresApproval,
-        noApproval: g.noApproval,
-      }));
-    },
+    grantsFor: (agentId: string): Promise<readonly GrantRow[]> =>
+      cache.get(agentId, async () =>
+        (await store.grants.list(agentId)).map((g) => ({
+          target: g.target,
+          level: g.level,
+          requiresApproval: g.requiresApproval,
+          noApproval: g.noApproval,
+        })),
+      ),
   };
 }
 
@@ -168,9 +179,12 @@ export function fixedCredential(credential: Credential): CredentialSource {
  */
 export function storedCredential(store: StoreServices): CredentialSource {
   let cached: { stamp: string; credential: Credential | null } | null = null;
+  const infos = versionedCache<'connection', Awaited<ReturnType<typeof store.connection.info>>>(
+    store.handle.changeVersion,
+  );
   return {
     async current(): Promise<Credential | null> {
-      const info = await store.connection.info();
+      const info = await infos.get('connection', () => store.connection.info());
       if (!info) return null;
       const stamp = `${info.updatedAt}:${info.keyId}`;
       if (cached?.stamp === stamp) return cached.credential;

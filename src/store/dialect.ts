@@ -13,6 +13,7 @@ import pg from 'pg';
 
 import { GatewayFault, gatewayError } from '../core/errors.js';
 
+import { createChangeCounter } from './change-version.js';
 import type { Database } from './db.js';
 
 /** The two databases Gatehouse runs on. */
@@ -52,6 +53,11 @@ export interface OpenDatabaseOptions {
 export interface DatabaseHandle {
   readonly db: Kysely<Database>;
   readonly dialect: DialectName;
+  /**
+   * SQLite only: changes whenever the agents, grants, retired tokens or the connection may have
+   * changed (this process's writes, or any commit by another process); see change-version.ts.
+   */
+  readonly changeVersion?: () => string;
   /** Closes the pool or the SQLite file; safe to call twice. */
   close(): Promise<void>;
 }
@@ -113,11 +119,16 @@ function openSqlite(path: string, options: OpenDatabaseOptions): DatabaseHandle 
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma(`busy_timeout = ${Math.max(0, Math.trunc(busyTimeoutMs))}`);
+  const changes = createChangeCounter();
   const db = new Kysely<Database>({
     dialect: new SqliteDialect({ database: withStatementCache(sqlite) }),
+    plugins: [changes.plugin],
     ...(options.log ? { log: options.log } : {}),
   });
-  return { db, dialect: 'sqlite', close: closeOnce(db) };
+  const dataVersion = sqlite.prepare('pragma data_version').pluck();
+  const changeVersion = () =>
+    sqlite.open ? `${String(dataVersion.get())}:${changes.count()}` : `closed:${changes.count()}`;
+  return { db, dialect: 'sqlite', changeVersion, close: closeOnce(db) };
 }
 
 /** How many distinct prepared statements a SQLite handle keeps (the app issues a few dozen). */
