@@ -250,7 +250,7 @@ describe.runIf(run)('three replicas on Postgres and Redis', () => {
     const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
     const { csrf } = (await login.json()) as { csrf: string };
     const read = await fetch(`${b}/admin/api/session`, { headers: { cookie } });
-    expect(await read.json()).toEqual({ csrf });
+    expect(await read.json()).toEqual({ csrf, person: null, role: 'admin' });
     const created = await fetch(`${b}/admin/api/agents`, {
       method: 'POST',
       headers: { cookie, 'x-csrf-token': csrf, 'content-type': 'application/json' },
