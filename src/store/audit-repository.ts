@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { PostgresAdapter, sql } from 'kysely';
 import type { Kysely, Selectable, SelectQueryBuilder, Updateable } from 'kysely';
 
 import { auditDecisions, surfaces as auditSurfaces } from '../core/index.js';
@@ -180,6 +180,7 @@ export function createAuditRepository(
   deps: AuditRepositoryDeps,
 ): AuditRepository {
   const nextId = createUlidFactory('aud_', deps.randomBytes);
+  const onPostgres = db.getExecutor().adapter instanceof PostgresAdapter;
 
   async function readBatch(
     filters: AuditFilters,
@@ -283,19 +284,21 @@ export function createAuditRepository(
     complete: (id, fields) => complete(db, id, fields),
 
     async writeBatch(writes) {
-      if (writes.length === 0) return [];
-      if (writes.length === 1) {
-        // One statement commits atomically on its own; BEGIN/COMMIT would only add round trips.
-        const [w] = writes as [AuditWrite];
-        return [w.kind === 'open' ? await open(db, w.record) : await complete(db, w.id, w.fields)];
+      const one = (d: Kysely<Database>, w: AuditWrite) =>
+        w.kind === 'open' ? open(d, w.record) : complete(d, w.id, w.fields);
+      // One statement commits atomically on its own; BEGIN/COMMIT would only add round trips.
+      if (writes.length === 1 && (!onPostgres || writes[0]!.kind === 'open')) {
+        return [await one(db, writes[0]!)];
       }
+      if (writes.length === 0) return [];
       return db.transaction().execute(async (trx) => {
-        const results: Array<Result<AuditRecord, StoreError>> = [];
-        for (const w of writes) {
-          results.push(
-            w.kind === 'open' ? await open(trx, w.record) : await complete(trx, w.id, w.fields),
-          );
+        // Only an opening record is promised durable: completions alone skip Postgres's WAL flush
+        // (lost in a server crash, they are completed by jobs/abandoned-records.ts).
+        if (onPostgres && writes.every((w) => w.kind === 'complete')) {
+          await sql`set local synchronous_commit = off`.execute(trx);
         }
+        const results: Array<Result<AuditRecord, StoreError>> = [];
+        for (const w of writes) results.push(await one(trx, w));
         return results;
       });
     },
@@ -454,17 +457,9 @@ function validateNumbers(fields: AuditCompletion | OpenAuditInput): StoreError |
   return undefined;
 }
 
-function isSet<T>(value: T | null | undefined): value is T {
-  return value !== undefined && value !== null;
-}
-
-function invalid(message: string): StoreError {
-  return { code: 'invalid_input', message };
-}
-
-function isEpoch(value: number): boolean {
-  return Number.isSafeInteger(value) && value >= 0;
-}
+const isSet = <T>(value: T | null | undefined): value is T => value !== undefined && value !== null;
+const invalid = (message: string): StoreError => ({ code: 'invalid_input', message });
+const isEpoch = (value: number): boolean => Number.isSafeInteger(value) && value >= 0;
 
 function clampInt(value: number, min: number, max: number, fallback: number): number {
   if (!Number.isFinite(value)) return fallback;
