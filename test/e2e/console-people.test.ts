@@ -270,6 +270,11 @@ describe('console people', () => {
 
   it('applies a role change or a removal to live sessions at once', async () => {
     const viewer = await signIn('viewer@example.com', passwords['viewer@example.com']);
+    // The audit stream the viewer reads ends once they are removed (checked with each look).
+    const stream = await fetch(`${g.url}/admin/api/audit/stream`, { headers: viewer.headers });
+    expect(stream.status).toBe(200);
+    const reader = stream.body!.getReader();
+    expect((await reader.read()).done).toBe(false);
     expect((await cli(['admin', 'role', 'viewer@example.com', 'admin'])).code).toBe(0);
     const promoted = await call('POST', '/admin/api/agents', {
       headers: viewer.headers,
@@ -279,6 +284,7 @@ describe('console people', () => {
     expect((await cli(['admin', 'role', 'viewer@example.com', 'viewer'])).code).toBe(0);
     const removed = await cli(['admin', 'remove', 'viewer@example.com']);
     expect(removed.code).toBe(0);
+    for (;;) if ((await reader.read()).done) break;
     expect((await call('GET', '/admin/api/overview', { headers: viewer.headers })).status).toBe(
       401,
     );

@@ -13,12 +13,20 @@ import type { auditStreamEvent } from './contracts.js';
 /** How often the trail is looked at, and how long a quiet stream waits before a comment. */
 export const streamTiming = { everyMs: 1000, keepAliveMs: 15_000 } as const;
 
-/** The stream for `filters`; it ends after `idleMs` (the console reconnects, re-authenticated). */
+/**
+ * The stream for `filters`. It ends after `idleMs` (the console reconnects, re-authenticated), or
+ * within a second of the caller no longer being allowed to read (logged out, removed, idle).
+ */
 export function auditStream(
   c: Context,
   audit: (q: AdminAuditQuery) => Promise<AdminAuditPage>,
   filters: Omit<AdminAuditQuery, 'limit' | 'before'>,
-  options: { now: () => number; idleMs: number },
+  options: {
+    now: () => number;
+    idleMs: number;
+    /** Whether the caller may still read the trail (checked every time the trail is read). */
+    stillAllowed: () => Promise<boolean>;
+  },
 ): Response {
   const { now } = options;
   return streamSSE(c, async (stream) => {
@@ -26,6 +34,7 @@ export function auditStream(
     let quietSince = now();
     const ends = now() + options.idleMs;
     while (!stream.aborted && !stream.closed && now() < ends) {
+      if (!(await options.stillAllowed())) break;
       const page = await audit({ ...filters, limit: 50 });
       const signature = page.records
         .map((r) => `${r.id}:${r.decision}:${r.upstream_status}:${r.credits}:${r.error_code}`)

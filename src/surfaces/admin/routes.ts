@@ -376,7 +376,14 @@ export function createAdminRoutes(options: AdminOptions): Hono {
   app.get('/admin/api/audit/stream', (c) => {
     const parsed = streamQuery.safeParse(c.req.query());
     if (!parsed.success) return invalid(c, parsed.error);
-    return auditStream(c, (q) => services.audit(q), parsed.data, { now, idleMs });
+    // A console session is looked at again while the stream runs: logging out, being removed or
+    // idling out ends it. (A bearer token stays valid until Gatehouse restarts without it.)
+    const viaSession = bearerToken(c.req.header('authorization')) === undefined;
+    return auditStream(c, (q) => services.audit(q), parsed.data, {
+      now,
+      idleMs,
+      stillAllowed: async () => !viaSession || (await liveSession(c)) !== null,
+    });
   });
   const auditIdPattern = /^aud_[0-9A-Za-z]{26}$/;
   app.get('/admin/api/audit/:id', async (c) => {
