@@ -209,7 +209,7 @@ export async function startGatehouse(
   const replicaLock = await checkReplicaSafety(config, logger);
   let store: StoreServices;
   try {
-    store = await openStore(config, logger);
+    store = await openStore(config, logger, Date.now, { backgroundCheckpoints: true });
   } catch (e) {
     await replicaLock?.release();
     throw e;

@@ -14,6 +14,7 @@ import pg from 'pg';
 import { GatewayFault, gatewayError } from '../core/errors.js';
 
 import { createChangeCounter } from './change-version.js';
+import { checkpointInBackground } from './sqlite-checkpointer.js';
 import type { Database } from './db.js';
 
 /** The two databases Gatehouse runs on. */
@@ -38,6 +39,11 @@ export interface OpenDatabaseOptions {
    * that stopped answering (a frozen server, a half-open socket), whose client is then discarded.
    */
   queryTimeoutMs?: number;
+  /**
+   * SQLite only: checkpoint the WAL from a worker thread instead of inside the commits on this
+   * thread (a server's; see sqlite-checkpointer.ts). Default false.
+   */
+  backgroundCheckpoints?: boolean;
   /** SQLite only: how long a writer waits for another process's lock, in ms (default 5000). */
   busyTimeoutMs?: number;
   /** Kysely log configuration (query/error events), e.g. for debug logging or query counting. */
@@ -128,7 +134,20 @@ function openSqlite(path: string, options: OpenDatabaseOptions): DatabaseHandle 
   const dataVersion = sqlite.prepare('pragma data_version').pluck();
   const changeVersion = () =>
     sqlite.open ? `${String(dataVersion.get())}:${changes.count()}` : `closed:${changes.count()}`;
-  return { db, dialect: 'sqlite', changeVersion, close: closeOnce(db) };
+  const stopCheckpoints =
+    options.backgroundCheckpoints && path !== ':memory:' && path !== ''
+      ? checkpointInBackground(sqlite, path)
+      : null;
+  const close = closeOnce(db);
+  return {
+    db,
+    dialect: 'sqlite',
+    changeVersion,
+    close: async () => {
+      await stopCheckpoints?.();
+      await close();
+    },
+  };
 }
 
 /** How many distinct prepared statements a SQLite handle keeps (the app issues a few dozen). */

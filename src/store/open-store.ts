@@ -51,6 +51,8 @@ export async function openStore(
   config: Config,
   logger: Logger,
   now: () => number = Date.now,
+  /** The server's: SQLite's WAL checkpoints run in a worker thread, off the request path. */
+  options: { readonly backgroundCheckpoints?: boolean } = {},
 ): Promise<StoreServices> {
   const keyring = await loadKeyring(keySources(config));
   if (!keyring.ok) throw new Error(keyring.error.message);
@@ -62,7 +64,10 @@ export async function openStore(
   }
   const migrated = await migrate(config);
   if (!migrated.ok) throw new Error(`database migration failed: ${migrated.error.message}`);
-  const handle = openDatabase(config.db, databaseOptions(config));
+  const handle = openDatabase(config.db, {
+    ...databaseOptions(config),
+    ...(options.backgroundCheckpoints ? { backgroundCheckpoints: true } : {}),
+  });
   if (migrated.value.length) logger.info({ migrations: migrated.value }, 'database migrated');
   const vault = createVault(keyring.value.keyring);
   const reloadKeys = async () => {
