@@ -54,6 +54,8 @@ describe('change version (SQLite)', () => {
     });
     expect(version()).toBe(v1);
     await grants.set(created.value.agent.id, 'people', 'read', { by: 'test' });
+    expect(version()).not.toBe(v1);
+    await handle.db.updateTable('grants').set({ updated_by: 'x' }).execute();
     const v2 = version();
     expect(v2).not.toBe(v1);
     await agents.revoke(created.value.agent.id);
@@ -67,6 +69,8 @@ describe('change version (SQLite)', () => {
     const v0 = handle.changeVersion!();
     const created = await createAgentRepository(other.db, { now }).create({ name: 'elsewhere' });
     expect(created.ok).toBe(true);
+    // Another process's commit is seen from the next turn of the event loop on.
+    await new Promise((resolve) => setImmediate(resolve));
     expect(handle.changeVersion!()).not.toBe(v0);
   });
 

@@ -29,31 +29,39 @@ export const versionedTables: ReadonlySet<string> = new Set([
 
 const writeKinds = new Set(['InsertQueryNode', 'UpdateQueryNode', 'DeleteQueryNode', 'RawNode']);
 
-/** The names of the tables an operation node mentions. */
-function tablesOf(node: unknown, found: Set<string>, depth = 0): void {
-  if (!node || typeof node !== 'object' || depth > 12) return;
-  const n = node as { kind?: string; table?: { identifier?: { name?: unknown } } };
-  if (n.kind === 'TableNode' && typeof n.table?.identifier?.name === 'string') {
-    found.add(n.table.identifier.name);
-    return;
-  }
-  for (const value of Object.values(node)) {
-    if (Array.isArray(value)) for (const v of value) tablesOf(v, found, depth + 1);
-    else if (value && typeof value === 'object') tablesOf(value, found, depth + 1);
-  }
+/** The table a node names (a table, or an aliased one), if it is one. */
+function tableName(node: unknown): string | undefined {
+  const n = node as { kind?: string; node?: unknown; table?: { identifier?: { name?: unknown } } };
+  if (n?.kind === 'AliasNode') return tableName(n.node);
+  const name = n?.kind === 'TableNode' ? n.table?.identifier?.name : undefined;
+  return typeof name === 'string' ? name : undefined;
 }
 
 /** True when `node` may write one of the versioned tables (raw SQL always may). */
 export function writesVersioned(node: OperationNode): boolean {
   if (!writeKinds.has(node.kind)) return false;
+  const n = node as unknown as {
+    into?: unknown;
+    table?: unknown;
+    from?: { froms?: readonly unknown[] };
+    sqlFragments?: readonly string[];
+  };
   if (node.kind === 'RawNode') {
-    const text = (node as unknown as { sqlFragments?: readonly string[] }).sqlFragments ?? [];
-    return /\b(insert|update|delete|drop|alter|create)\b/i.test(text.join(' '));
+    return /\b(insert|update|delete|drop|alter|create)\b/i.test((n.sqlFragments ?? []).join(' '));
   }
-  const tables = new Set<string>();
-  tablesOf(node, tables);
-  for (const t of tables) if (versionedTables.has(t)) return true;
-  return false;
+  // Only the written table matters (a subquery reading another table writes nothing there):
+  // INSERT INTO, UPDATE and DELETE FROM. A target this does not recognise counts as a write.
+  const targets =
+    node.kind === 'InsertQueryNode'
+      ? [n.into]
+      : node.kind === 'UpdateQueryNode'
+        ? [n.table]
+        : (n.from?.froms ?? []);
+  if (targets.length === 0) return true;
+  return targets.some((t) => {
+    const name = tableName(t);
+    return name === undefined || versionedTables.has(name);
+  });
 }
 
 /** Counts this process's writes to the versioned tables: before each one runs, and after. */

@@ -131,9 +131,18 @@ function openSqlite(path: string, options: OpenDatabaseOptions): DatabaseHandle 
     plugins: [changes.plugin],
     ...(options.log ? { log: options.log } : {}),
   });
+  // data_version asks SQLite (a look at the WAL index): read once per turn of the event loop,
+  // since the three lookups of a call ask within one turn. This process's own writes are counted
+  // on every ask.
   const dataVersion = sqlite.prepare('pragma data_version').pluck();
-  const changeVersion = () =>
-    sqlite.open ? `${String(dataVersion.get())}:${changes.count()}` : `closed:${changes.count()}`;
+  let seen: string | undefined;
+  const changeVersion = () => {
+    if (seen === undefined) {
+      seen = sqlite.open ? String(dataVersion.get()) : 'closed';
+      setImmediate(() => (seen = undefined));
+    }
+    return `${seen}:${changes.count()}`;
+  };
   const stopCheckpoints =
     options.backgroundCheckpoints && path !== ':memory:' && path !== ''
       ? checkpointInBackground(sqlite, path)
