@@ -1,5 +1,6 @@
 // The server's WAL checkpoints run in a worker thread: its own commits never checkpoint, and the
 // worker copies the WAL into the database file soon after.
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -37,5 +38,29 @@ describe('background checkpoints (SQLite)', () => {
       await new Promise((r) => setTimeout(r, 100));
     }
     expect(statSync(path).size).toBeGreaterThanOrEqual(before + 300 * 2000);
+  });
+
+  it('lets a process with nothing else to do finish closing the store (no hang, no exit 13)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gatehouse-checkpoint-'));
+    dirs.push(dir);
+    // Closing awaits the worker's exit; an unreferenced worker let Node exit first, leaving the
+    // await unsettled (exit code 13) for anyone embedding the server (a benchmark, a script).
+    const script = `
+      import { openDatabase } from ${JSON.stringify(new URL('./dialect.ts', import.meta.url).pathname)};
+      const handle = openDatabase(${JSON.stringify(join(dir, 'g.db'))}, { backgroundCheckpoints: true });
+      await handle.close();
+      console.log('closed');
+    `;
+    const run = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', '--input-type=module', '-e', script],
+      {
+        encoding: 'utf8',
+        timeout: 30_000,
+      },
+    );
+    expect(run.stderr).toBe('');
+    expect(run.stdout.trim()).toBe('closed');
+    expect(run.status).toBe(0);
   });
 });

@@ -50,6 +50,9 @@ export function checkpointInBackground(
   return () =>
     (stopped ??= new Promise<void>((resolve) => {
       worker.once('exit', () => resolve());
+      // Referenced again while it stops: otherwise a process with nothing else to do would exit
+      // before the worker's exit arrives, and whoever awaits the store's close would never return.
+      worker.ref();
       worker.postMessage('stop');
       setTimeout(() => void worker.terminate(), 2000).unref();
     }));
