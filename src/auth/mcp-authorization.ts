@@ -12,6 +12,7 @@
 import Provider, { errors, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
 
 import type { Config } from '../config/config.js';
+import { escapeHtml } from '../core/format.js';
 import { err, ok, type Result } from '../core/result.js';
 import type { Logger } from '../ports/index.js';
 import { deriveOAuthKeys } from '../store/oauth-keys.js';
@@ -112,12 +113,6 @@ export function cleanName(value: unknown, max = 80): string | null {
   const cleaned = value.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, ' ').trim();
   return cleaned ? cleaned.slice(0, max) : null;
 }
-
-const escapeHtml = (s: string) =>
-  s.replace(
-    /[&<>"']/g,
-    (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch]!,
-  );
 
 /** Creates the authorization server; oidc-provider itself is built on first use. */
 export function createMcpAuthorization(options: McpAuthorizationOptions): McpAuthorization {

@@ -42,7 +42,7 @@ export type {
   UnauthenticatedReason,
   UpstreamDetails,
 } from './error-codes.js';
-export { formatCredits, formatDuration, formatWait } from './format.js';
+export { escapeHtml, formatCredits, formatDuration, formatWait } from './format.js';
 export { closestNames } from './suggest.js';
 export {
   decide,

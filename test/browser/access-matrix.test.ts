@@ -3,25 +3,17 @@
 // reads "inherits read", never "Off"; each cell is a keyboard-operable Off / Read / Full radio
 // group; a change is stored and audited; one agent's whole policy reads as a list; and at a phone's
 // width (390 px) no page of the console scrolls sideways. Screenshots go to test-artifacts/console/.
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-
-import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import { type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { createLogger } from '../../src/app/logger.js';
-import { startGatehouse, type StartedGatehouse } from '../../src/app/start.js';
+import type { StartedGatehouse } from '../../src/app/start.js';
 import { getAction } from '../../src/catalog/index.js';
-import { loadConfig } from '../../src/config/config.js';
 import type { AdminResponse } from '../../src/surfaces/admin/contracts.js';
-import { ensureChromium } from '../helpers/chromium.js';
+import { startConsoleRun, type ConsoleRun } from '../helpers/console-browser.js';
 
 const adminToken = 'access-matrix-admin-token-0123456789abc';
-const artifacts = join(process.cwd(), 'test-artifacts', 'console');
-const dir = mkdtempSync(join(tmpdir(), 'gatehouse-access-'));
 let g: StartedGatehouse;
-let browser: Browser;
+let run: ConsoleRun;
 let page: Page;
 const tokens: Record<string, string> = {};
 
@@ -51,8 +43,7 @@ const agentCall = (agent: string, action: string, body: unknown) =>
     body: JSON.stringify(body),
   });
 
-const shot = (name: string) =>
-  page.screenshot({ path: join(artifacts, `${name}.png`), fullPage: true });
+const shot = (name: string) => run.shot(page, name);
 const cellControl = (name: string) => page.getByRole('radiogroup', { name, exact: true });
 /** The table cell that holds a control. */
 const cellOf = (control: Locator) => control.locator('xpath=ancestor::td[1]');
@@ -62,20 +53,8 @@ const checkedIn = async (control: Locator) =>
   (await control.locator('[role="radio"][aria-checked="true"]').allTextContents()).join('|');
 
 beforeAll(async () => {
-  const executablePath = ensureChromium();
-  mkdirSync(artifacts, { recursive: true });
-  g = await startGatehouse(
-    loadConfig({
-      flags: {
-        db: join(dir, 'g.db'),
-        keyFile: join(dir, 'k'),
-        port: 0,
-        sandbox: true,
-        adminToken,
-      },
-    }),
-    { logger: createLogger({ level: 'silent' }), createDemoAgent: false },
-  );
+  run = await startConsoleRun('access', { adminToken });
+  g = run.g;
   for (const [name, grants] of [
     ['scout', [{ target: 'people', level: 'read' }]],
     ['closer', [{ target: 'contacts', level: 'full', approval: true }]],
@@ -85,14 +64,11 @@ beforeAll(async () => {
     };
     tokens[name] = made.token;
   }
-  browser = await chromium.launch({ executablePath, args: ['--no-sandbox'] });
-  page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+  page = await (await run.browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
 }, 600_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await g?.close();
-  rmSync(dir, { recursive: true, force: true });
+  await run?.close();
 });
 
 describe('the access matrix', () => {

@@ -4,62 +4,39 @@
 // daily budget and see the spend against it; rotate the token and the old one stops; a viewer sees
 // the page with its controls disabled; revoke; an unknown name says so. Screenshots (also at 390 px,
 // where nothing scrolls sideways) go to test-artifacts/console/.
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { createLogger } from '../../src/app/logger.js';
-import { startGatehouse, type StartedGatehouse } from '../../src/app/start.js';
+import type { StartedGatehouse } from '../../src/app/start.js';
 import { getAction } from '../../src/catalog/index.js';
-import { loadConfig } from '../../src/config/config.js';
-import { ensureChromium } from '../helpers/chromium.js';
 import { runCliWith } from '../helpers/cli.js';
+import { startConsoleRun, type ConsoleRun } from '../helpers/console-browser.js';
 
 const adminToken = 'agent-page-admin-token-0123456789abcdef';
-const artifacts = join(process.cwd(), 'test-artifacts', 'console');
-const dir = mkdtempSync(join(tmpdir(), 'gatehouse-agent-page-'));
-const env = { GATEHOUSE_DB: join(dir, 'g.db'), GATEHOUSE_KEY_FILE: join(dir, 'k'), USER: 'olivia' };
 // A name with a space: its page is #/agents/lead%20finder.
 const name = 'lead finder';
 const hash = '#/agents/lead%20finder';
+let run: ConsoleRun;
 let g: StartedGatehouse;
-let browser: Browser;
+let env: Record<string, string>;
 let page: Page;
 
 beforeAll(async () => {
-  const executablePath = ensureChromium();
-  mkdirSync(artifacts, { recursive: true });
-  g = await startGatehouse(
-    loadConfig({
-      flags: {
-        db: env.GATEHOUSE_DB,
-        keyFile: env.GATEHOUSE_KEY_FILE,
-        port: 0,
-        sandbox: true,
-        adminToken,
-      },
-    }),
-    { logger: createLogger({ level: 'silent' }), createDemoAgent: false },
-  );
+  run = await startConsoleRun('agent-page', { adminToken });
+  ({ g, env } = run);
   const added = await runCliWith(
     env,
     ['admin', 'add', 'vic@example.com', '--role', 'viewer'],
     'vic@example.com password\n',
   );
   expect(added.code, added.err).toBe(0);
-  browser = await chromium.launch({ executablePath, args: ['--no-sandbox'] });
-  page = await (await browser.newContext()).newPage();
+  page = await (await run.browser.newContext()).newPage();
   // A step that does not happen fails with its own message, before the test's time is up.
   page.setDefaultTimeout(10_000);
 }, 600_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await g?.close();
-  rmSync(dir, { recursive: true, force: true });
+  await run?.close();
 });
 
 const call = (token: string, action: string, body: unknown) =>
@@ -103,7 +80,7 @@ describe('the agent page', () => {
       .toBe('people=read, contacts=read');
     await page.getByLabel('New agent: people needs approval').check();
     await page.getByLabel('New agent: people needs approval').uncheck();
-    await page.screenshot({ path: join(artifacts, 'agent-create.png'), fullPage: true });
+    await run.shot(page, 'agent-create');
     await page.getByRole('button', { name: 'Create agent' }).click();
 
     await page.getByRole('heading', { level: 2, name, exact: true }).waitFor();
@@ -177,7 +154,7 @@ describe('the agent page', () => {
     expect(await today.getAttribute('value')).toBe(String(spent));
     // The form holds what was saved.
     expect(await form.getByLabel('Credits per day').inputValue()).toBe('5');
-    await page.screenshot({ path: join(artifacts, 'agent-page.png'), fullPage: true });
+    await run.shot(page, 'agent-page');
   });
 
   it('fits a 390 px screen without scrolling sideways', async () => {
@@ -186,7 +163,7 @@ describe('the agent page', () => {
     expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(
       390,
     );
-    await page.screenshot({ path: join(artifacts, 'agent-page-390.png'), fullPage: true });
+    await run.shot(page, 'agent-page-390');
     // The create form with its grants, too.
     await navLink(page, 'Agents').click();
     await page.getByRole('radiogroup', { name: 'New agent: people' }).waitFor();
@@ -210,7 +187,7 @@ describe('the agent page', () => {
   });
 
   it('shows a viewer the page with its controls disabled', async () => {
-    const context = await browser.newContext();
+    const context = await run.browser.newContext();
     try {
       const viewer = await context.newPage();
       await viewer.goto(`${g.url}/${hash}`);
@@ -233,7 +210,7 @@ describe('the agent page', () => {
         .toMatch(/of 5 credits/);
       await callRow(viewer, 'contacts.create').locator('td.decision-denied').waitFor();
       await viewer.getByRole('list', { name: `Alerts about ${name}` }).waitFor();
-      await viewer.screenshot({ path: join(artifacts, 'agent-page-viewer.png'), fullPage: true });
+      await run.shot(viewer, 'agent-page-viewer');
     } finally {
       await context.close();
     }

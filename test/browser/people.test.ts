@@ -2,44 +2,24 @@
 // driving Debian's Chromium) against a running Gatehouse on the sandbox. The approver sees the
 // matrix with its controls disabled and a note saying why, approves a held call, and the call's
 // record names them; the viewer cannot answer. Screenshots go to test-artifacts/console/.
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { createLogger } from '../../src/app/logger.js';
-import { startGatehouse, type StartedGatehouse } from '../../src/app/start.js';
+import type { StartedGatehouse } from '../../src/app/start.js';
 import { getAction } from '../../src/catalog/index.js';
-import { loadConfig } from '../../src/config/config.js';
-import { ensureChromium } from '../helpers/chromium.js';
 import { runCliWith } from '../helpers/cli.js';
+import { startConsoleRun, type ConsoleRun } from '../helpers/console-browser.js';
 
 const adminToken = 'people-admin-token-0123456789abcdefgh';
-const artifacts = join(process.cwd(), 'test-artifacts', 'console');
-const dir = mkdtempSync(join(tmpdir(), 'gatehouse-people-browser-'));
-const env = { GATEHOUSE_DB: join(dir, 'g.db'), GATEHOUSE_KEY_FILE: join(dir, 'k'), USER: 'olivia' };
+let run: ConsoleRun;
 let g: StartedGatehouse;
-let browser: Browser;
+let env: Record<string, string>;
 const contexts: BrowserContext[] = [];
 let token = '';
 
 beforeAll(async () => {
-  const executablePath = ensureChromium();
-  mkdirSync(artifacts, { recursive: true });
-  g = await startGatehouse(
-    loadConfig({
-      flags: {
-        db: env.GATEHOUSE_DB,
-        keyFile: env.GATEHOUSE_KEY_FILE,
-        port: 0,
-        sandbox: true,
-        adminToken,
-      },
-    }),
-    { logger: createLogger({ level: 'silent' }), createDemoAgent: false },
-  );
+  run = await startConsoleRun('people-browser', { adminToken });
+  ({ g, env } = run);
   for (const [email, role] of [
     ['ana@example.com', 'approver'],
     ['vic@example.com', 'viewer'],
@@ -63,19 +43,16 @@ beforeAll(async () => {
     }),
   });
   token = ((await created.json()) as { token: string }).token;
-  browser = await chromium.launch({ executablePath, args: ['--no-sandbox'] });
 }, 600_000);
 
 afterAll(async () => {
   for (const c of contexts) await c.close();
-  await browser?.close();
-  await g?.close();
-  rmSync(dir, { recursive: true, force: true });
+  await run?.close();
 });
 
 /** A fresh browser (its own cookies) signed in as `email`. */
 async function signIn(email: string): Promise<Page> {
-  const context = await browser.newContext();
+  const context = await run.browser.newContext();
   contexts.push(context);
   const page = await context.newPage();
   await page.goto(g.url);
@@ -93,14 +70,14 @@ async function signIn(email: string): Promise<Page> {
 
 describe('people in the console', () => {
   it('offers email and password and the admin token, and fits a 390 px screen', async () => {
-    const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    const context = await run.browser.newContext({ viewport: { width: 390, height: 844 } });
     contexts.push(context);
     const page = await context.newPage();
     await page.goto(g.url);
     await page.getByRole('button', { name: 'Sign in' }).waitFor();
     await page.getByRole('button', { name: 'Log in' }).waitFor();
     expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
-    await page.screenshot({ path: join(artifacts, 'login-390.png'), fullPage: true });
+    await run.shot(page, 'login-390');
   });
 
   it('an approver sees the matrix read-only and approves a held call, named in its record', async () => {
@@ -114,7 +91,7 @@ describe('people in the console', () => {
       /ana@example\.com with the approver role: changing a grant needs the admin role/,
     );
     expect(await cell.getByRole('radio', { name: 'Full', exact: true }).isDisabled()).toBe(true);
-    await page.screenshot({ path: join(artifacts, 'access-approver.png'), fullPage: true });
+    await run.shot(page, 'access-approver');
 
     const held = await fetch(`${g.url}${getAction('contacts.create')!.path}`, {
       method: 'POST',
@@ -131,7 +108,7 @@ describe('people in the console', () => {
     await seen.waitFor();
     expect(await seen.getByRole('button', { name: 'Approve' }).isDisabled()).toBe(true);
     expect(await viewer.getByRole('note').textContent()).toMatch(/needs the approver role/);
-    await viewer.screenshot({ path: join(artifacts, 'approvals-viewer.png'), fullPage: true });
+    await run.shot(viewer, 'approvals-viewer');
 
     await page.getByRole('link', { name: 'Approvals' }).click();
     const card = page.getByRole('region', { name: `Held call ${approval_id}` });
@@ -150,6 +127,6 @@ describe('people in the console', () => {
     await expect
       .poll(() => drawer.getByTestId('audit-approval').textContent())
       .toMatch(/Answered byadmin:ana@example\.com/);
-    await page.screenshot({ path: join(artifacts, 'audit-approver.png'), fullPage: true });
+    await run.shot(page, 'audit-approver');
   });
 });

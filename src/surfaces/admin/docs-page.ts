@@ -1,7 +1,7 @@
 // /admin/docs: the admin API's routes as a browsable page, generated from the contract's list.
-import { adminRoutes } from './contracts.js';
+import { escapeHtml } from '../../core/index.js';
 
-const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
+import { adminRoutes } from './contracts.js';
 
 /** The page's HTML. */
 export function adminDocsPage(): string {

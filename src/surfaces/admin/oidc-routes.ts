@@ -11,6 +11,7 @@ import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { z } from 'zod';
 
 import type { OidcPending, OidcSignIn } from '../../auth/oidc-signin.js';
+import { escapeHtml } from '../../core/index.js';
 import type { Logger, SessionStore } from '../../ports/index.js';
 import type { ConsolePeople } from '../../services/admin/people.js';
 
@@ -35,8 +36,6 @@ const pendingShape = z.strictObject({
 });
 /** How long a sign-in at the provider may take. */
 const pendingMaxAgeSeconds = 600;
-
-const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
 
 export function createOidcRoutes(options: OidcRoutesOptions): Hono {
   const app = new Hono();

@@ -15,7 +15,7 @@ import type { McpAuthorization } from '../../auth/mcp-authorization.js';
 import type { Logger, SessionStore } from '../../ports/index.js';
 import type { ConsoleIdentity, ConsolePeople } from '../../services/admin/people.js';
 import { sameSecret } from '../admin/admin-auth.js';
-import { sessionIdentity } from '../admin/identity.js';
+import { sessionCookieName, sessionIdentity } from '../admin/identity.js';
 
 /** Options for the routes. */
 export interface OAuthServerRoutesOptions {
@@ -57,8 +57,8 @@ const providerPaths = [
 export function createOAuthServerRoutes(options: OAuthServerRoutesOptions): Hono {
   const { server, sessions } = options;
   const idleMs = options.idleMs ?? 30 * 60_000;
-  // The admin API's cookie (src/surfaces/admin/routes.ts names it the same way).
-  const cookieName = (c: Context) => (options.isHttps(c) ? '__Host-gh_session' : 'gh_session');
+  // The admin API's session cookie: one name for both (surfaces/admin/identity.ts).
+  const cookieName = (c: Context) => sessionCookieName(options.isHttps(c));
   const app = new Hono();
 
   const metadata = (c: Context) => {

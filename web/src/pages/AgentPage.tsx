@@ -9,6 +9,7 @@ import { AgentGrants } from '../agent/AgentGrants';
 import { forgetHanded, IssuedToken, peekHanded, type Issued } from '../agent/IssuedToken';
 import { LimitsForm, type AgentRow } from '../agent/LimitsEditor';
 import { request } from '../api';
+import { BudgetMeter } from '../components/BudgetMeter';
 import { useLoad, type Run } from '../hooks';
 import { RoleNote, useCan } from '../session';
 import { When } from '../time';
@@ -24,15 +25,7 @@ function Spend(props: { spent: number; budget: number | null; label: string; per
     );
   return (
     <>
-      <meter
-        min={0}
-        max={Math.max(budget, 1)}
-        low={budget * 0.8}
-        high={budget * 0.95}
-        optimum={0}
-        value={Math.min(spent, budget)}
-        aria-label={label}
-      />{' '}
+      <BudgetMeter spent={spent} budget={budget} label={label} />{' '}
       <span>
         {spent} of {budget} credits
       </span>

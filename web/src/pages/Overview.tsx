@@ -6,6 +6,7 @@ import { useState, type FormEvent } from 'react';
 import type { AdminResponse } from '../../../src/surfaces/admin/contracts';
 
 import { request } from '../api';
+import { BudgetMeter } from '../components/BudgetMeter';
 import { useLoad, type Run } from '../hooks';
 import { useCan } from '../session';
 import { When } from '../time';
@@ -113,7 +114,11 @@ export function Overview({ run }: { run: Run }) {
               <strong>{a.agent}</strong>{' '}
               {a.budget.day !== null && (
                 <>
-                  <meter min={0} max={a.budget.day} value={a.budget.spent_today} />{' '}
+                  <BudgetMeter
+                    spent={a.budget.spent_today}
+                    budget={a.budget.day}
+                    label={`${a.agent}: credits today`}
+                  />{' '}
                   {a.budget.spent_today} of {a.budget.day} credits today
                 </>
               )}

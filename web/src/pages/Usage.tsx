@@ -6,6 +6,7 @@ import { useEffect, useRef } from 'react';
 
 import type { AdminResponse } from '../../../src/surfaces/admin/contracts';
 
+import { BudgetMeter } from '../components/BudgetMeter';
 import { useLoad, type Run } from '../hooks';
 
 // chart.js is most of the console's weight and only this page draws a chart: it loads on the
@@ -28,16 +29,7 @@ function Spend(props: { spent: number; budget: number | null; label: string }) {
   if (budget === null) return <>{spent} (no budget)</>;
   return (
     <>
-      <meter
-        min={0}
-        max={Math.max(budget, 1)}
-        low={budget * 0.8}
-        high={budget * 0.95}
-        optimum={0}
-        value={Math.min(spent, budget)}
-        aria-label={label}
-      />{' '}
-      {spent} of {budget}
+      <BudgetMeter spent={spent} budget={budget} label={label} /> {spent} of {budget}
     </>
   );
 }
