@@ -4,6 +4,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 
 import { getAction } from '../../src/catalog/index.js';
+import { createConsolePeople } from '../../src/services/admin/people.js';
 import { createHarness, type Harness } from '../helpers/harness.js';
 
 const adminToken = 'admin-token-for-tests-0123456789abcdef';
@@ -41,6 +42,26 @@ describe('admin API', () => {
     const res = await harness.request('GET', '/admin/api/agents', { headers: bearer });
     expect(res.status).toBe(503);
     expect((await json(res)).error).toMatch(/set GATEHOUSE_ADMIN_TOKEN/);
+  });
+
+  it('stays on for console people without a token, and says why a token is refused', async () => {
+    const harness = await setup({});
+    const added = await createConsolePeople({ store: harness.store }).add(
+      { email: 'ops@example.com', role: 'admin', password: 'an ops password' },
+      'cli:test',
+    );
+    expect(added.ok).toBe(true);
+    const bearerRes = await harness.request('GET', '/admin/api/agents', { headers: bearer });
+    expect(bearerRes.status).toBe(401);
+    expect((await json(bearerRes)).error).toMatch(/no admin token .* sign in as a console person/);
+    const tokenLogin = await harness.request('POST', '/admin/api/session', {
+      body: { token: adminToken },
+    });
+    expect(tokenLogin.status).toBe(401);
+    const person = await harness.request('POST', '/admin/api/session', {
+      body: { email: 'ops@example.com', password: 'an ops password' },
+    });
+    expect(person.status).toBe(200);
   });
 
   it('refuses agent tokens, wrong tokens and anonymous calls', async () => {

@@ -198,12 +198,13 @@ export function createAdminAuth(options: AdminAuthOptions): AdminAuth {
         case 'ok':
           return null;
         case 'off':
+          // Reached only when console people keep the admin API on without a token.
           return c.json(
             {
               error:
-                'The admin API is off: set GATEHOUSE_ADMIN_TOKEN (32 or more characters) and restart Gatehouse.',
+                'This Gatehouse has no admin token (GATEHOUSE_ADMIN_TOKEN), so no token is accepted: sign in as a console person, or set the token (32 or more characters) for automation and restart.',
             },
-            503,
+            401,
           );
         case 'locked':
           return locked(c, outcome.retryAfterMs);

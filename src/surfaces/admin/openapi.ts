@@ -79,7 +79,7 @@ const refusalWords: Record<number, string> = {
   410: 'The held call expired',
   422: 'Understood but not possible (an unknown grant target or scope)',
   429: 'Too many failed admin authentications from this address; see Retry-After',
-  503: 'The admin API is off (no GATEHOUSE_ADMIN_TOKEN)',
+  503: 'The admin API is off (no GATEHOUSE_ADMIN_TOKEN and no console person)',
 };
 
 /** The OpenAPI 3.1 document of the admin API, generated from `adminRoutes` and their schemas. */
