@@ -178,6 +178,11 @@ describe('console people', () => {
       body: { email: 'viewer@example.com', password: passwords['viewer@example.com'], token: 'x' },
     });
     expect(both.status).toBe(400);
+    const shapeless = await call('POST', '/admin/api/session', {
+      body: { email: { $ne: 1 }, password: 'x' },
+    });
+    expect(shapeless.status).toBe(400);
+    expect(JSON.stringify(shapeless.body)).toMatch(/send \{\\"token\\"/);
 
     const viewer = await signIn('VIEWER@example.com', passwords['viewer@example.com']);
     expect(viewer.body.person).toEqual({ email: 'viewer@example.com', role: 'viewer' });

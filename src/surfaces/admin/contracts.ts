@@ -70,13 +70,16 @@ export const limitsBody = z
       'name at least one limit: credits_per_day, credits_per_month, requests_per_minute or redact',
   });
 /** Log in with the admin token (automation, the first admin) or as a console person. */
-export const loginBody = z.union([
-  z.strictObject({ token: z.string().min(1).max(512) }),
-  z.strictObject({
-    email: z.string().min(3).max(254),
-    password: z.string().min(1).max(passwordLength.max),
-  }),
-]);
+export const loginBody = z.union(
+  [
+    z.strictObject({ token: z.string().min(1).max(512) }),
+    z.strictObject({
+      email: z.string().min(3).max(254),
+      password: z.string().min(1).max(passwordLength.max),
+    }),
+  ],
+  { error: 'send {"token": "<admin token>"} or {"email": "<email>", "password": "<password>"}' },
+);
 export const answerBody = z.strictObject({ note: z.string().max(1000).optional() });
 export const auditQuery = z.strictObject({
   agent: z.string().max(100).optional(),
