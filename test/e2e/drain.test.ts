@@ -156,12 +156,15 @@ describe('SIGTERM under load', () => {
       try {
         expect(await store.audit.count({ action: 'people.search', open: true })).toBe(0);
         expect(await store.audit.count({ action: 'people.search' })).toBe(answers.length);
+        // Counted, not paged: a faster gateway refuses more than a page of late calls.
+        expect(await store.audit.count({ action: 'people.search', decision: 'denied' })).toBe(
+          refused.length,
+        );
         const denied = await store.audit.query({
           action: 'people.search',
           decision: 'denied',
-          limit: 1000,
+          limit: 1,
         });
-        expect(denied.records).toHaveLength(refused.length);
         expect(denied.records[0]!.sentence).toMatch(
           /^steady tried to search the people database .*: denied \(gatehouse shutting down\)\. Gatehouse is shutting down, so it did not send this call to Apollo/,
         );
