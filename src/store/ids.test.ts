@@ -1,7 +1,7 @@
 // Pins that audit ids sort in time order as plain strings, strictly increasing within one factory.
 import { describe, expect, it } from 'vitest';
 
-import { createRandomId, createUlidFactory, encodeBase32 } from './ids.js';
+import { createRandomId, createUlidFactory, encodeBase32, pooledRandomBytes } from './ids.js';
 
 describe('ids', () => {
   it('encodes 10 bytes as 16 base32 characters from a sorted alphabet', () => {
@@ -23,5 +23,18 @@ describe('ids', () => {
     const high = createUlidFactory('aud_', (n) => Buffer.alloc(n, 0xff));
     const low = createUlidFactory('aud_', (n) => Buffer.alloc(n, 0));
     expect(high(1000) < low(1001)).toBe(true);
+  });
+
+  it('hands out pooled random bytes once each, across refills, as copies', () => {
+    const draws = Array.from({ length: 1000 }, () => pooledRandomBytes(10));
+    // 10,000 bytes: the 4 KiB pool was refilled twice; no draw repeats another.
+    expect(new Set(draws.map((b) => b.toString('hex'))).size).toBe(1000);
+    expect(draws.every((b) => b.length === 10)).toBe(true);
+    const first = pooledRandomBytes(10);
+    const copy = Buffer.from(first);
+    first.fill(0);
+    expect(pooledRandomBytes(10).equals(Buffer.alloc(10))).toBe(false);
+    expect(copy.equals(Buffer.alloc(10))).toBe(false);
+    expect(pooledRandomBytes(300)).toHaveLength(300);
   });
 });
