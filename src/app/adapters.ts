@@ -2,7 +2,7 @@
 // root, so neither the store nor the gateway knows about the other.
 import { cacheableActionIds, mergeBulk, splitBulk, type EnrichmentCache } from '../cache/index.js';
 import { learnReach, type AuditRecord, type KeyReach } from '../core/index.js';
-import { createAuditWriter, hashToken, type Agent } from '../store/index.js';
+import { hashToken, type Agent } from '../store/index.js';
 import type {
   AgentDirectory,
   AgentIdentity,
@@ -127,7 +127,7 @@ export function createAuditSink(
   now: () => number,
   options: { readonly requestId?: () => string | undefined } = {},
 ): AuditSink {
-  const writer = createAuditWriter(store.audit);
+  const writer = store.auditWriter;
   const fields = (r: AuditRecord) => ({
     rule: r.rule,
     reason: r.reason,

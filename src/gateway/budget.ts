@@ -10,6 +10,11 @@ export interface Held {
   credits: number;
   /** Also reserved in the replicas' shared counters. */
   shared?: boolean;
+  /**
+   * Work the call leaves running after its answer (its audit completion): the call stays in
+   * flight, its reservation held, until these settle. Absent where the caller must wait instead.
+   */
+  trailing?: Array<Promise<unknown>>;
 }
 
 /** The refusal of a call over budget, and the rule to record. */
@@ -26,8 +31,13 @@ export interface Budgets {
     now: number,
     held: Held,
   ): Promise<OverBudget | null>;
-  /** Gives back what `held` reserved (when its call ended). */
-  release(held: Held): void;
+  /**
+   * Gives back what `held` reserved (when its call ended): this process's count, Redis's shared
+   * one, or (by default) both. Locally a call's credits leave the reservation as its completion is
+   * issued, since this process's ledger reads wait for that write; other replicas' reads do not,
+   * so the shared count is given back only once the completion is committed.
+   */
+  release(held: Held, part?: 'local' | 'shared'): void;
   /** Credits the agent spent this UTC day and month, calls in flight included. */
   spent(agentId: string, now: number): Promise<{ day: number; month: number } | null>;
 }
@@ -110,12 +120,14 @@ export function createBudgets(deps: {
   }
 
   /** Gives back what `held` reserved. */
-  function release(held: Held): void {
+  function release(held: Held, part?: 'local' | 'shared'): void {
     if (!held.agentId || !held.credits) return;
-    const left = (inFlight.get(held.agentId) ?? 0) - held.credits;
-    if (left > 1e-9) inFlight.set(held.agentId, left);
-    else inFlight.delete(held.agentId);
-    if (held.shared) {
+    if (part !== 'shared') {
+      const left = (inFlight.get(held.agentId) ?? 0) - held.credits;
+      if (left > 1e-9) inFlight.set(held.agentId, left);
+      else inFlight.delete(held.agentId);
+    }
+    if (held.shared && part !== 'local') {
       void deps.reservations
         ?.releaseCredits(held.agentId, held.credits)
         .catch((e: unknown) => deps.logger.warn({ err: e }, 'could not release shared credits'));

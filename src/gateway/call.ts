@@ -184,7 +184,16 @@ export function createCaller(deps: GatewayDeps, budgets: Budgets) {
     // Step 8: the record is open before anything reaches Apollo; if it cannot be written the call
     // stops here (the fault becomes STORE_UNAVAILABLE in the pipeline) and Apollo is not called.
     const { auditId, opened } = await c.record.open();
-    const finish = (outcome: AuditOutcome) => complete(auditId, opened, outcome);
+    // The answer does not wait for its completion to commit: the record opened durably before
+    // Apollo was called, and a completion lost in a crash leaves it to the abandoned-records sweep
+    // (outcome unknown), as on Postgres. The call stays in flight (its budget reservation held, a
+    // drain waiting) until the completion is written, and this process's reads of the trail wait
+    // for it (store/index.ts), so the console and the budget checks see every finished call.
+    const finish = async (outcome: AuditOutcome) => {
+      const done = complete(auditId, opened, outcome);
+      if (c.held.trailing) c.held.trailing.push(done);
+      else await done;
+    };
     try {
       const result = await callApollo(c, sendInput, credential);
       if (!result.ok) {

@@ -7,7 +7,9 @@ import { createInFlight } from './in-flight.js';
 
 it('drains once the last call ends, releasing every reservation', async () => {
   const released: Held[] = [];
-  const calls = createInFlight((held) => released.push(held));
+  const calls = createInFlight((held, part) => {
+    if (part !== 'local') released.push(held);
+  });
   expect(calls.accepting()).toBe(true);
   await calls.drain();
   let finish!: () => void;
@@ -35,4 +37,28 @@ it('drains once the last call ends, releasing every reservation', async () => {
   expect(drained).toBe(true);
   expect(calls.count()).toBe(0);
   expect(released.map((h) => h.credits).sort()).toEqual([0, 2]);
+});
+
+it('keeps a call in flight, its reservation held, until the work it left behind settles', async () => {
+  const released: string[] = [];
+  const calls = createInFlight((held, part) => released.push(`${part}:${held.credits}`));
+  let complete!: () => void;
+  const answer = await calls.tracked(async (held) => {
+    held.credits = 3;
+    held.trailing!.push(new Promise<void>((resolve) => (complete = resolve)));
+    return 'answered';
+  });
+  // The answer is back; its completion is still being written: the local reservation is given
+  // back (this process's ledger reads wait for the write), the shared one is still held.
+  expect(answer).toBe('answered');
+  expect(calls.count()).toBe(1);
+  expect(released).toEqual(['local:3']);
+  let drained = false;
+  const drain = calls.drain().then(() => (drained = true));
+  await new Promise((r) => setImmediate(r));
+  expect(drained).toBe(false);
+  complete();
+  await drain;
+  expect(calls.count()).toBe(0);
+  expect(released).toEqual(['local:3', 'shared:3']);
 });

@@ -44,18 +44,20 @@ export function observeAuditSink(
       }
     },
     async complete(id, record) {
-      const started = monotonic();
-      try {
-        await sink.complete(id, record);
-      } finally {
-        observer.auditWritten('complete', (monotonic() - started) / 1000);
-      }
+      // What the record says happened (credits spent, the cache's answer) is counted as the
+      // completion is issued: the pipeline answers without waiting for it to commit.
       if (settledByAnswer.has(record.decision))
         observer.approvalSettled(record.action, record.decision);
       if (record.credits) observer.creditsSpent(record.agentName ?? 'unknown', record.credits);
       if (record.cacheHit) observer.cacheServed(record.action, 'full', record.savedCredits ?? 0);
       else if (record.savedCredits)
         observer.cacheServed(record.action, 'partial', record.savedCredits);
+      const started = monotonic();
+      try {
+        await sink.complete(id, record);
+      } finally {
+        observer.auditWritten('complete', (monotonic() - started) / 1000);
+      }
     },
   };
 }

@@ -54,7 +54,7 @@ export function createGateway(given: GatewayDeps): Gateway {
   });
   const budgets = createBudgets(deps);
   const proceed = createCaller(deps, budgets);
-  const calls = createInFlight((held) => budgets.release(held));
+  const calls = createInFlight((held, part) => budgets.release(held, part));
   const tracked = calls.tracked;
   const approvals = createApprovalLifecycle({ deps, recorder, proceed, tracked });
 

@@ -25,35 +25,49 @@ function must<T>(result: { ok: true; value: T } | { ok: false; error: { message:
 }
 
 describeEachDatabase('audit writer', (t) => {
-  it('commits writes issued in the same turn in one transaction, in order', async () => {
-    const repository = createAuditRepository(t.handle.db, createTestClock());
-    const batches: number[] = [];
-    const writer = createAuditWriter({
-      writeBatch: (writes) => {
-        batches.push(writes.length);
-        return repository.writeBatch(writes);
-      },
+  // On SQLite, batches are written with precompiled statements; Kysely's path (Postgres's) is
+  // tested on both databases too.
+  const repo = (precompiled = true) =>
+    createAuditRepository(t.handle.db, {
+      ...createTestClock(),
+      ...(precompiled && t.handle.sqlite ? { sqlite: t.handle.sqlite } : {}),
     });
-    const opened = await Promise.all(Array.from({ length: 20 }, () => writer.open(record)));
-    expect(batches).toEqual([20]);
-    const ids = opened.map((r) => must(r).id);
-    expect(new Set(ids).size).toBe(20);
-    expect([...ids].sort()).toEqual(ids);
 
-    // Each promise resolved after its commit: the rows are there, open.
-    for (const id of ids) expect((await repository.get(id))?.completedAt).toBeNull();
+  it.each([true, false])(
+    'commits writes issued in the same turn in one transaction, in order (precompiled: %s)',
+    async (precompiled) => {
+      const repository = repo(precompiled);
+      const batches: number[] = [];
+      const writer = createAuditWriter({
+        writeBatch: (writes) => {
+          batches.push(writes.length);
+          return repository.writeBatch(writes);
+        },
+      });
+      const opened = await Promise.all(Array.from({ length: 20 }, () => writer.open(record)));
+      expect(batches).toEqual([20]);
+      const ids = opened.map((r) => must(r).id);
+      expect(new Set(ids).size).toBe(20);
+      expect([...ids].sort()).toEqual(ids);
 
-    const completed = await Promise.all(
-      ids.map((id, i) => writer.complete(id, { upstreamStatus: 200, credits: i })),
-    );
-    expect(batches).toEqual([20, 20]);
-    expect(completed.map((r) => must(r).credits)).toEqual(ids.map((_, i) => i));
-    const page = await repository.query({ limit: 100 });
-    expect(page.records.filter((r) => r.completedAt !== null)).toHaveLength(20);
-  });
+      // Each promise resolved after its commit: the rows are there, open.
+      for (const id of ids) expect((await repository.get(id))?.completedAt).toBeNull();
+
+      const completed = await Promise.all(
+        ids.map((id, i) => writer.complete(id, { upstreamStatus: 200, credits: i })),
+      );
+      expect(batches).toEqual([20, 20]);
+      expect(completed.map((r) => must(r).id)).toEqual(ids);
+      for (const [i, id] of ids.entries()) {
+        expect(await repository.get(id)).toMatchObject({ credits: i, upstreamStatus: 200 });
+      }
+      const page = await repository.query({ limit: 100 });
+      expect(page.records.filter((r) => r.completedAt !== null)).toHaveLength(20);
+    },
+  );
 
   it('applies a completion issued right after its open in the same batch', async () => {
-    const repository = createAuditRepository(t.handle.db, createTestClock());
+    const repository = repo();
     const writer = createAuditWriter(repository);
     const opening = writer.open(record);
     // The id is known only once the open resolves; a second record's open and the first's
@@ -63,15 +77,68 @@ describeEachDatabase('audit writer', (t) => {
       writer.open(record),
       writer.complete(id, { upstreamStatus: 200 }),
     ]);
-    expect(must(done).completedAt).not.toBeNull();
-    expect(must(second).completedAt).toBeNull();
+    expect((await repository.get(must(done).id))?.completedAt).not.toBeNull();
+    expect((await repository.get(must(second).id))?.completedAt).toBeNull();
     // A second completion of the same record is refused, through the writer as directly.
     const again = await writer.complete(id, { upstreamStatus: 500 });
     expect(again.ok ? 'completed twice' : again.error.code).toBe('audit_already_completed');
   });
 
+  it.each([true, false])(
+    'refuses a completion the record does not allow, saying why (precompiled: %s)',
+    async (precompiled) => {
+      const repository = repo(precompiled);
+      const [opened, pending] = await repository.writeBatch([
+        { kind: 'open', record },
+        { kind: 'open', record: { ...record, decision: 'pending' } },
+      ]);
+      const codes = (
+        await repository.writeBatch([
+          { kind: 'complete', id: 'aud_missing', fields: { upstreamStatus: 200 } },
+          { kind: 'complete', id: must(pending!).id, fields: { upstreamStatus: 200 } },
+          { kind: 'complete', id: must(opened!).id, fields: { decision: 'approved' } },
+          { kind: 'complete', id: must(pending!).id, fields: { decision: 'approved' } },
+          { kind: 'complete', id: must(pending!).id, fields: { decision: 'rejected' } },
+        ])
+      ).map((r) => (r.ok ? 'ok' : r.error.code));
+      expect(codes).toEqual([
+        'audit_not_found',
+        'audit_invalid_transition',
+        'audit_invalid_transition',
+        'ok',
+        'audit_already_completed',
+      ]);
+      expect(await repository.get(must(pending!).id)).toMatchObject({ decision: 'approved' });
+    },
+  );
+
+  it('never writes a batch inside another caller’s open transaction', async () => {
+    const repository = repo();
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    let entered!: () => void;
+    const inside = new Promise<void>((r) => (entered = r));
+    // Another caller's transaction, rolled back once the batch has been issued.
+    const other = t.handle.db
+      .transaction()
+      .execute(async () => {
+        entered();
+        await held;
+        throw new Error('rolled back');
+      })
+      .catch((e: Error) => e.message);
+    await inside;
+    const writing = repository.writeBatch([{ kind: 'open', record }]);
+    await new Promise((r) => setImmediate(r));
+    release();
+    expect(await other).toBe('rolled back');
+    const [written] = await writing;
+    // Written after the rollback, in its own transaction: it stands.
+    expect(await repository.get(must(written!).id)).toMatchObject({ action: 'people.search' });
+  });
+
   it('returns a validation failure to its caller without failing the batch', async () => {
-    const repository = createAuditRepository(t.handle.db, createTestClock());
+    const repository = repo();
     const writer = createAuditWriter(repository);
     const [good, bad] = await Promise.all([
       writer.open(record),
@@ -119,5 +186,34 @@ describe('audit writer failures', () => {
     );
     await Promise.all(Array.from({ length: 10 }, () => writer.open(record)));
     expect(sizes).toEqual([4, 4, 2]);
+  });
+});
+
+describe('audit writer flushed', () => {
+  it('resolves once every write issued before it has settled, not later ones', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const batches: number[] = [];
+    const writer = createAuditWriter({
+      writeBatch: async (writes: readonly AuditWrite[]) => {
+        batches.push(writes.length);
+        if (batches.length === 1) await gate;
+        return writes.map(() => ok({ id: 'aud_x' }));
+      },
+    });
+    await writer.flushed();
+    const first = writer.open(record);
+    let flushed = false;
+    const flushing = writer.flushed().then(() => (flushed = true));
+    await new Promise((r) => setImmediate(r));
+    // The first batch is being written; a write issued now goes in the next one.
+    const second = writer.open(record);
+    await new Promise((r) => setImmediate(r));
+    expect(flushed).toBe(false);
+    release();
+    await flushing;
+    await first;
+    await second;
+    expect(batches).toEqual([1, 1]);
   });
 });

@@ -2,7 +2,7 @@ import type { Result } from '../core/result.js';
 
 import type {
   AuditCompletion,
-  AuditRecord,
+  AuditWritten,
   AuditRepository,
   AuditWrite,
   OpenAuditInput,
@@ -11,10 +11,15 @@ import type { StoreError } from './errors.js';
 
 /** Opens and completes audit records with group commit; see {@link createAuditWriter}. */
 export interface AuditWriter {
-  open(record: OpenAuditInput): Promise<Result<AuditRecord, StoreError>>;
-  complete(id: string, fields: AuditCompletion): Promise<Result<AuditRecord, StoreError>>;
+  open(record: OpenAuditInput): Promise<Result<AuditWritten, StoreError>>;
+  complete(id: string, fields: AuditCompletion): Promise<Result<AuditWritten, StoreError>>;
   /** Writes issued so far and not yet committed. */
   queued(): number;
+  /**
+   * Resolves once every write issued before the call has been committed (or has failed): a read
+   * that waits for it sees this process's own writes. Resolves at once when none is outstanding.
+   */
+  flushed(): Promise<void>;
 }
 
 /** Most writes one transaction carries. */
@@ -22,7 +27,7 @@ export const maxAuditBatch = 256;
 
 interface Queued {
   write: AuditWrite;
-  resolve(result: Result<AuditRecord, StoreError>): void;
+  resolve(result: Result<AuditWritten, StoreError>): void;
   reject(error: unknown): void;
 }
 
@@ -42,6 +47,21 @@ export function createAuditWriter(
   const maxBatch = options.maxBatch ?? maxAuditBatch;
   let queue: Queued[] = [];
   let draining = false;
+  // Writes are settled in the order they were issued, so one counter says how far it has come.
+  let issued = 0;
+  let settled = 0;
+  let waiters: Array<{ upTo: number; resolve: () => void }> = [];
+
+  function advance(count: number): void {
+    settled += count;
+    if (!waiters.length) return;
+    const still = [];
+    for (const w of waiters) {
+      if (w.upTo <= settled) w.resolve();
+      else still.push(w);
+    }
+    waiters = still;
+  }
 
   async function drain(): Promise<void> {
     while (queue.length) {
@@ -55,6 +75,7 @@ export function createAuditWriter(
         // One failing write must not take its neighbours down: write them one by one.
         else for (const q of batch) await writeAlone(q);
       }
+      advance(batch.length);
     }
     draining = false;
   }
@@ -68,7 +89,8 @@ export function createAuditWriter(
     }
   }
 
-  function enqueue(write: AuditWrite): Promise<Result<AuditRecord, StoreError>> {
+  function enqueue(write: AuditWrite): Promise<Result<AuditWritten, StoreError>> {
+    issued += 1;
     return new Promise((resolve, reject) => {
       queue.push({ write, resolve, reject });
       if (!draining) {
@@ -82,5 +104,9 @@ export function createAuditWriter(
     open: (record) => enqueue({ kind: 'open', record }),
     complete: (id, fields) => enqueue({ kind: 'complete', id, fields }),
     queued: () => queue.length,
+    flushed: () =>
+      settled >= issued
+        ? Promise.resolve()
+        : new Promise<void>((resolve) => waiters.push({ upTo: issued, resolve })),
   };
 }

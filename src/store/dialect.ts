@@ -64,6 +64,12 @@ export interface DatabaseHandle {
    * changed (this process's writes, or any commit by another process); see change-version.ts.
    */
   readonly changeVersion?: () => string;
+  /**
+   * SQLite only: the better-sqlite3 connection under Kysely, for the audit trail's precompiled
+   * writes. Use it only inside `db.connection().execute(...)`, which holds Kysely's one connection,
+   * so a statement can never land inside another caller's open transaction.
+   */
+  readonly sqlite?: SqliteDatabase.Database;
   /** Closes the pool or the SQLite file; safe to call twice. */
   close(): Promise<void>;
 }
@@ -152,6 +158,7 @@ function openSqlite(path: string, options: OpenDatabaseOptions): DatabaseHandle 
     db,
     dialect: 'sqlite',
     changeVersion,
+    sqlite,
     close: async () => {
       await stopCheckpoints?.();
       await close();

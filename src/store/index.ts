@@ -1,5 +1,6 @@
 // The store: Kysely over SQLite or Postgres, bundled migrations, one repository per table, and the
 // vault that seals the Apollo credential. Wired once in src/app; nothing here is a singleton.
+import type SqliteDatabase from 'better-sqlite3';
 import type { Kysely } from 'kysely';
 
 import { createAgentRepository } from './agent-repository.js';
@@ -7,6 +8,7 @@ import type { AgentRepository } from './agent-repository.js';
 import { createAlertRepository } from './alert-repository.js';
 import type { AlertRepository } from './alert-repository.js';
 import { createAuditRepository } from './audit-repository.js';
+import { createAuditWriter, type AuditWriter } from './audit-writer.js';
 import type { AuditRepository } from './audit-repository.js';
 import { createConnectionRepository } from './connection-repository.js';
 import type { ConnectionRepository } from './connection-repository.js';
@@ -24,24 +26,72 @@ import type { Vault } from './vault.js';
 export interface Store {
   agents: AgentRepository;
   grants: GrantRepository;
+  /** The audit trail; its reads see every write issued before them through `auditWriter`. */
   audit: AuditRepository;
+  /** Group commit for the pipeline's opens and completions (see audit-writer.ts). */
+  auditWriter: AuditWriter;
   connection: ConnectionRepository;
   settings: SettingsRepository;
   alerts: AlertRepository;
   people: PeopleRepository;
 }
 
+/**
+ * The audit repository with its group-commit writer. A call's completion is committed after its
+ * answer has gone (gateway/call.ts), so a read of the trail first waits for the writes this
+ * process issued before it: whoever reads right after an answer (the console, a budget check, a
+ * test) sees the call completed.
+ */
+function auditTrail(repository: AuditRepository): {
+  audit: AuditRepository;
+  auditWriter: AuditWriter;
+} {
+  const auditWriter = createAuditWriter(repository);
+  const after =
+    <A extends unknown[], R>(read: (...args: A) => Promise<R>) =>
+    async (...args: A): Promise<R> => {
+      await auditWriter.flushed();
+      return read(...args);
+    };
+  return {
+    auditWriter,
+    audit: {
+      ...repository,
+      get: after(repository.get),
+      query: after(repository.query),
+      count: after(repository.count),
+      sumCredits: after(repository.sumCredits),
+      async *stream(filters, options) {
+        await auditWriter.flushed();
+        yield* repository.stream(filters, options);
+      },
+    },
+  };
+}
+
 /** Builds every repository over one Kysely instance with shared dependencies. */
 export function createStore(
   db: Kysely<Database>,
-  deps: { vault: Vault; now: () => number; randomBytes?: RandomBytes },
+  deps: {
+    vault: Vault;
+    now: () => number;
+    randomBytes?: RandomBytes;
+    /** SQLite's connection under `db`, for the audit trail's precompiled writes. */
+    sqlite?: SqliteDatabase.Database;
+  },
 ): Store {
   const { now, vault } = deps;
   const random = deps.randomBytes ? { randomBytes: deps.randomBytes } : {};
   return {
     agents: createAgentRepository(db, { now, ...random }),
     grants: createGrantRepository(db, { now }),
-    audit: createAuditRepository(db, { now, ...random }),
+    ...auditTrail(
+      createAuditRepository(db, {
+        now,
+        ...random,
+        ...(deps.sqlite ? { sqlite: deps.sqlite } : {}),
+      }),
+    ),
     connection: createConnectionRepository(db, { vault, now }),
     settings: createSettingsRepository(db, { now }),
     alerts: createAlertRepository(db, { now, ...random }),
@@ -82,6 +132,7 @@ export type {
   AuditStreamOptions,
   AuditSurface,
   AuditWrite,
+  AuditWritten,
   OpenAuditInput,
 } from './audit-repository.js';
 export type { JsonValue } from './codec.js';

@@ -98,7 +98,7 @@ export async function openStore(
     throw error;
   }
   return {
-    ...createStore(handle.db, { vault, now }),
+    ...createStore(handle.db, { vault, now, ...(handle.sqlite ? { sqlite: handle.sqlite } : {}) }),
     handle,
     vault,
     sealer,
