@@ -4,11 +4,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { afterEach, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
+
+import { describeWithPostgres, postgresSchema } from '../../test/helpers/postgres-required.js';
 
 import { loadConfig } from '../config/config.js';
 
-import { storedCredential } from './adapters.js';
+import { createAgentDirectory, createGrantSource, storedCredential } from './adapters.js';
+import { callVersions } from './read-cache.js';
 import { createLogger } from './logger.js';
 import { openStore, type StoreServices } from '../store/open-store.js';
 
@@ -16,7 +19,8 @@ let store: StoreServices | undefined;
 let dir = '';
 afterEach(async () => {
   await store?.close();
-  rmSync(dir, { recursive: true, force: true });
+  store = undefined;
+  if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 it('unseals the stored key once per stored version and sees a replaced key at once', async () => {
@@ -48,4 +52,79 @@ it('unseals the stored key once per stored version and sees a replaced key at on
 
   await store.connection.clear();
   expect(await source.current()).toBeNull();
+});
+
+describeWithPostgres('agents and grants kept in memory on Postgres', () => {
+  let schema: Awaited<ReturnType<typeof postgresSchema>>;
+  const stores: StoreServices[] = [];
+  beforeAll(async () => {
+    schema = await postgresSchema();
+  });
+  afterAll(async () => {
+    for (const s of stores.splice(0)) await s.close();
+    await schema?.drop();
+  });
+
+  it("keeps a replica's lookups while nothing changed, and sees another replica's revoke and grant on the next call", async () => {
+    const keyDir = mkdtempSync(join(tmpdir(), 'gatehouse-adapters-pg-'));
+    const config = loadConfig({
+      env: { GATEHOUSE_DB: schema.url, GATEHOUSE_KEY_FILE: join(keyDir, 'k') },
+    });
+    try {
+      const here = await openStore(config, createLogger({ level: 'silent' }));
+      stores.push(here);
+      const other = await openStore(config, createLogger({ level: 'silent' }));
+      stores.push(other);
+      const created = await other.agents.create({
+        name: 'cached-bot',
+        grants: [{ target: 'people', level: 'read', requiresApproval: false }],
+      });
+      if (!created.ok) throw new Error(created.error.message);
+      const { token, agent } = created.value;
+
+      let reads = 0;
+      for (const repo of [here.agents, here.grants] as const) {
+        for (const name of ['findByToken', 'list'] as const) {
+          const f = (repo as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>)[
+            name
+          ];
+          if (!f) continue;
+          (repo as unknown as Record<string, unknown>)[name] = (...a: unknown[]) => {
+            reads += 1;
+            return f.apply(repo, a);
+          };
+        }
+      }
+      const directory = createAgentDirectory(here, createLogger({ level: 'silent' }));
+      const grants = createGrantSource(here);
+      const versions = callVersions(here.handle.changeVersion);
+      const call = () =>
+        versions.within(async () => {
+          const who = await directory.authenticate(token);
+          return { who: who?.name ?? null, grants: who ? await grants.grantsFor(who.id) : [] };
+        });
+      try {
+        expect(await call()).toEqual({
+          who: 'cached-bot',
+          grants: [expect.objectContaining({ target: 'people', level: 'read' })],
+        });
+        expect(reads).toBe(2);
+        await call();
+        await call();
+        expect(reads).toBe(2);
+
+        expect((await other.grants.set(agent.id, 'contacts', 'full', { by: 'test' })).ok).toBe(
+          true,
+        );
+        expect((await call()).grants.map((g) => g.target).sort()).toEqual(['contacts', 'people']);
+
+        expect((await other.agents.revoke(agent.id)).ok).toBe(true);
+        expect(await call()).toEqual({ who: null, grants: [] });
+      } finally {
+        directory.stop();
+      }
+    } finally {
+      rmSync(keyDir, { recursive: true, force: true });
+    }
+  });
 });

@@ -19,7 +19,7 @@ import type {
 
 import { loadConnection, type StoreServices } from '../store/open-store.js';
 
-import { versionedCache } from './read-cache.js';
+import { callVersions, versionedCache } from './read-cache.js';
 
 export { loadConnection };
 
@@ -42,7 +42,7 @@ export function createAgentDirectory(
   timer.unref();
   // Only tokens that found an agent are kept (by hash): unknown tokens never fill the memory.
   const byToken = versionedCache<string, AgentIdentity | null>(
-    store.handle.changeVersion,
+    callVersions(store.handle.changeVersion).version,
     (agent) => agent !== null,
   );
   return {
@@ -83,7 +83,9 @@ function identity(agent: Agent): AgentIdentity {
 
 /** Grants from the store, kept while the store's change version stands: every call sees the latest. */
 export function createGrantSource(store: StoreServices): GrantSource {
-  const cache = versionedCache<string, readonly GrantRow[]>(store.handle.changeVersion);
+  const cache = versionedCache<string, readonly GrantRow[]>(
+    callVersions(store.handle.changeVersion).version,
+  );
   return {
     grantsFor: (agentId: string): Promise<readonly GrantRow[]> =>
       cache.get(agentId, async () =>
@@ -180,7 +182,7 @@ export function fixedCredential(credential: Credential): CredentialSource {
 export function storedCredential(store: StoreServices): CredentialSource {
   let cached: { stamp: string; credential: Credential | null } | null = null;
   const infos = versionedCache<'connection', Awaited<ReturnType<typeof store.connection.info>>>(
-    store.handle.changeVersion,
+    callVersions(store.handle.changeVersion).version,
   );
   return {
     async current(): Promise<Credential | null> {

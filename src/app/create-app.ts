@@ -62,6 +62,7 @@ import type { StoreServices } from '../store/open-store.js';
 import { serveConsole } from './console.js';
 import { mountConsole } from './console-wiring.js';
 import { readiness, sharedCheck } from './readiness.js';
+import { callVersions } from './read-cache.js';
 import { createAlerts, withAddressWatch } from './alerts-wiring.js';
 import { createUpstreamPath } from './upstream-path.js';
 import { cacheNamespace, type UpstreamWiring } from './upstream-wiring.js';
@@ -244,7 +245,7 @@ export function createApp(options: AppOptions): GatehouseApp {
       maxWaitMs: config.maxQueueWaitMs,
     }),
   });
-  const gateway = createGateway({
+  const unscoped = createGateway({
     agents: gatewayAgents,
     grants: createGrantSource(store),
     audit: gatewayAudit,
@@ -273,6 +274,13 @@ export function createApp(options: AppOptions): GatehouseApp {
         `Gatehouse: ${sentence} Approve or reject it in the console or with \`gatehouse approvals approve ${held.id}\` / \`reject ${held.id}\` before ${new Date(held.expiresAt).toISOString()}.`,
       ),
   });
+  // On Postgres the lookups of one call (its agent, grants and connection) share one read of the
+  // change version instead of reading their rows each (read-cache.ts); on SQLite this costs nothing.
+  const versions = callVersions(store.handle.changeVersion);
+  const gateway: Gateway = {
+    ...unscoped,
+    handle: (req) => versions.within(() => unscoped.handle(req)),
+  };
   let draining = false;
 
   const clientIp = clientIpReader(config.trustProxy);

@@ -8,7 +8,9 @@
 // query or transaction on it at a time. A reader that starts after a write began waits for its
 // commit; a reader that read before the write finished carries the older version and is refused
 // by the next lookup. Postgres has a pool (a reader may see the committed past while a
-// transaction is open) and other replicas, so it gets no version and every call reads the rows.
+// transaction is open) and other replicas, so a counter in this process cannot serve: there a
+// trigger moves a row in the same transaction as the write (migration 0013), which each call
+// reads once (dialect.ts, app/read-cache.ts).
 import type {
   KyselyPlugin,
   OperationNode,

@@ -240,6 +240,12 @@ export interface ConsolePeopleTable {
 }
 
 /** The whole schema, for `Kysely<Database>`. */
+/** One row (id 1): moves with every write to the rows each call reads (Postgres; 0013). */
+export interface ChangeVersionTable {
+  id: number;
+  version: number;
+}
+
 export interface Database {
   agents: AgentsTable;
   retired_tokens: RetiredTokensTable;
@@ -254,4 +260,5 @@ export interface Database {
   alert_evaluation: AlertEvaluationTable;
   alert_known_ips: AlertKnownIpsTable;
   console_people: ConsolePeopleTable;
+  change_version: ChangeVersionTable;
 }

@@ -60,10 +60,12 @@ export interface DatabaseHandle {
   readonly db: Kysely<Database>;
   readonly dialect: DialectName;
   /**
-   * SQLite only: changes whenever the agents, grants, retired tokens or the connection may have
-   * changed (this process's writes, or any commit by another process); see change-version.ts.
+   * Changes whenever the agents, grants, retired tokens or the connection may have changed. SQLite:
+   * this process's writes joined to data_version (any other process's commit), answered at once;
+   * see change-version.ts. Postgres: the change_version row that a trigger moves in the same
+   * transaction as every write to those tables, by any replica (migration 0013): one small read.
    */
-  readonly changeVersion?: () => string;
+  readonly changeVersion?: () => string | Promise<string>;
   /**
    * SQLite only: the better-sqlite3 connection under Kysely, for the audit trail's precompiled
    * writes. Use it only inside `db.connection().execute(...)`, which holds Kysely's one connection,
@@ -224,7 +226,18 @@ function openPostgres(url: string, options: OpenDatabaseOptions): DatabaseHandle
     dialect: new PostgresDialect({ pool: guardedPool(pool, connectTimeoutMs, onPoolError) }),
     ...(options.log ? { log: options.log } : {}),
   });
-  return { db, dialect: 'postgres', close: closeOnce(db) };
+  // Read on every ask: another replica's commit must be seen by the next call here.
+  let missing = 0;
+  const changeVersion = async () => {
+    const row = await db
+      .selectFrom('change_version')
+      .select('version')
+      .where('id', '=', 1)
+      .executeTakeFirst();
+    // Without its row (deleted by hand) nothing may be kept: every ask is a new version.
+    return row ? `pg:${row.version}` : `pg:none:${(missing += 1)}`;
+  };
+  return { db, dialect: 'postgres', changeVersion, close: closeOnce(db) };
 }
 
 /** The Postgres timeouts when none are configured, in ms. */

@@ -57,6 +57,7 @@ describe('migrateToLatest', () => {
           '0010_audit_request_id',
           '0011_oauth_server',
           '0012_console_people',
+          '0013_change_version',
         ],
       });
       expect(await migrateToLatest(handle.db)).toEqual({ ok: true, value: [] });
@@ -119,13 +120,14 @@ describeEachDatabase('migrations and column types', (t) => {
             '0010_audit_request_id',
             '0011_oauth_server',
             '0012_console_people',
+            '0013_change_version',
           ],
         });
         const { rows } = await admin.query<{ n: string }>(
           `select count(*) as n from information_schema.tables where table_schema = $1`,
           [schema],
         );
-        expect(Number(rows[0]?.n)).toBe(17);
+        expect(Number(rows[0]?.n)).toBe(18);
       } finally {
         await other.close();
         await admin.query(`drop schema ${schema} cascade`);

@@ -18,6 +18,7 @@ import * as mcpSessions from './migrations/0009-mcp-sessions.js';
 import * as auditRequestId from './migrations/0010-audit-request-id.js';
 import * as oauthServer from './migrations/0011-oauth-server.js';
 import * as consolePeople from './migrations/0012-console-people.js';
+import * as changeVersion from './migrations/0013-change-version.js';
 
 // Imported, not globbed from disk: the same list works from src/, dist/ and a bundle.
 // Names sort in the order they must run; never rename or edit one that has shipped.
@@ -34,6 +35,7 @@ const migrations: Readonly<Record<string, Migration>> = Object.freeze({
   '0010_audit_request_id': auditRequestId,
   '0011_oauth_server': oauthServer,
   '0012_console_people': consolePeople,
+  '0013_change_version': changeVersion,
 });
 
 /** The bundled migrations, for Kysely's `Migrator`. */
