@@ -54,6 +54,51 @@ describeEachDatabase('alert evaluator', (t) => {
     return { clock, store, audit, raised, evaluator, record };
   };
 
+  it('reads a busy stretch in slices of about sliceRecords, letting calls run between, and raises the same alerts', async () => {
+    const { clock, store, evaluator, record } = setup();
+    let reads = 0;
+    let sawCall = false;
+    let callRan = false;
+    const counted = {
+      ...store,
+      auditEvents: (range: Parameters<typeof store.auditEvents>[0]) => {
+        reads += 1;
+        if (callRan) sawCall = true;
+        return store.auditEvents(range);
+      },
+    };
+    const a = evaluator('replica-a', {
+      store: counted,
+      options: { settleMs, leaseMs, sliceRecords: 3 },
+    });
+    expect(await a.evaluateOnce()).toEqual([]);
+    const burst = async (agentId: string, agentName: string) => {
+      const ids: string[] = [];
+      for (let i = 0; i < 12; i++) {
+        clock.advance(100);
+        ids.push(await record({ agentId, agentName }));
+      }
+      clock.advance(settleMs);
+      return ids;
+    };
+    // The first busy stretch teaches the evaluator how dense the records are.
+    const first = await burst('agt_scout', 'scout');
+    const [scout] = await a.evaluateOnce();
+    expect(scout).toMatchObject({ kind: 'denial_burst', auditIds: first.slice(0, 5) });
+    const second = await burst('agt_closer', 'closer');
+    reads = 0;
+    // A call waiting on the event loop when the evaluation starts runs before it ends.
+    setImmediate(() => (callRan = true));
+    const [closer] = await a.evaluateOnce();
+    expect(closer).toMatchObject({
+      kind: 'denial_burst',
+      agentName: 'closer',
+      auditIds: second.slice(0, 5),
+    });
+    expect(reads).toBeGreaterThan(4);
+    expect(sawCall).toBe(true);
+  });
+
   it('raises a denial burst once its records have settled, and only once', async () => {
     const { clock, store, raised, evaluator, record } = setup();
     const a = evaluator('replica-a');

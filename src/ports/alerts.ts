@@ -112,11 +112,17 @@ export interface AlertStore {
   /** Gives the lease up (on shutdown), so another replica takes over at once. */
   releaseLease(name: string, holder: string): Promise<void>;
   /**
-   * The agents' audit records opened (`time`) and completed (`completedAt`) in `(after, upTo]`,
-   * each list in time order. Records without an agent, and admins' own changes, are left out.
+   * The agents' audit records opened (`time`) in `(after, upTo]`, and those completed
+   * (`completedAt`) in it that spent credits (the only completions a rule reads), each list in
+   * time order. Records without an agent, and admins' own changes, are left out.
    */
   auditEvents(range: {
     readonly after: number;
     readonly upTo: number;
   }): Promise<{ opened: AuditEvent[]; completed: AuditEvent[] }>;
+  /**
+   * At least how many events `auditEvents` returns for `range`, from the time indexes alone
+   * (every record opened or completed in it): what the evaluator sizes its reads by.
+   */
+  auditEventCount(range: { readonly after: number; readonly upTo: number }): Promise<number>;
 }

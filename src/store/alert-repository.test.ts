@@ -267,7 +267,7 @@ describeEachDatabase('alert repository', (t) => {
     });
     await open({ time: 2_800, surface: 'admin', action: 'admin.grant', completedAt: 2_800 });
     await audit.complete(early, { completedAt: 2_200, credits: 1.5, upstreamStatus: 200 });
-    await audit.complete(call, { completedAt: 4_000, upstreamStatus: 200 });
+    await audit.complete(call, { completedAt: 4_000, credits: 1, upstreamStatus: 200 });
 
     const range = await alerts.auditEvents({ after: 1_000, upTo: 3_000 });
     expect(range.opened.map((e) => e.id)).toEqual([call, denied]);
@@ -282,12 +282,13 @@ describeEachDatabase('alert repository', (t) => {
       credits: 0,
       completedAt: 2_500,
     });
-    expect(range.completed.map((e) => [e.id, e.credits])).toEqual([
-      [early, 1.5],
-      [denied, 0],
-    ]);
+    // Only completions that spent credits: no rule reads the others.
+    expect(range.completed.map((e) => [e.id, e.credits])).toEqual([[early, 1.5]]);
+    // Every record opened or completed in the range, from the indexes: agentless and admin ones too.
+    expect(await alerts.auditEventCount({ after: 1_000, upTo: 3_000 })).toBe(9);
     const later = await alerts.auditEvents({ after: 3_000, upTo: 4_000 });
     expect(later).toEqual({ opened: [], completed: [expect.objectContaining({ id: call })] });
+    expect(await alerts.auditEventCount({ after: 3_000, upTo: 4_000 })).toBe(1);
   });
 
   it("seeds each agent's last address on upgrade, so upgrading raises no new-address alert", async () => {

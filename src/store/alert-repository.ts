@@ -55,6 +55,13 @@ export function createAlertRepository(
     'completed_at',
   ] as const;
 
+  /** The agents' own records: admins' changes (admin.*) name an agent but are not its calls. */
+  const agentsCalls = () =>
+    db
+      .selectFrom('audit_records')
+      .where('agent_id', 'is not', null)
+      .where('action', 'not like', sql<string>`'admin.%'`);
+
   return {
     async raise(a) {
       if (!a.kind || !a.agentId || !a.key || a.key.length > maxKeyLength) {
@@ -210,14 +217,21 @@ export function createAlertRepository(
         .execute();
     },
 
-    async auditEvents({ after, upTo }) {
-      // Admins' own changes (admin.*) name an agent but are not its calls.
-      const base = () =>
+    async auditEventCount({ after, upTo }) {
+      // Only the indexed column is read, so each count walks its index and never the rows.
+      const count = (column: 'time' | 'completed_at') =>
         db
           .selectFrom('audit_records')
-          .select(eventColumns)
-          .where('agent_id', 'is not', null)
-          .where('action', 'not like', sql<string>`'admin.%'`);
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .where(column, '>', after)
+          .where(column, '<=', upTo)
+          .executeTakeFirstOrThrow();
+      const [opened, completed] = await Promise.all([count('time'), count('completed_at')]);
+      return Number(opened.n) + Number(completed.n);
+    },
+
+    async auditEvents({ after, upTo }) {
+      const base = () => agentsCalls().select(eventColumns);
       const [opened, completed] = await Promise.all([
         base()
           .where('time', '>', after)
@@ -228,6 +242,7 @@ export function createAlertRepository(
         base()
           .where('completed_at', '>', after)
           .where('completed_at', '<=', upTo)
+          .where('credits', '>', 0)
           .orderBy('completed_at')
           .orderBy('id')
           .execute(),
