@@ -3,9 +3,10 @@
 //
 // 1. Latency at a fixed rate (BENCH_RATE, 500/s) against an upstream that replays the sandbox's
 //    recorded answers (bench/servers/sandbox.ts explains why): directly, through nginx
-//    `proxy_pass` (the floor of any proxy, bench/nginx.ts) and through Gatehouse, taking turns in
-//    rounds, so the differences are what each proxy adds.
-// 2. Full speed (32 callers) against the replaying upstream: the three ceilings.
+//    `proxy_pass` (the floor of any proxy, bench/nginx.ts), through the Node floor (the least a
+//    Node proxy that reads the JSON does, bench/servers/node-floor.mjs: the runtime's share) and
+//    through Gatehouse, taking turns in rounds, so the differences are what each proxy adds.
+// 2. Full speed (32 callers) against the replaying upstream: the four ceilings.
 // 3. Throughput at full speed against the live sandbox, every answer computed: how much of the
 //    upstream's capacity remains reachable through Gatehouse.
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -20,6 +21,7 @@ import {
   percentile,
   round,
   send,
+  startChild,
   startGateway,
   startUpstream,
   stopChild,
@@ -31,6 +33,9 @@ const fixedSeconds = Number(process.env.BENCH_SECONDS ?? 12);
 const rounds = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 3));
 const fullSeconds = Number(process.env.BENCH_FULL_SECONDS ?? 8);
 const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 32);
+// Each path is warmed at the rate before the rounds (JIT, connections, SQLite pages, the heap):
+// with one second, Gatehouse's first round still paid for its warm-up.
+const warmSeconds = Number(process.env.BENCH_WARM_SECONDS ?? 4);
 
 interface Mode {
   readonly base: string;
@@ -66,9 +71,17 @@ async function main() {
   // Against the replaying upstream: direct, through nginx, through Gatehouse. The fixed-rate
   // latency runs in rounds, the modes taking turns, so that all three see the same machine.
   const gateway = await startGateway(dir, replay);
+  const floorKey = 'bench-node-floor-key';
+  const floor = await startChild(
+    'bench/servers/node-floor.mjs',
+    { BENCH_UPSTREAM_URL: replay.url, BENCH_UPSTREAM_KEY: replay.key, BENCH_CALLER_KEY: floorKey },
+    /LISTENING (\S+)/,
+    [],
+  );
   const modes: Record<string, Mode> = {
     direct: { base: replay.url, headers: { 'x-api-key': replay.key } },
     ...(nginx.ok ? { nginx: { base: nginx.url, headers: { 'x-api-key': replay.key } } } : {}),
+    node: { base: floor.match[1]!, headers: { 'x-api-key': floorKey } },
     gatehouse: { base: gateway.url, headers: { 'x-api-key': token } },
   };
   const callers = Object.fromEntries(
@@ -77,7 +90,7 @@ async function main() {
   // Warm up (JIT, connections, SQLite pages).
   for (const one of Object.values(callers)) {
     await Promise.all(Array.from({ length: 300 }, (_, i) => one(i)));
-    await fixedRate(one, rate, 1);
+    await fixedRate(one, rate, warmSeconds);
   }
   for (let r = 0; r < rounds; r++) {
     for (const [mode, one] of Object.entries(callers)) {
@@ -93,6 +106,7 @@ async function main() {
     );
   }
   await stopChild(gateway.child);
+  await stopChild(floor.child);
   if (nginx.ok) await nginx.stop();
 
   // Against the live sandbox, every answer computed: direct and through Gatehouse.
@@ -128,13 +142,19 @@ async function main() {
     p99_added_ms: added('gatehouse', 99)!,
     nginx_p50_added_ms: added('nginx', 50),
     nginx_p99_added_ms: added('nginx', 99),
+    node_floor_p50_ms: round(p('node', 50), 3),
+    node_floor_p99_ms: round(p('node', 99), 3),
+    node_floor_p50_added_ms: added('node', 50),
+    node_floor_p99_added_ms: added('node', 99),
     replay_direct_rps: round(rps['replay:direct']!, 0),
     nginx_rps: nginx.ok ? round(rps['replay:nginx']!, 0) : null,
+    node_floor_rps: round(rps['replay:node']!, 0),
     gatehouse_ceiling_rps: round(rps['replay:gatehouse']!, 0),
     ceiling_ratio_to_nginx: nginx.ok
       ? round(rps['replay:gatehouse']! / rps['replay:nginx']!, 3)
       : null,
     ceiling_ratio_to_direct: round(rps['replay:gatehouse']! / rps['replay:direct']!, 3),
+    ceiling_ratio_to_node_floor: round(rps['replay:gatehouse']! / rps['replay:node']!, 3),
     direct_rps: round(rps['live:direct']!, 0),
     gatehouse_rps: round(rps['live:gatehouse']!, 0),
     throughput_ratio: round(rps['live:gatehouse']! / rps['live:direct']!, 3),
@@ -154,11 +174,12 @@ async function main() {
     '',
     `Gatehouse overhead (${mix.length}-call mix; ${rate} req/s for ${fixedSeconds} s per path in ${rounds} rounds; full speed: ${concurrency} callers for ${fullSeconds} s)`,
     nginx.ok ? '' : `nginx floor skipped: ${nginx.skipped}`,
-    `${col('', 34)}${col('direct')}${col('nginx')}${col('Gatehouse')}${col('nginx adds')}${col('Gatehouse adds')}target`,
-    `${col(`p50 latency at ${rate}/s, ms`, 34)}${col(figures.direct_p50_ms)}${col(figures.nginx_p50_ms)}${col(figures.gatehouse_p50_ms)}${col(plus(figures.nginx_p50_added_ms))}${col(plus(figures.p50_added_ms))}≤ +0.5 (${met(targets.p50_added)})`,
-    `${col(`p99 latency at ${rate}/s, ms`, 34)}${col(figures.direct_p99_ms)}${col(figures.nginx_p99_ms)}${col(figures.gatehouse_p99_ms)}${col(plus(figures.nginx_p99_added_ms))}${col(plus(figures.p99_added_ms))}≤ +2 (${met(targets.p99_added)})`,
-    `${col('full speed, replayed, req/s', 34)}${col(figures.replay_direct_rps)}${col(figures.nginx_rps)}${col(figures.gatehouse_ceiling_rps)}${col('')}${col(`ratio ${figures.ceiling_ratio_to_nginx ?? '-'}`)}≥ 1/3 of nginx (${met(targets.ceiling)})`,
-    `${col('full speed, live sandbox, req/s', 34)}${col(figures.direct_rps)}${col('')}${col(figures.gatehouse_rps)}${col('')}${col(`ratio ${figures.throughput_ratio}`)}≥ 0.8 of direct`,
+    `${col('', 34)}${col('direct')}${col('nginx')}${col('Node floor')}${col('Gatehouse')}${col('nginx adds')}${col('Node adds')}${col('Gatehouse adds')}target`,
+    `${col(`p50 latency at ${rate}/s, ms`, 34)}${col(figures.direct_p50_ms)}${col(figures.nginx_p50_ms)}${col(figures.node_floor_p50_ms)}${col(figures.gatehouse_p50_ms)}${col(plus(figures.nginx_p50_added_ms))}${col(plus(figures.node_floor_p50_added_ms))}${col(plus(figures.p50_added_ms))}≤ +0.5 (${met(targets.p50_added)})`,
+    `${col(`p99 latency at ${rate}/s, ms`, 34)}${col(figures.direct_p99_ms)}${col(figures.nginx_p99_ms)}${col(figures.node_floor_p99_ms)}${col(figures.gatehouse_p99_ms)}${col(plus(figures.nginx_p99_added_ms))}${col(plus(figures.node_floor_p99_added_ms))}${col(plus(figures.p99_added_ms))}≤ +2 (${met(targets.p99_added)})`,
+    `${col('full speed, replayed, req/s', 34)}${col(figures.replay_direct_rps)}${col(figures.nginx_rps)}${col(figures.node_floor_rps)}${col(figures.gatehouse_ceiling_rps)}${col('')}${col('')}${col(`ratio ${figures.ceiling_ratio_to_nginx ?? '-'}`)}≥ 1/3 of nginx (${met(targets.ceiling)})`,
+    `${col('full speed, live sandbox, req/s', 34)}${col(figures.direct_rps)}${col('')}${col('')}${col(figures.gatehouse_rps)}${col('')}${col('')}${col(`ratio ${figures.throughput_ratio}`)}≥ 0.8 of direct`,
+    `Gatehouse's ceiling is ${figures.ceiling_ratio_to_node_floor} of the Node floor's: the Node floor is what the runtime alone costs, Gatehouse's own code the rest.`,
     `non-200 answers: ${figures.errors}`,
     '',
   ];
