@@ -253,6 +253,7 @@ export function createAuditRepository(
     db: Kysely<Database>,
     id: string,
     fields: AuditCompletion,
+    relaxed = false,
   ): Promise<Result<AuditRecord, StoreError>> {
     const changes = completionChanges(fields, deps.now);
     if (!changes.ok) return changes;
@@ -268,6 +269,15 @@ export function createAuditRepository(
       fields.decision === undefined
         ? update.where('decision', '<>', 'pending')
         : update.where('decision', 'in', [fields.decision, 'pending']);
+    if (relaxed) {
+      // Postgres, a completion alone: this statement is its own transaction, and a setting made
+      // local to it lasts until it has committed (it is reverted after the commit record is
+      // written), so it commits without waiting for the WAL flush, in one round trip instead of
+      // BEGIN, SET LOCAL, the update and COMMIT. The session's own setting is untouched.
+      update = update.where(
+        sql<boolean>`set_config('synchronous_commit', 'off', true) is not null`,
+      );
+    }
     const row = await update.returningAll().executeTakeFirst();
     if (row) return ok(toRecord(row));
 
@@ -296,8 +306,13 @@ export function createAuditRepository(
       const one = (d: Kysely<Database>, w: AuditWrite) =>
         w.kind === 'open' ? open(d, w.record) : complete(d, w.id, w.fields);
       // One statement commits atomically on its own; BEGIN/COMMIT would only add round trips.
-      if (writes.length === 1 && (!onPostgres || writes[0]!.kind === 'open')) {
-        return [await one(db, writes[0]!)];
+      if (writes.length === 1) {
+        const w = writes[0]!;
+        return [
+          w.kind === 'open'
+            ? await open(db, w.record)
+            : await complete(db, w.id, w.fields, onPostgres),
+        ];
       }
       if (writes.length === 0) return [];
       return db.transaction().execute(async (trx) => {

@@ -1,5 +1,6 @@
 // Group commit: writes issued together share one transaction, each caller still learns its own
 // result only after the commit, order is kept, and one failing write does not fail its neighbours.
+import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 
 import { createTestClock, describeEachDatabase } from '../../test/store/databases.js';
@@ -111,6 +112,37 @@ describeEachDatabase('audit writer', (t) => {
       expect(await repository.get(must(pending!).id)).toMatchObject({ decision: 'approved' });
     },
   );
+
+  if (t.dialect === 'postgres') {
+    it('commits a completion alone in one statement that skips the WAL flush, leaving the session as it was', async () => {
+      const repository = repo(false);
+      const [opened] = await repository.writeBatch([{ kind: 'open', record }]);
+      t.queries.length = 0;
+      const [done] = await repository.writeBatch([
+        { kind: 'complete', id: must(opened!).id, fields: { upstreamStatus: 200 } },
+      ]);
+      expect(must(done!).upstreamStatus).toBe(200);
+      expect(t.queries).toHaveLength(1);
+      expect(t.queries[0]).toMatch(/^update .*set_config\('synchronous_commit', 'off', true\)/);
+      // The setting is the statement's own transaction's: in force as it ends (so at its
+      // commit), gone after it on the same connection.
+      const seen = await t.handle.db.connection().execute(async (conn) => {
+        const during = await sql<{ setting: string }>`
+          update audit_records set sentence = sentence
+          where id = ${must(opened!).id} and set_config('synchronous_commit', 'off', true) is not null
+          returning current_setting('synchronous_commit') as setting`.execute(conn);
+        const after = await sql<{
+          setting: string;
+        }>`select current_setting('synchronous_commit') as setting`.execute(conn);
+        return [during.rows[0]?.setting, after.rows[0]?.setting];
+      });
+      expect(seen).toEqual(['off', 'on']);
+      // An opening record alone is still committed durably: no setting in its statement.
+      t.queries.length = 0;
+      await repository.writeBatch([{ kind: 'open', record }]);
+      expect(t.queries.join(' ')).not.toMatch(/synchronous_commit/);
+    });
+  }
 
   it('never writes a batch inside another caller’s open transaction', async () => {
     const repository = repo();
