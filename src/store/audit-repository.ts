@@ -249,12 +249,28 @@ export function createAuditRepository(
     return ok(toRecord(row.value));
   }
 
+  /** Completes a record and reads it back (the repository's own `complete`). */
   async function complete(
     db: Kysely<Database>,
     id: string,
     fields: AuditCompletion,
-    relaxed = false,
   ): Promise<Result<AuditRecord, StoreError>> {
+    const done = await completeReturning(db, id, fields, false, true);
+    // Asked for the whole row, it has every column.
+    return done.ok ? ok(toRecord(done.value as Selectable<AuditRecordsTable>)) : done;
+  }
+
+  /**
+   * The guarded completion. A batch needs only the id back (`whole` false), not the whole row
+   * with its parameters and sentence; `relaxed` is for a completion alone on Postgres.
+   */
+  async function completeReturning(
+    db: Kysely<Database>,
+    id: string,
+    fields: AuditCompletion,
+    relaxed: boolean,
+    whole: boolean,
+  ): Promise<Result<Selectable<AuditRecordsTable> | AuditWritten, StoreError>> {
     const changes = completionChanges(fields, deps.now);
     if (!changes.ok) return changes;
     // The guards live in the WHERE clause, so two racing completions cannot both succeed: only
@@ -278,8 +294,10 @@ export function createAuditRepository(
         sql<boolean>`set_config('synchronous_commit', 'off', true) is not null`,
       );
     }
-    const row = await update.returningAll().executeTakeFirst();
-    if (row) return ok(toRecord(row));
+    const row = whole
+      ? await update.returningAll().executeTakeFirst()
+      : await update.returning('id').executeTakeFirst();
+    if (row) return ok(row);
 
     const current = await db
       .selectFrom('audit_records')
@@ -304,14 +322,14 @@ export function createAuditRepository(
           .execute(async () => precompiled.batch(writes, (input) => openingRow(input), deps.now));
       }
       const one = (d: Kysely<Database>, w: AuditWrite) =>
-        w.kind === 'open' ? open(d, w.record) : complete(d, w.id, w.fields);
+        w.kind === 'open' ? open(d, w.record) : completeReturning(d, w.id, w.fields, false, false);
       // One statement commits atomically on its own; BEGIN/COMMIT would only add round trips.
       if (writes.length === 1) {
         const w = writes[0]!;
         return [
           w.kind === 'open'
             ? await open(db, w.record)
-            : await complete(db, w.id, w.fields, onPostgres),
+            : await completeReturning(db, w.id, w.fields, onPostgres, false),
         ];
       }
       if (writes.length === 0) return [];
@@ -321,7 +339,7 @@ export function createAuditRepository(
         if (onPostgres && writes.every((w) => w.kind === 'complete')) {
           await sql`set local synchronous_commit = off`.execute(trx);
         }
-        const results: Array<Result<AuditRecord, StoreError>> = [];
+        const results: Array<Result<AuditWritten, StoreError>> = [];
         for (const w of writes) results.push(await one(trx, w));
         return results;
       });

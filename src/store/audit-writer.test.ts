@@ -121,9 +121,10 @@ describeEachDatabase('audit writer', (t) => {
       const [done] = await repository.writeBatch([
         { kind: 'complete', id: must(opened!).id, fields: { upstreamStatus: 200 } },
       ]);
-      expect(must(done!).upstreamStatus).toBe(200);
+      expect(must(done!).id).toBe(must(opened!).id);
       expect(t.queries).toHaveLength(1);
       expect(t.queries[0]).toMatch(/^update .*set_config\('synchronous_commit', 'off', true\)/);
+      expect((await repository.get(must(opened!).id))?.upstreamStatus).toBe(200);
       // The setting is the statement's own transaction's: in force as it ends (so at its
       // commit), gone after it on the same connection.
       const seen = await t.handle.db.connection().execute(async (conn) => {
