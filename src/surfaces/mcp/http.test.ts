@@ -92,6 +92,18 @@ describe('MCP sessions across replicas', () => {
     expect(b.sessionCount()).toBe(1);
   });
 
+  it('answers each POST with its JSON-RPC answer as application/json, on the opening and a rebuilding replica', async () => {
+    const { a, b, token } = await replicas();
+    const id = await initialize(a, token);
+    for (const r of [a, b]) {
+      const res = await post(r, token, { id: nextId++, method: 'tools/list' }, id);
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+      const answer = (await res.json()) as { result?: { tools?: unknown[] } };
+      expect(Array.isArray(answer.result?.tools)).toBe(true);
+    }
+  });
+
   it('closes the event stream B holds once A ends the session, at the sweep', async () => {
     const { a, b, token } = await replicas();
     const id = await initialize(a, token);

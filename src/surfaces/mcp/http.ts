@@ -193,6 +193,7 @@ export function createMcpRoutes(options: McpHttpOptions): McpHttp {
     const transport = new WebStandardStreamableHTTPServerTransport({
       sessionIdGenerator: () => id,
       maxRequestBodySize: options.maxBodyBytes,
+      enableJsonResponse: true,
       onsessionclosed: (closed) => void drop(closed),
     });
     await session.connect(transport);
@@ -465,6 +466,10 @@ export function createMcpRoutes(options: McpHttpOptions): McpHttp {
       new WebStandardStreamableHTTPServerTransport({
         sessionIdGenerator: () => id,
         maxRequestBodySize: options.maxBodyBytes,
+        // A POST is answered with its JSON-RPC answer as application/json, not an SSE stream of
+        // one event: nothing Gatehouse sends rides on a request's stream (tools/list_changed goes
+        // on the session's GET stream), and the framing cost a tool call about a millisecond.
+        enableJsonResponse: true,
         onsessioninitialized: (opened) => {
           hold(opened, { session, transport, agentId: agent.id, key, lastSeen: now() });
         },
